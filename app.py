@@ -1,0 +1,64 @@
+"""Yibao API: registers the blueprints and the HTTP middleware, nothing else."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Chalice, Request, Response
+
+from chalicelib.api import auth, citizen, meta, problems
+from chalicelib.logs import adopt, request_id, setup_logging
+
+setup_logging()
+app = Chalice(app_name="yibao")
+adopt(app.log.name)
+app.log.setLevel(logging.INFO)
+access_log = logging.getLogger("yibao.access")
+
+app.register_blueprint(auth.bp)
+app.register_blueprint(citizen.bp)
+app.register_blueprint(meta.bp)
+
+
+@app.middleware("http")
+def request_context(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Request id, access log, and a problem body for every error Chalice makes itself."""
+    context = app.lambda_context
+    rid = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
+    token = request_id.set(rid)
+    try:
+        return _respond(event, get_response, rid)
+    finally:
+        request_id.reset(token)
+
+
+def _respond(event: Request, get_response: Callable[[Request], Response], rid: str) -> Response:
+    started = time.perf_counter()
+    try:
+        response = get_response(event)
+    except Exception:
+        app.log.exception("unhandled error")
+        response = problems.generic(500)
+    headers: dict[str, Any] = response.headers
+    content_type = str(headers.get("Content-Type", headers.get("content-type", "")))
+    if response.status_code >= 400 and not content_type.startswith(problems.PROBLEM_JSON):
+        allow = headers.get("Allow")
+        response = problems.generic(response.status_code)
+        if allow:
+            response.headers["Allow"] = allow
+    response.headers["X-Request-Id"] = rid
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    access_log.info(
+        "request",
+        extra={
+            "method": event.method,
+            "path": event.context.get("resourcePath"),
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response

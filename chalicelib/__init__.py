@@ -1,0 +1,1 @@
+"""Yibao: 医保 self-service portal and public API."""

@@ -1,0 +1,1 @@
+"""DynamoDB adapters: PynamoDB models and repositories."""

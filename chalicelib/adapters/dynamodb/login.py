@@ -1,0 +1,91 @@
+"""Login codes and their rate limits on DynamoDB.
+
+A code request is one transaction: every rate-limit window is counted with a
+condition (``count < limit``) and the code is stored in the same write, so a
+burst of requests can never send more codes than the limits allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamodb.models import OTP_SK, OtpItem, RateItem, person_pk
+from chalicelib.ports import PendingCode, RateBucket, RateLimited
+
+_DAY = 86_400
+
+
+def _connection() -> Connection:
+    meta = RateItem.Meta
+    return Connection(region=meta.region, host=meta.host)
+
+
+class DynamoLoginStore:
+    def record_code_request(
+        self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int
+    ) -> None:
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                for bucket in buckets:
+                    item = RateItem(bucket.key, "RL")
+                    tx.update(
+                        item,
+                        actions=[
+                            RateItem.count.add(1),
+                            RateItem.ttl.set(bucket.window_end + _DAY),
+                        ],
+                        condition=RateItem.count.does_not_exist()
+                        | (RateItem.count < bucket.limit),
+                    )
+                if code is not None:
+                    tx.save(
+                        OtpItem(
+                            person_pk(code.person_id),
+                            OTP_SK,
+                            code_hash=code.code_hash,
+                            expires_at=code.expires_at,
+                            attempts=0,
+                            ttl=code.expires_at + _DAY,
+                        )
+                    )
+        except TransactWriteError as exc:
+            # PynamoDB sends puts before updates: the code (if any) comes first.
+            reasons = (exc.cancellation_reasons or [])[0 if code is None else 1 :]
+            for bucket, reason in zip(buckets, reasons, strict=False):
+                if reason is not None and reason.code == "ConditionalCheckFailed":
+                    raise RateLimited(bucket.window_end - now, bucket.key) from None
+            raise
+
+    def attempt_code(self, person_id: str, now: int, max_attempts: int) -> PendingCode | None:
+        item = OtpItem(person_pk(person_id), OTP_SK)
+        try:
+            item.update(
+                actions=[OtpItem.attempts.add(1)],
+                condition=OtpItem.pk.exists()
+                & (OtpItem.attempts < max_attempts)
+                & (OtpItem.expires_at > now),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return PendingCode(
+            person_id=person_id,
+            code_hash=item.code_hash,
+            expires_at=int(item.expires_at),
+            attempts=int(item.attempts),
+        )
+
+    def consume_code(self, person_id: str, code_hash: str) -> bool:
+        item = OtpItem(person_pk(person_id), OTP_SK)
+        try:
+            item.delete(condition=OtpItem.code_hash == code_hash)
+        except DeleteError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

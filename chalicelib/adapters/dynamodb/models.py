@@ -1,0 +1,122 @@
+"""PynamoDB models of the single table (单表设计).
+
+One table, keyed ``pk`` / ``sk``. A person's items share the partition
+``PERSON#<person_id>`` so that every citizen read is one Query by the person's
+key. ``person_id`` is a keyed hash of the ID number: the number itself is never
+a key. Items whose ``sk`` starts with ``ME#`` make up the profile that
+``GET /v1/me`` reads in one Query.
+
+PynamoDB reads ``Meta.host`` / ``Meta.table_name`` when it first connects, so
+:func:`bind` sets them from the settings before any request (DESIGN.md pitfalls).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.models import Model
+
+PROFILE_SK = "ME#PROFILE"
+CARD_SK = "ME#CARD"
+ME_PREFIX = "ME#"
+OTP_SK = "OTP"
+
+
+def person_pk(person_id: str) -> str:
+    return f"PERSON#{person_id}"
+
+
+class _Base(Model):
+    class Meta:
+        table_name = "yibao-unbound"
+        region = "cn-north-1"
+        host: str | None = None
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class PersonItem(_Base):
+    """参保人 profile: who the person is and how they are insured."""
+
+    person_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    id_masked = UnicodeAttribute()
+    birth_date = UnicodeAttribute()  # YYYY-MM-DD
+    sex = UnicodeAttribute()  # male | female
+    phone = UnicodeAttribute()  # 11 digits; needed to send SMS, never returned in full
+    scheme = UnicodeAttribute()  # employee | resident
+    region = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")  # active | suspended | ended
+    retired = BooleanAttribute(default=False)
+    groups = ListAttribute(of=UnicodeAttribute, default=list)
+    poverty_exit_year = NumberAttribute(null=True)
+    chronic = BooleanAttribute(default=False)
+    employer = UnicodeAttribute(null=True)
+    insured_since = UnicodeAttribute(null=True)  # YYYY-MM-DD
+
+
+class CardItem(_Base):
+    """医保卡: the person's current card and its status."""
+
+    card_number = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    issued_on = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class CardIndexItem(_Base):
+    """Card number → person, for settlement by card (pk ``CARD#<number>``)."""
+
+    person_id = UnicodeAttribute()
+
+
+class OtpItem(_Base):
+    """A pending login code (短信验证码), stored hashed; one per person, replaced on resend."""
+
+    code_hash = UnicodeAttribute()
+    expires_at = NumberAttribute()  # epoch seconds
+    attempts = NumberAttribute(default=0)
+    ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
+
+
+class RateItem(_Base):
+    """A fixed-window counter for rate limits (pk ``RL#<subject>#<window>``)."""
+
+    count = NumberAttribute(default=0)
+    ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
+
+
+ALL_MODELS: tuple[type[_Base], ...] = (PersonItem, CardItem, CardIndexItem, OtpItem, RateItem)
+
+
+def bind(table_name: str, region: str, host: str | None) -> None:
+    """Point every model at the stage's table and endpoint (idempotent)."""
+    for model in (_Base, *ALL_MODELS):
+        meta: Any = model.Meta
+        if (meta.table_name, meta.region, meta.host) != (table_name, region, host):
+            meta.table_name = table_name
+            meta.region = region
+            meta.host = host
+            model._connection = None
+
+
+def create_table() -> None:
+    """Create the single table (on-demand) with TTL, if it does not exist."""
+    if not _Base.exists():
+        _Base.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+    client = _Base._get_connection().connection.client
+    client.update_time_to_live(
+        TableName=_Base.Meta.table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"},
+    )

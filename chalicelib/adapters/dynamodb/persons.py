@@ -1,0 +1,65 @@
+"""Person repository on DynamoDB: one Query per read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters.dynamodb.models import (
+    CARD_SK,
+    ME_PREFIX,
+    PROFILE_SK,
+    CardItem,
+    PersonItem,
+    person_pk,
+)
+from chalicelib.ports import Card, Person, PersonView
+
+
+def to_person(item: PersonItem) -> Person:
+    return Person(
+        person_id=item.person_id,
+        name=item.name,
+        id_masked=item.id_masked,
+        birth_date=item.birth_date,
+        sex=item.sex,
+        phone=item.phone,
+        scheme=item.scheme,
+        region=item.region,
+        status=item.status,
+        retired=bool(item.retired),
+        groups=tuple(item.groups or ()),
+        poverty_exit_year=int(item.poverty_exit_year) if item.poverty_exit_year else None,
+        chronic=bool(item.chronic),
+        employer=item.employer,
+        insured_since=item.insured_since,
+    )
+
+
+def to_card(item: CardItem) -> Card:
+    return Card(number=item.card_number, status=item.status, issued_on=item.issued_on)
+
+
+class DynamoPersonRepository:
+    def get_person(self, person_id: str) -> Person | None:
+        try:
+            return to_person(PersonItem.get(person_pk(person_id), PROFILE_SK))
+        except PersonItem.DoesNotExist:
+            return None
+
+    def get_view(self, person_id: str) -> PersonView | None:
+        """The profile and the card in one Query (``sk`` begins with ``ME#``)."""
+        connection = PersonItem._get_connection()
+        raw: dict[str, Any] = connection.query(
+            person_pk(person_id),
+            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
+            consistent_read=True,
+        )
+        person: Person | None = None
+        card: Card | None = None
+        for item in raw.get("Items", []):
+            sk = item["sk"]["S"]
+            if sk == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(item))
+            elif sk == CARD_SK:
+                card = to_card(CardItem.from_raw_data(item))
+        return PersonView(person=person, card=card) if person else None

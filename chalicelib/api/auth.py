@@ -1,0 +1,49 @@
+"""Login: request an SMS code, exchange it for an access token."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.http import client_ip, field_error, json_body, json_response, route
+from chalicelib.bootstrap import container, now_clock
+from chalicelib.rules.identity import IdNumber, InvalidIdentity, parse_id_number, parse_mobile
+from chalicelib.services import auth
+
+bp = Blueprint(__name__)
+
+CODE_REQUESTED = {
+    "detail": "If the ID number and phone match our records, a 6-digit code has been sent "
+    "to that phone. It is valid for 5 minutes.",
+    "detail_zh": "如果身份证号和手机号与登记的一致,验证码已发送到该手机,5分钟内有效。",
+}
+
+
+def _id_number(raw: str) -> IdNumber:
+    try:
+        return parse_id_number(raw, now_clock(container()).now().date())
+    except InvalidIdentity as exc:
+        raise field_error("id_number", exc.code, exc.text_en, exc.text_zh) from None
+
+
+@route(bp, "/v1/auth/otp", "POST")
+def request_code() -> Response:
+    request = bp.current_request
+    body = json_body(request, "auth-otp-request")
+    id_number = _id_number(body["id_number"])
+    try:
+        phone = parse_mobile(body["phone"])
+    except InvalidIdentity as exc:
+        raise field_error("phone", exc.code, exc.text_en, exc.text_zh) from None
+    auth.request_code(container().auth(), id_number, phone, client_ip(request))
+    return json_response(CODE_REQUESTED, status=202)
+
+
+@route(bp, "/v1/auth/token", "POST")
+def exchange_code() -> Response:
+    body = json_body(bp.current_request, "auth-token-request")
+    id_number = _id_number(body["id_number"])
+    token, lifetime = auth.exchange_code(container().auth(), id_number, body["code"])
+    return json_response(
+        {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
+        headers={"Cache-Control": "no-store"},
+    )

@@ -1,0 +1,130 @@
+"""Shared plumbing of the HTTP adapters: routes, bodies, schemas, tokens, errors.
+
+Handlers stay a dozen lines: :func:`route` registers a view that turns domain
+errors into problem responses, :func:`json_body` reads and validates a body
+against its JSON Schema, :func:`require_scope` checks the bearer token.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalice.app import Blueprint, Request, Response
+
+from chalicelib import errors
+from chalicelib.api import problems
+from chalicelib.errors import FieldError
+from chalicelib.ports import TokenClaims
+from chalicelib.schemas import validator
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+ANY_CONTENT_TYPE = ["*/*"]  # we check it ourselves, to answer with a problem body
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def route(bp: Blueprint, path: str, method: str) -> Callable[[F], F]:
+    """Register ``view`` on ``bp``; a domain error becomes an RFC 9457 response."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except errors.DomainError as exc:
+                return problems.from_error(exc)
+
+        bp.route(path, methods=[method], content_types=ANY_CONTENT_TYPE)(wrapped)
+        return view
+
+    return decorate
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def json_body(request: Request, schema: str) -> dict[str, Any]:
+    """The request body as a dict, checked against ``schemas/<schema>``."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise errors.UnsupportedMediaType(
+            "Send the body as JSON with Content-Type: application/json.",
+            "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+        )
+    raw: bytes = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise errors.PayloadTooLarge(
+            f"The body is larger than {MAX_BODY_BYTES // 1024} KB.",
+            f"请求内容超过 {MAX_BODY_BYTES // 1024} KB。",
+        )
+    try:
+        data = json.loads(
+            raw.decode("utf-8"),
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.MalformedRequest(
+            "The body is not valid JSON (UTF-8, no duplicate keys, no NaN or Infinity).",
+            "请求内容不是有效的 JSON,请检查格式。",
+        ) from None
+    if not isinstance(data, dict):
+        raise errors.ValidationFailed(
+            [FieldError("$", "", "type", "The body must be a JSON object.", "请求内容应为 JSON 对象。")]
+        )
+    field_errors = validator(schema).field_errors(data)
+    if field_errors:
+        raise errors.ValidationFailed(field_errors)
+    return data
+
+
+def field_error(name: str, code: str, detail: str, detail_zh: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed([FieldError(f"$.{name}", f"/{name}", code, detail, detail_zh)])
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Unauthorized(
+            "Sign in first: send 'Authorization: Bearer <access token>'.",
+            "请先登录。",
+        )
+    return token.strip()
+
+
+def require_scope(claims: TokenClaims, scope: str) -> None:
+    if scope not in claims.scopes:
+        raise errors.Forbidden(
+            f"This token does not carry the scope '{scope}'.",
+            "当前授权不包含这项权限。",
+        )
+
+
+def client_ip(request: Request) -> str:
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")

@@ -1,0 +1,103 @@
+"""Composition root: builds the adapters lazily, once per container and settings.
+
+Handlers ask for :func:`container`; nothing else constructs adapters. Heavy
+imports (boto3, PynamoDB) happen here on first use, not when ``app`` is imported.
+Tests may replace the clock with :func:`use_clock`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from chalicelib.config import Settings, settings
+from chalicelib.ports import Clock
+
+_containers: dict[Settings, Container] = {}
+_clock_override: Clock | None = None
+
+
+@dataclass
+class Container:
+    settings: Settings
+    tables_bound: bool = False
+
+    @cached_property
+    def clock(self) -> Clock:
+        from chalicelib.adapters.clock import SystemClock
+
+        return SystemClock()
+
+    def bind_tables(self) -> None:
+        from chalicelib.adapters.dynamodb import models
+
+        s = self.settings
+        models.bind(s.table_name, s.region, s.aws_endpoint)
+        self.tables_bound = True
+
+    @cached_property
+    def persons(self) -> Any:
+        from chalicelib.adapters.dynamodb.persons import DynamoPersonRepository
+
+        self.bind_tables()
+        return DynamoPersonRepository()
+
+    @cached_property
+    def login(self) -> Any:
+        from chalicelib.adapters.dynamodb.login import DynamoLoginStore
+
+        self.bind_tables()
+        return DynamoLoginStore()
+
+    @cached_property
+    def sms(self) -> Any:
+        import boto3
+
+        from chalicelib.adapters.sms import SnsSmsGateway
+
+        s = self.settings
+        client = boto3.client("sns", region_name=s.region, endpoint_url=s.aws_endpoint)
+        return SnsSmsGateway(client)
+
+    @cached_property
+    def tokens(self) -> Any:
+        from chalicelib.adapters.tokens import JwtTokenService
+
+        s = self.settings
+        return JwtTokenService(s.token_secret, s.token_ttl_seconds)
+
+    def auth(self) -> Any:
+        from chalicelib.services.auth import AuthContext
+
+        s = self.settings
+        return AuthContext(
+            persons=self.persons,
+            login=self.login,
+            sms=self.sms,
+            tokens=self.tokens,
+            clock=now_clock(self),
+            pepper=s.pepper,
+            limits=s.otp,
+            sms_signature=s.sms_sender,
+        )
+
+
+def container() -> Container:
+    current = settings()
+    found = _containers.get(current)
+    if found is None:
+        found = _containers[current] = Container(current)
+    if found.tables_bound:
+        found.bind_tables()  # the models are shared: point them back at this stage's table
+    return found
+
+
+def now_clock(c: Container) -> Clock:
+    return _clock_override or c.clock
+
+
+def use_clock(clock: Clock | None) -> None:
+    """Replace the clock (tests only); ``None`` restores the system clock."""
+    global _clock_override
+    _clock_override = clock

@@ -1,0 +1,82 @@
+"""Settings from the stage's environment, read at call time (never at import).
+
+Chalice's test client swaps ``os.environ`` only during a request, and a Lambda
+container keeps its module state between invocations, so every setting is a
+function call, not a module constant.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+def _get(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None or value == "":
+        raise ConfigError(f"setting {name} is not set")
+    return value
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"setting {name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class OtpLimits:
+    """How many codes may be sent (短信验证码发送频率限制)."""
+
+    per_phone_minute: int
+    per_phone_hour: int
+    per_phone_day: int
+    per_ip_hour: int
+    per_ip_day: int
+    ttl_seconds: int
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_name: str
+    aws_endpoint: str | None
+    token_secret: str
+    token_ttl_seconds: int
+    pepper: str
+    sms_sender: str
+    otp: OtpLimits
+
+
+def settings() -> Settings:
+    """The current settings. Cheap: call it where a value is needed."""
+    endpoint = os.environ.get("YIBAO_AWS_ENDPOINT") or None
+    return Settings(
+        stage=_get("YIBAO_STAGE", "local"),
+        region=_get("AWS_DEFAULT_REGION", "cn-north-1"),
+        table_name=_get("YIBAO_TABLE", "yibao-local"),
+        aws_endpoint=endpoint,
+        token_secret=_get("YIBAO_TOKEN_SECRET"),
+        token_ttl_seconds=_int("YIBAO_TOKEN_TTL_SECONDS", 900),
+        pepper=_get("YIBAO_PEPPER"),
+        sms_sender=os.environ.get("YIBAO_SMS_SIGNATURE", "示范县医保"),
+        otp=OtpLimits(
+            per_phone_minute=_int("YIBAO_OTP_PER_PHONE_MINUTE", 1),
+            per_phone_hour=_int("YIBAO_OTP_PER_PHONE_HOUR", 5),
+            per_phone_day=_int("YIBAO_OTP_PER_PHONE_DAY", 10),
+            per_ip_hour=_int("YIBAO_OTP_PER_IP_HOUR", 30),
+            per_ip_day=_int("YIBAO_OTP_PER_IP_DAY", 200),
+            ttl_seconds=_int("YIBAO_OTP_TTL_SECONDS", 300),
+            max_attempts=_int("YIBAO_OTP_MAX_ATTEMPTS", 5),
+        ),
+    )

@@ -1,0 +1,110 @@
+"""Domain errors: plain exceptions that one table in ``api/problems.py`` maps to HTTP.
+
+Each carries a stable ``slug`` (the problem type) and plain words in English and
+Chinese that say what went wrong and what to do next. Never match on the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid field: JSON path (``$.items[2].amount``), pointer, stable code, plain words."""
+
+    path: str
+    pointer: str
+    code: str
+    detail: str
+    detail_zh: str
+
+
+class DomainError(Exception):
+    slug = "error"
+    title = "Error"
+    title_zh = "出错了"
+
+    def __init__(self, detail: str, detail_zh: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_zh = detail_zh
+
+
+class ValidationFailed(DomainError):
+    slug = "validation"
+    title = "Invalid request"
+    title_zh = "请求有误"
+
+    def __init__(
+        self,
+        errors: list[FieldError],
+        detail: str = "Some fields are not valid; see errors.",
+        detail_zh: str = "有内容填写不正确,请按提示修改。",
+    ) -> None:
+        super().__init__(detail, detail_zh)
+        self.errors = errors
+
+
+class MalformedRequest(DomainError):
+    slug = "malformed-request"
+    title = "Malformed request"
+    title_zh = "请求格式不对"
+
+
+class PayloadTooLarge(DomainError):
+    slug = "payload-too-large"
+    title = "Request too large"
+    title_zh = "请求内容过大"
+
+
+class UnsupportedMediaType(DomainError):
+    slug = "unsupported-media-type"
+    title = "Unsupported content type"
+    title_zh = "内容类型不支持"
+
+
+class Unauthorized(DomainError):
+    slug = "unauthorized"
+    title = "Not signed in"
+    title_zh = "未登录或登录已过期"
+
+
+class Forbidden(DomainError):
+    slug = "forbidden"
+    title = "Not allowed"
+    title_zh = "没有权限"
+
+
+class NotFound(DomainError):
+    slug = "not-found"
+    title = "Not found"
+    title_zh = "没有找到"
+
+
+class Conflict(DomainError):
+    slug = "conflict"
+    title = "Conflict"
+    title_zh = "状态冲突"
+
+
+class RuleViolation(DomainError):
+    slug = "rule-violation"
+    title = "Not allowed by the rules"
+    title_zh = "不符合办理条件"
+
+
+class CodeInvalid(DomainError):
+    slug = "code-invalid"
+    title = "Wrong or expired code"
+    title_zh = "验证码不对或已失效"
+
+
+class TooManyRequests(DomainError):
+    slug = "too-many-requests"
+    title = "Too many requests"
+    title_zh = "操作太频繁"
+
+    def __init__(self, detail: str, detail_zh: str, retry_after: int) -> None:
+        super().__init__(detail, detail_zh)
+        self.retry_after = retry_after

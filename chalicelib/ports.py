@@ -1,0 +1,135 @@
+"""Ports: what the services need from the outside world (Protocols).
+
+Adapters in ``chalicelib/adapters`` implement them against DynamoDB, SNS and
+JWT; unit tests of services may use the in-memory fakes in
+``chalicelib/adapters/memory.py``, which implement the same Protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Card:
+    """医保卡 as the person sees it."""
+
+    number: str
+    status: str
+    issued_on: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """参保人: the stored profile."""
+
+    person_id: str
+    name: str
+    id_masked: str
+    birth_date: str
+    sex: str
+    phone: str
+    scheme: str
+    region: str
+    status: str = "active"
+    retired: bool = False
+    groups: tuple[str, ...] = ()
+    poverty_exit_year: int | None = None
+    chronic: bool = False
+    employer: str | None = None
+    insured_since: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What ``GET /v1/me`` needs: the profile and the card, read together."""
+
+    person: Person
+    card: Card | None
+
+
+@dataclass(frozen=True)
+class RateBucket:
+    """One fixed window of one rate limit: at most ``limit`` within [start, end)."""
+
+    key: str
+    limit: int
+    window_end: int  # epoch seconds
+
+
+@dataclass(frozen=True)
+class PendingCode:
+    """A login code waiting to be used."""
+
+    person_id: str
+    code_hash: str
+    expires_at: int
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    subject: str
+    scopes: tuple[str, ...]
+    expires_at: int
+    token_id: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class RateLimited(Exception):
+    """Too many requests in a window; retry after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int, key: str) -> None:
+        super().__init__(f"rate limited, retry after {retry_after}s")
+        self.retry_after = max(1, retry_after)
+        self.key = key
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class PersonRepository(Protocol):
+    def get_person(self, person_id: str) -> Person | None: ...
+
+    def get_view(self, person_id: str) -> PersonView | None: ...
+
+
+class LoginStore(Protocol):
+    """Codes and their rate limits (登录验证码)."""
+
+    def record_code_request(
+        self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int
+    ) -> None:
+        """Count one request in every bucket and, if given, store the code: all or nothing.
+
+        Raises :class:`RateLimited` naming the first full bucket.
+        """
+        ...
+
+    def attempt_code(self, person_id: str, now: int, max_attempts: int) -> PendingCode | None:
+        """Count one attempt; the code if it is still usable after counting, else None."""
+        ...
+
+    def consume_code(self, person_id: str, code_hash: str) -> bool:
+        """Delete the code if it is still the one given; False if someone used it first."""
+        ...
+
+
+class SmsGateway(Protocol):
+    def send(self, phone: str, text: str) -> str:
+        """Send one SMS; returns the provider's message id."""
+        ...
+
+
+class TokenService(Protocol):
+    def issue(self, subject: str, scopes: Sequence[str], now: int) -> tuple[str, int]:
+        """A signed token and its lifetime in seconds."""
+        ...
+
+    def verify(self, token: str, now: int) -> TokenClaims:
+        """The claims of a valid token; raises ``chalicelib.errors.Unauthorized`` otherwise."""
+        ...

@@ -1,0 +1,90 @@
+"""The deployed copy of ``schemas/`` and the compiled validators.
+
+Each schema is compiled once per container, on first use. A schema may say in
+``x-error`` (``{"en": ..., "zh": ...}``) how to explain a failure of its own
+keywords in plain words; otherwise a generic sentence per keyword is used.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.errors import FieldError
+
+HERE = Path(__file__).parent
+
+
+def load(name: str) -> dict[str, Any]:
+    """A schema or document from this folder, by file name."""
+    data: dict[str, Any] = json.loads((HERE / name).read_text(encoding="utf-8"))
+    return data
+
+
+def _plain(error: Any) -> tuple[str, str]:
+    custom = error.schema.get("x-error") if isinstance(error.schema, dict) else None
+    if custom:
+        return str(custom["en"]), str(custom["zh"])
+    keyword = error.validator
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "a field"
+        return f"'{missing}' is required.", f"缺少必填项“{missing}”。"
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        return "This field is not allowed here.", "不认识的字段,请去掉。"
+    if keyword == "type":
+        return f"Must be of type {error.validator_value}.", "类型不对。"
+    if keyword in ("maxLength", "maxItems", "maximum", "exclusiveMaximum"):
+        return f"Too long or too large (at most {error.validator_value}).", "内容过长或数值过大。"
+    if keyword in ("minLength", "minItems", "minimum", "exclusiveMinimum"):
+        return f"Too short or too small (at least {error.validator_value}).", "内容过短或数值过小。"
+    if keyword == "enum":
+        return f"Must be one of {error.validator_value}.", "取值不在允许范围内。"
+    if keyword == "pattern":
+        return "Not in the expected format.", "格式不对。"
+    return "Not valid.", "内容不符合要求。"
+
+
+def _path(parts: Any) -> tuple[str, str]:
+    path, pointer = "$", ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}"
+        pointer += "/" + str(part).replace("~", "~0").replace("/", "~1")
+    return path, pointer
+
+
+@dataclass(frozen=True)
+class Validator:
+    name: str
+    compiled: Any
+
+    def field_errors(self, data: Any) -> list[FieldError]:
+        result = []
+        for error in sorted(self.compiled.iter_errors(data), key=lambda e: list(map(str, e.path))):
+            parts = list(error.path)
+            if error.validator == "additionalProperties":
+                extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+                parts += extra[:1]
+            if error.validator == "required" and "'" in error.message:
+                parts.append(error.message.split("'")[1])
+            path, pointer = _path(parts)
+            if any(e.path == path for e in result):
+                continue  # one explanation per field is enough
+            en, zh = _plain(error)
+            result.append(FieldError(path, pointer, str(error.validator), en, zh))
+        return result
+
+
+@cache
+def validator(name: str) -> Validator:
+    """The compiled validator of ``<name>.schema.json`` (Draft 2020-12)."""
+    from jsonschema import Draft202012Validator
+
+    schema = load(f"{name}.schema.json")
+    Draft202012Validator.check_schema(schema)
+    return Validator(name, Draft202012Validator(schema))

@@ -1,0 +1,134 @@
+"""Login by ID number and SMS code (身份证号 + 短信验证码).
+
+``request_code`` answers the same way whether or not the pair matches, so the
+endpoint cannot be used to find out who is insured. ``exchange_code`` turns a
+correct, fresh, unused code into a short-lived access token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from chalicelib.config import OtpLimits
+from chalicelib.errors import CodeInvalid, TooManyRequests
+from chalicelib.ports import (
+    Clock,
+    LoginStore,
+    PendingCode,
+    PersonRepository,
+    RateBucket,
+    RateLimited,
+    SmsGateway,
+    TokenService,
+)
+from chalicelib.rules.identity import IdNumber
+
+log = logging.getLogger(__name__)
+
+CITIZEN_SCOPES = ("citizen",)
+
+
+def keyed_hash(pepper: str, purpose: str, value: str, length: int = 32) -> str:
+    """A keyed hash (HMAC-SHA256, base32) so that personal numbers are never used as keys."""
+    digest = hmac.new(pepper.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().rstrip("=").lower()[:length]
+
+
+def person_id_for(id_number: str, pepper: str) -> str:
+    """The opaque person id derived from the ID number (20 base32 characters, 100 bits)."""
+    return "p" + keyed_hash(pepper, "person", id_number, 20)
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    """What the login services need besides the request."""
+
+    persons: PersonRepository
+    login: LoginStore
+    sms: SmsGateway
+    tokens: TokenService
+    clock: Clock
+    pepper: str
+    limits: OtpLimits
+    sms_signature: str
+
+
+def _buckets(ctx: AuthContext, phone: str, client_ip: str, now: int) -> list[RateBucket]:
+    limits = ctx.limits
+    phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
+    ip_key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
+    windows = [
+        (f"phone#{phone_key}", "m", 60, limits.per_phone_minute),
+        (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
+        (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
+        (f"ip#{ip_key}", "h", 3600, limits.per_ip_hour),
+        (f"ip#{ip_key}", "d", 86_400, limits.per_ip_day),
+    ]
+    buckets = []
+    for subject, unit, seconds, limit in windows:
+        start = now - now % seconds
+        buckets.append(RateBucket(f"RL#{subject}#{unit}{start}", limit, start + seconds))
+    return buckets
+
+
+def code_hash(pepper: str, person_id: str, code: str) -> str:
+    return keyed_hash(pepper, f"otp:{person_id}", code, 52)
+
+
+def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: str) -> None:
+    """Send a 6-digit code to the registered phone if the pair matches; limits apply either way."""
+    now = int(ctx.clock.now().timestamp())
+    person_id = person_id_for(id_number.value, ctx.pepper)
+    person = ctx.persons.get_person(person_id)
+    matches = person is not None and hmac.compare_digest(person.phone, phone)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    pending = (
+        PendingCode(person_id, code_hash(ctx.pepper, person_id, code), now + ctx.limits.ttl_seconds)
+        if matches
+        else None
+    )
+    try:
+        ctx.login.record_code_request(_buckets(ctx, phone, client_ip, now), pending, now)
+    except RateLimited as exc:
+        log.info("otp rate limited", extra={"limit": exc.key.split("#")[1]})
+        raise TooManyRequests(
+            f"Too many codes requested. Please try again in {exc.retry_after} seconds.",
+            f"获取验证码太频繁,请在{exc.retry_after}秒后再试。",
+            exc.retry_after,
+        ) from None
+    if person is not None and pending is not None:
+        minutes = ctx.limits.ttl_seconds // 60
+        ctx.sms.send(
+            person.phone,
+            f"【{ctx.sms_signature}】您的登录验证码是{code},{minutes}分钟内有效。"
+            "如非本人操作,请忽略本短信。",
+        )
+        log.info("otp sent", extra={"person_id": person_id})
+    else:
+        log.info("otp requested for a pair that does not match")
+
+
+def exchange_code(ctx: AuthContext, id_number: IdNumber, code: str) -> tuple[str, int]:
+    """A signed access token for a correct code; the code is used up."""
+    now = int(ctx.clock.now().timestamp())
+    person_id = person_id_for(id_number.value, ctx.pepper)
+    pending = ctx.login.attempt_code(person_id, now, ctx.limits.max_attempts)
+    given = code_hash(ctx.pepper, person_id, code)
+    if (
+        pending is None
+        or not hmac.compare_digest(pending.code_hash, given)
+        or not ctx.login.consume_code(person_id, given)
+    ):
+        log.info("otp rejected", extra={"person_id": person_id})
+        raise CodeInvalid(
+            "The code is wrong, expired or already used. After 5 wrong tries a code stops "
+            "working: request a new one.",
+            "验证码不对、已过期或已使用。输错5次后验证码作废,请重新获取验证码。",
+        )
+    log.info("login", extra={"person_id": person_id})
+    return ctx.tokens.issue(person_id, CITIZEN_SCOPES, now)

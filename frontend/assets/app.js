@@ -1,0 +1,314 @@
+// Shared by every page: display preferences, the API client, messages and
+// field errors. Page scripts (login.js, home.js, outbox.js, docs.js) import
+// from here; nothing here knows about a particular page.
+
+import { applyStrings, lang, setLang, t } from "./i18n.js";
+
+export { lang, pick, t } from "./i18n.js";
+
+export const TOKEN_KEY = "yibao.token";
+const FLASH_KEY = "yibao.flash";
+const LARGE_KEY = "yibao.largeText";
+const TIMEOUT_MS = 20000;
+
+// ---------------------------------------------------------------- preferences
+
+/**
+ * Wire the language and large-text buttons, fill the static strings and
+ * return. Call once per page, first thing.
+ */
+export function initPage() {
+  const root = document.documentElement;
+  const langButton = document.getElementById("lang-toggle");
+  const largeButton = document.getElementById("large-text-toggle");
+
+  const refreshButtons = () => {
+    // The language button names the *other* language, in that language.
+    langButton?.setAttribute("lang", lang() === "en" ? "zh-CN" : "en");
+    largeButton?.setAttribute("aria-pressed", String(root.classList.contains("large-text")));
+  };
+
+  langButton?.addEventListener("click", () => setLang(lang() === "en" ? "zh" : "en"));
+  largeButton?.addEventListener("click", () => {
+    const on = root.classList.toggle("large-text");
+    try {
+      localStorage.setItem(LARGE_KEY, on ? "1" : "0");
+    } catch {
+      /* storage blocked */
+    }
+    refreshButtons();
+  });
+  onLangChange(refreshButtons);
+
+  applyStrings();
+  refreshButtons();
+}
+
+/** Run `fn` whenever the language changes (it should re-render dynamic text). */
+export function onLangChange(fn) {
+  document.addEventListener("yibao:langchange", fn);
+}
+
+// ---------------------------------------------------------------- session
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export function clearToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** Leave for the login page, showing the message `key` there (e.g. "session.expired"). */
+export function goToLogin(key) {
+  clearToken();
+  if (key) sessionStorage.setItem(FLASH_KEY, key);
+  location.replace("index.html");
+}
+
+/** The message key left by goToLogin, once. */
+export function takeFlash() {
+  const key = sessionStorage.getItem(FLASH_KEY);
+  sessionStorage.removeItem(FLASH_KEY);
+  return key;
+}
+
+// ---------------------------------------------------------------- API client
+
+/**
+ * An API call that did not succeed. `kind` is "network", "timeout" or "http";
+ * for "http", `status` and `problem` (the RFC 9457 body, or null) are set,
+ * and `retryAfter` holds the seconds from a Retry-After header, if any.
+ */
+export class ApiError extends Error {
+  constructor(kind, { status = 0, problem = null, retryAfter = null } = {}) {
+    super(problem?.detail || problem?.title || kind);
+    this.kind = kind;
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * Call the API: sends `body` as JSON, adds the bearer token if there is one,
+ * and resolves to the parsed response body (null when empty). Throws ApiError.
+ */
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: abort.signal,
+    });
+  } catch (err) {
+    throw new ApiError(err?.name === "AbortError" ? "timeout" : "network");
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const data = await readBody(response);
+  if (response.ok) return data;
+  const problem = data && typeof data === "object" ? data : null;
+  throw new ApiError("http", {
+    status: response.status,
+    problem,
+    retryAfter: retryAfterSeconds(response.headers.get("Retry-After")) ?? problem?.retry_after ?? null,
+  });
+}
+
+async function readBody(response) {
+  const text = await response.text().catch(() => "");
+  if (!text) return null;
+  if (!/json/i.test(response.headers.get("Content-Type") || "")) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Retry-After is either seconds or an HTTP date; answer whole seconds from now. */
+function retryAfterSeconds(value) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
+}
+
+/** Plain words for a failed call, in the current language. */
+export function errorText(err) {
+  if (!(err instanceof ApiError)) return t("err.generic", { status: "JS" });
+  if (err.kind === "network") return t("err.network");
+  if (err.kind === "timeout") return t("err.timeout");
+  const p = err.problem || {};
+  const en = lang() === "en";
+  let text = (en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "";
+  if (!text) text = t("err.generic", { status: err.status });
+  if (err.status === 429 && err.retryAfter != null) text += ` ${t("err.retry_after", { n: err.retryAfter })}`;
+  // errors[] entries that have no field on this page are listed here instead.
+  for (const item of err.unplaced || []) {
+    const line = en ? item.detail : item.detail_zh || item.detail;
+    if (line) text += `\n${line}`;
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------- messages
+
+/**
+ * The status region of a page (role="alert" aria-live="polite").
+ * Messages are kept as functions so they re-render when the language changes.
+ */
+export function messageBox(el) {
+  let render = null;
+  const paint = () => {
+    el.textContent = render ? render() : "";
+  };
+  onLangChange(paint);
+  return {
+    /** kind: "info" | "success" | "error"; `text` is a function returning the text. */
+    show(text, kind = "info") {
+      render = text;
+      el.dataset.kind = kind;
+      paint();
+    },
+    error(err) {
+      this.show(() => errorText(err), "error");
+    },
+    clear() {
+      render = null;
+      delete el.dataset.kind;
+      paint();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- field errors
+
+const fieldErrors = new Map(); // input id -> function returning the text
+
+/** Show `text()` under the input `id`, linked with aria-describedby and marked aria-invalid. */
+export function setFieldError(id, text) {
+  const input = document.getElementById(id);
+  if (!input) return false;
+  let note = document.getElementById(`${id}-error`);
+  if (!note) {
+    note = document.createElement("p");
+    note.id = `${id}-error`;
+    note.className = "field-error";
+    input.insertAdjacentElement("afterend", note);
+  }
+  fieldErrors.set(id, text);
+  note.textContent = text();
+  input.setAttribute("aria-invalid", "true");
+  const ids = new Set((input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
+  ids.add(note.id);
+  input.setAttribute("aria-describedby", [...ids].join(" "));
+  return true;
+}
+
+export function clearFieldError(id) {
+  const input = document.getElementById(id);
+  const note = document.getElementById(`${id}-error`);
+  fieldErrors.delete(id);
+  note?.remove();
+  if (!input) return;
+  input.removeAttribute("aria-invalid");
+  const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== `${id}-error`);
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+export function clearFieldErrors() {
+  for (const id of [...fieldErrors.keys()]) clearFieldError(id);
+}
+
+onLangChange(() => {
+  for (const [id, text] of fieldErrors) {
+    const note = document.getElementById(`${id}-error`);
+    if (note) note.textContent = text();
+  }
+});
+
+/**
+ * Put each `errors[]` entry of a problem next to its field: the pointer
+ * "/id_number" (or the path "$.id_number") names the input id "id_number".
+ * Entries without a field on the page are kept in `err.unplaced` (errorText
+ * lists them). Returns the ids that got an error, in order.
+ */
+export function showProblemFields(err) {
+  const shown = [];
+  err.unplaced = [];
+  for (const item of err?.problem?.errors || []) {
+    const id = fieldIdOf(item);
+    const text = () => (lang() === "en" ? item.detail : item.detail_zh || item.detail) || "";
+    if (id && setFieldError(id, text)) shown.push(id);
+    else err.unplaced.push(item);
+  }
+  return shown;
+}
+
+function fieldIdOf(item) {
+  if (typeof item.pointer === "string" && item.pointer.startsWith("/")) {
+    return item.pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+  }
+  if (typeof item.path === "string" && item.path.startsWith("$.")) return item.path.slice(2);
+  return null;
+}
+
+/** Focus the first of these input ids. */
+export function focusFirst(ids) {
+  if (ids.length) document.getElementById(ids[0])?.focus();
+}
+
+// ---------------------------------------------------------------- busy buttons
+
+/**
+ * Run `work()` with `button` disabled (and aria-busy on it), then enable it
+ * again unless `keepDisabled()` says otherwise (e.g. a countdown is running).
+ */
+export async function whileBusy(button, work, keepDisabled = () => false) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    button.removeAttribute("aria-busy");
+    button.disabled = keepDisabled();
+  }
+}
+
+// ---------------------------------------------------------------- small DOM helper
+
+/** el("p", {className: "x", text: "..."}, child, ...): create an element. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value == null || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}

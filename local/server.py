@@ -1,0 +1,140 @@
+"""One local URL for the portal and the API, as CloudFront serves them in production.
+
+``/v1/*`` goes to the Chalice app through Chalice's own local API Gateway;
+``/local/outbox`` shows the SMS the moto server has "sent" (phones masked);
+everything else is a static file from ``frontend/``.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import urllib.request
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from local.stack import ROOT, sms_from_data
+
+FRONTEND = ROOT / "frontend"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+}
+NOT_FOUND = {
+    "type": "https://yibao.example/problems/not-found",
+    "title": "Not found",
+    "title_zh": "没有找到",
+    "status": 404,
+    "detail": "There is nothing at this address.",
+    "detail_zh": "这个地址没有内容。",
+}
+
+
+def make_gateway() -> Callable[[str, str, dict[str, str], bytes | None], dict[str, Any]]:
+    """Chalice's LocalGateway around ``app.app``, one request at a time (like one Lambda)."""
+    from chalice.config import Config
+    from chalice.local import LocalGateway
+
+    from app import app
+
+    config = Config.create(chalice_stage="local", app_name="yibao", lambda_timeout=30)
+    gateway = LocalGateway(app, config)
+    lock = threading.Lock()
+
+    def handle(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Any:
+        with lock:
+            return gateway.handle_request(method=method, path=path, headers=headers, body=body)
+
+    return handle
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "yibao-local"
+    gateway: Callable[..., dict[str, Any]]
+    moto_url: str
+    quiet = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for key, value in {**SECURITY_HEADERS, **headers}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, data: Any, content_type: str = "application/json") -> None:
+        self._send(status, {"Content-Type": content_type, "Cache-Control": "no-store"},
+                   json.dumps(data, ensure_ascii=False).encode())
+
+    def _dispatch(self) -> None:
+        path = self.path.split("#")[0]
+        if path.startswith("/v1/") or path == "/v1":
+            self._api(path)
+        elif path.split("?")[0] == "/local/outbox":
+            self._outbox()
+        else:
+            self._static(path.split("?")[0])
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch  # noqa: N815
+
+    def _api(self, path: str) -> None:
+        from chalice.local import LocalGatewayException
+
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items()}
+        try:
+            response = self.gateway(self.command, path, headers, body)
+        except LocalGatewayException:
+            self._json(404, NOT_FOUND, "application/problem+json")
+            return
+        out: dict[str, str] = {k: str(v) for k, v in (response.get("headers") or {}).items()}
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            out[key] = ", ".join(map(str, values))
+        raw = response.get("body") or b""
+        payload = raw if isinstance(raw, bytes) else str(raw).encode()
+        self._send(int(response["statusCode"]), out, payload)
+
+    def _outbox(self) -> None:
+        from chalicelib.rules.identity import mask_phone
+
+        with urllib.request.urlopen(self.moto_url + "/moto-api/data.json", timeout=5) as r:
+            messages = sms_from_data(json.load(r))
+        shown = [{"to": mask_phone(m["to"]), "text": m["text"]} for m in reversed(messages)]
+        self._json(200, {"messages": shown})
+
+    def _static(self, path: str) -> None:
+        relative = path.lstrip("/") or "index.html"
+        target = (FRONTEND / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if FRONTEND.resolve() not in target.parents or not target.is_file():
+            self._json(404, NOT_FOUND, "application/problem+json")
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        self._send(200, {"Content-Type": content_type, "Cache-Control": "no-cache"},
+                   target.read_bytes())
+
+
+def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A started server (in a background thread); call ``shutdown()`` to stop it."""
+    handler = type("BoundHandler", (Handler,), {"gateway": staticmethod(make_gateway()),
+                                                "moto_url": moto_url})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -24,16 +24,54 @@ REGION = "990101"
 # Birthplace codes of real counties (the code at issue, not the insurance region).
 BIRTHPLACES = ("530302", "530381", "530322", "320922", "421221", "420106", "110101", "510104")
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红兰建国志文德福荣宁海燕春梅林云飞鹏辉丹晨雪琳倩婷浩宇欣怡子涵佳琪梓轩思源晓东立新永红淑珍凤英金凤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红兰建国志文德福荣宁海燕春梅"
+    "林云飞鹏辉丹晨雪琳倩婷浩宇欣怡子涵佳琪梓轩思源晓东立新永红淑珍凤英金凤"
+)
 MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
-    "153", "155", "156", "158", "159", "177", "180", "181", "182", "183", "185", "186",
-    "187", "188", "189", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
 )
 EMPLOYERS = (
-    "示范县人民医院", "示范县第一中学", "云岭建设工程有限公司", "示范县供销合作社",
-    "滇东食品有限公司", "示范县自来水公司", "珠江源物流有限公司", "示范县农村信用社",
+    "示范县人民医院",
+    "示范县第一中学",
+    "云岭建设工程有限公司",
+    "示范县供销合作社",
+    "滇东食品有限公司",
+    "示范县自来水公司",
+    "珠江源物流有限公司",
+    "示范县农村信用社",
 )
 
 
@@ -76,16 +114,46 @@ def _card_number(i: int) -> str:
 
 # The first persons: chosen profiles for demo logins (index → profile maker).
 _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
-    ("张建国", "530302", "male", date(1960, 3, 8), "employee",
-     {"retired": True, "chronic": True, "notes": "退休职工, 慢特病"}),
-    ("李秀英", "320922", "female", date(1978, 11, 21), "employee",
-     {"employer": "示范县人民医院", "chronic": True, "notes": "在职职工, 慢特病"}),
-    ("王桂兰", "421221", "female", date(1952, 6, 2), "resident",
-     {"groups": ("dibao",), "chronic": True, "notes": "城乡居民, 低保, 慢特病"}),
-    ("赵德福", "530381", "male", date(1949, 1, 15), "resident",
-     {"groups": ("tekun",), "notes": "城乡居民, 特困"}),
-    ("刘春梅", "530322", "female", date(1985, 9, 30), "resident",
-     {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民, 2016年脱贫"}),
+    (
+        "张建国",
+        "530302",
+        "male",
+        date(1960, 3, 8),
+        "employee",
+        {"retired": True, "chronic": True, "notes": "退休职工, 慢特病"},
+    ),
+    (
+        "李秀英",
+        "320922",
+        "female",
+        date(1978, 11, 21),
+        "employee",
+        {"employer": "示范县人民医院", "chronic": True, "notes": "在职职工, 慢特病"},
+    ),
+    (
+        "王桂兰",
+        "421221",
+        "female",
+        date(1952, 6, 2),
+        "resident",
+        {"groups": ("dibao",), "chronic": True, "notes": "城乡居民, 低保, 慢特病"},
+    ),
+    (
+        "赵德福",
+        "530381",
+        "male",
+        date(1949, 1, 15),
+        "resident",
+        {"groups": ("tekun",), "notes": "城乡居民, 特困"},
+    ),
+    (
+        "刘春梅",
+        "530322",
+        "female",
+        date(1985, 9, 30),
+        "resident",
+        {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民, 2016年脱贫"},
+    ),
 )
 
 
@@ -128,7 +196,7 @@ def person(seed: int, i: int) -> DemoPerson:
             exit_year = rng.randrange(2014, 2021)
     status_roll = rng.random()
     status = "suspended" if status_roll < 0.02 else "ended" if status_roll < 0.03 else "active"
-    insured_from = max(date(2000, 1, 1), born + timedelta(days=365 * 18), date(2000, 1, 1))
+    insured_from = max(date(2000, 1, 1), born + timedelta(days=365 * 18))
     return DemoPerson(
         id_number=make_id_number(rng, rng.choice(BIRTHPLACES), born, sex),
         name=_name(rng),
@@ -152,7 +220,9 @@ def persons(seed: int, count: int) -> Iterator[DemoPerson]:
         yield person(seed, i)
 
 
-def seed_region(count: int, seed: int = 990101, pepper: str | None = None, progress: bool = False) -> int:
+def seed_region(
+    count: int, seed: int = 990101, pepper: str | None = None, progress: bool = False
+) -> int:
     """Write ``count`` demo persons to the configured table; returns how many were written."""
     from chalicelib.adapters.dynamodb import models
     from chalicelib.bootstrap import container

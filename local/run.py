@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--moto-port", type=int, default=int(os.environ.get("YIBAO_MOTO_PORT", "5001"))
     )
-    parser.add_argument("--persons", type=int, default=int(os.environ.get("YIBAO_DEMO_PERSONS", "2000")))
+    parser.add_argument(
+        "--persons", type=int, default=int(os.environ.get("YIBAO_DEMO_PERSONS", "2000"))
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -43,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n示范县 demo logins (ID number, phone, name) — read the SMS code at /outbox.html:")
         for line in login_lines(990101, 5):
             print("  " + line)
-        print(f"\nReady in {time.monotonic() - started:.1f} s: {url}/  (API: {url}/v1/, "
-              f"docs: {url}/docs.html). Ctrl-C stops.", flush=True)
+        print(
+            f"\nReady in {time.monotonic() - started:.1f} s: {url}/  (API: {url}/v1/, "
+            f"docs: {url}/docs.html). Ctrl-C stops.",
+            flush=True,
+        )
         try:
             while not stop.wait(0.5):
                 pass

@@ -13,7 +13,6 @@ import threading
 import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from local.stack import ROOT, sms_from_data
@@ -61,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
     moto_url: str
     quiet = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -75,8 +74,11 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, data: Any, content_type: str = "application/json") -> None:
-        self._send(status, {"Content-Type": content_type, "Cache-Control": "no-store"},
-                   json.dumps(data, ensure_ascii=False).encode())
+        self._send(
+            status,
+            {"Content-Type": content_type, "Cache-Control": "no-store"},
+            json.dumps(data, ensure_ascii=False).encode(),
+        )
 
     def _dispatch(self) -> None:
         path = self.path.split("#")[0]
@@ -87,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._static(path.split("?")[0])
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch  # noqa: N815
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
 
     def _api(self, path: str) -> None:
         from chalice.local import LocalGatewayException
@@ -126,14 +128,16 @@ class Handler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith("javascript"):
             content_type += "; charset=utf-8"
-        self._send(200, {"Content-Type": content_type, "Cache-Control": "no-cache"},
-                   target.read_bytes())
+        self._send(
+            200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes()
+        )
 
 
 def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A started server (in a background thread); call ``shutdown()`` to stop it."""
-    handler = type("BoundHandler", (Handler,), {"gateway": staticmethod(make_gateway()),
-                                                "moto_url": moto_url})
+    handler = type(
+        "BoundHandler", (Handler,), {"gateway": staticmethod(make_gateway()), "moto_url": moto_url}
+    )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

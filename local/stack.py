@@ -101,6 +101,10 @@ class MotoServer:
 def sms_from_data(data: dict[str, Any]) -> list[dict[str, Any]]:
     """moto lists sent SMS at ``["sns"]["SMS"]`` as ``{message, message_id, phone_number}``."""
     return [
-        {"id": m.get("message_id"), "to": str(m.get("phone_number", "")), "text": m.get("message", "")}
+        {
+            "id": m.get("message_id"),
+            "to": str(m.get("phone_number", "")),
+            "text": m.get("message", ""),
+        }
         for m in data.get("sns", {}).get("SMS", [])
     ]

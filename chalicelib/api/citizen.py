@@ -23,4 +23,6 @@ def current_person_id(scope: str = "citizen") -> str:
 @route(bp, "/v1/me", "GET")
 def me() -> Response:
     person_id = current_person_id()
-    return json_response(get_me(container().persons, person_id), headers={"Cache-Control": "no-store"})
+    return json_response(
+        get_me(container().persons, person_id), headers={"Cache-Control": "no-store"}
+    )

@@ -75,7 +75,9 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
             "Send the body as JSON with Content-Type: application/json.",
             "请以 JSON 格式发送,并设置 Content-Type: application/json。",
         )
-    raw: bytes = request.raw_body or b""
+    raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
     if len(raw) > MAX_BODY_BYTES:
         raise errors.PayloadTooLarge(
             f"The body is larger than {MAX_BODY_BYTES // 1024} KB.",
@@ -94,7 +96,11 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise errors.ValidationFailed(
-            [FieldError("$", "", "type", "The body must be a JSON object.", "请求内容应为 JSON 对象。")]
+            [
+                FieldError(
+                    "$", "", "type", "The body must be a JSON object.", "请求内容应为 JSON 对象。"
+                )
+            ]
         )
     field_errors = validator(schema).field_errors(data)
     if field_errors:

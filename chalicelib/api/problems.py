@@ -29,7 +29,13 @@ STATUS: dict[type[errors.DomainError], int] = {
 # Problems that Chalice or the gateway produce themselves, by status.
 _GENERIC: dict[int, tuple[str, str, str, str, str]] = {
     # status: (slug, title, title_zh, detail, detail_zh)
-    404: ("not-found", "Not found", "没有找到", "There is nothing at this address.", "这个地址没有内容。"),
+    404: (
+        "not-found",
+        "Not found",
+        "没有找到",
+        "There is nothing at this address.",
+        "这个地址没有内容。",
+    ),
     405: (
         "method-not-allowed",
         "Method not allowed",
@@ -57,7 +63,7 @@ _GENERIC: dict[int, tuple[str, str, str, str, str]] = {
 def status_of(error: errors.DomainError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
@@ -75,9 +81,7 @@ def problem_body(
     }
 
 
-def problem_response(
-    body: dict[str, Any], headers: dict[str, str] | None = None
-) -> Response:
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     return Response(
         body=json.dumps(body, ensure_ascii=False),
         status_code=int(body["status"]),

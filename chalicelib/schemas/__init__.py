@@ -64,7 +64,7 @@ class Validator:
     compiled: Any
 
     def field_errors(self, data: Any) -> list[FieldError]:
-        result = []
+        result: list[FieldError] = []
         for error in sorted(self.compiled.iter_errors(data), key=lambda e: list(map(str, e.path))):
             parts = list(error.path)
             if error.validator == "additionalProperties":

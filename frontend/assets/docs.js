@@ -123,7 +123,9 @@ function table(headers, rows, className = "") {
       el(
         "tbody",
         {},
-        rows.map((cells) => el("tr", {}, cells.map((cell, i) => el("td", { "data-label": headers[i] }, cell)))),
+        rows.map((cells) =>
+          el("tr", {}, cells.map((cell, i) => el("td", { "data-label": headers[i] }, el("div", { className: "cell" }, cell)))),
+        ),
       ),
     ),
   );
@@ -230,6 +232,7 @@ function schemaBlock(schema, depth = 0) {
     });
   } else if (s.properties) {
     out.push(fieldsTable(fieldRows(s)));
+    if (s.additionalProperties === false) out.push(el("p", { className: "muted", text: t("docs.r.closed") }));
   } else {
     out.push(fieldsTable([[t("docs.whole"), typeNodes(s), t("docs.yes"), rulesList(s), prose(say(s, "description"))]]));
   }

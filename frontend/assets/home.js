@@ -33,7 +33,7 @@ async function load() {
   }
 }
 
-/** One row per fact: [id suffix, label key, text, optional status value for styling]. */
+/** One row per fact: [id suffix, label key, text or node, optional status value for styling]. */
 function rows(p) {
   const en = lang() === "en";
   const groups = (p.groups || []).map(pick).filter(Boolean);
@@ -45,7 +45,7 @@ function rows(p) {
     ["scheme", "f.scheme", pick(p.scheme_label)],
     ["region", "f.region", p.region && (en ? p.region.name_en : p.region.name_zh)],
     ["status", "f.status", pick(p.status_label), p.status],
-    ["groups", "f.groups", groups.length ? groups.join(en ? ", " : "、") : t("none")],
+    ["groups", "f.groups", groups.length ? el("ul", { className: "plain-list" }, groups.map((g) => el("li", { text: g }))) : t("none")],
     p.employer ? ["employer", "f.employer", p.employer] : null,
     ["card-number", "f.card_number", card.number_masked || t("none")],
     ["card-status", "f.card_status", pick(card.status_label) || t("none"), card.status],
@@ -59,7 +59,7 @@ function render(p) {
         "div",
         { className: "fact" },
         el("dt", { text: t(label) }),
-        el("dd", { id: `profile-${id}`, dataset: value ? { value } : {}, text: text || "—" }),
+        el("dd", { id: `profile-${id}`, dataset: value ? { value } : {} }, text || "—"),
       ),
     ),
   );

@@ -35,11 +35,10 @@ class DynamoLoginStore:
                     tx.update(
                         item,
                         actions=[
-                            RateItem.count.add(1),
+                            RateItem.hits.add(1),
                             RateItem.ttl.set(bucket.window_end + _DAY),
                         ],
-                        condition=RateItem.count.does_not_exist()
-                        | (RateItem.count < bucket.limit),
+                        condition=RateItem.hits.does_not_exist() | (RateItem.hits < bucket.limit),
                     )
                 if code is not None:
                     tx.save(

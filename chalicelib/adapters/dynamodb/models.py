@@ -93,7 +93,7 @@ class OtpItem(_Base):
 class RateItem(_Base):
     """A fixed-window counter for rate limits (pk ``RL#<subject>#<window>``)."""
 
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 
@@ -102,7 +102,8 @@ ALL_MODELS: tuple[type[_Base], ...] = (PersonItem, CardItem, CardIndexItem, OtpI
 
 def bind(table_name: str, region: str, host: str | None) -> None:
     """Point every model at the stage's table and endpoint (idempotent)."""
-    for model in (_Base, *ALL_MODELS):
+    models: tuple[type[_Base], ...] = (_Base, *ALL_MODELS)
+    for model in models:
         meta: Any = model.Meta
         if (meta.table_name, meta.region, meta.host) != (table_name, region, host):
             meta.table_name = table_name

@@ -27,7 +27,7 @@ def to_person(item: PersonItem) -> Person:
         region=item.region,
         status=item.status,
         retired=bool(item.retired),
-        groups=tuple(item.groups or ()),
+        groups=tuple(str(g) for g in (item.groups or ())),
         poverty_exit_year=int(item.poverty_exit_year) if item.poverty_exit_year else None,
         chronic=bool(item.chronic),
         employer=item.employer,

@@ -1,0 +1,69 @@
+"""``make schemas``: build the OpenAPI document and copy the contract to ``chalicelib/schemas``.
+
+``schemas/openapi/template.json`` holds the paths; every request body schema
+``schemas/<name>.schema.json`` is inlined into ``components.schemas`` under its
+CamelCase name, so the document stands alone (schemathesis, API docs) and the
+JSON Schemas stay the one source. The deployed copy under ``chalicelib/schemas``
+must be byte-identical (a contract test checks both).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from typing import Any
+
+from local.stack import ROOT
+
+SOURCE = ROOT / "schemas"
+DEPLOYED = ROOT / "chalicelib" / "schemas"
+
+
+def component_name(file_name: str) -> str:
+    stem = file_name.removesuffix(".schema.json")
+    return "".join(part.capitalize() for part in stem.replace("_", "-").split("-"))
+
+
+def build_openapi() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((SOURCE / "openapi" / "template.json").read_text("utf-8"))
+    components = document["components"]["schemas"]
+    for path in sorted(SOURCE.glob("*.schema.json")):
+        schema = json.loads(path.read_text("utf-8"))
+        schema.pop("$schema", None)
+        schema.pop("$id", None)
+        name = component_name(path.name)
+        components[name] = _rebase(schema, f"#/components/schemas/{name}")
+    return document
+
+
+def _rebase(node: Any, base: str) -> Any:
+    """Point the schema's own ``#/...`` references at its place in the document."""
+    if isinstance(node, dict):
+        return {
+            k: (
+                base + v[1:]
+                if k == "$ref" and isinstance(v, str) and v.startswith("#/")
+                else _rebase(v, base)
+            )
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebase(v, base) for v in node]
+    return node
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> int:
+    (SOURCE / "openapi.json").write_text(render(build_openapi()), "utf-8")
+    for path in SOURCE.glob("*.json"):
+        shutil.copyfile(path, DEPLOYED / path.name)
+    print(f"wrote schemas/openapi.json and copied {len(list(SOURCE.glob('*.json')))} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -231,7 +231,7 @@ def seed_region(
 
     c = container()
     c.bind_tables()
-    models.create_table()
+    models.create_tables()
     key = pepper or c.settings.pepper
     rows: Iterator[DemoPerson] = persons(seed, count)
     if progress:

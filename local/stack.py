@@ -62,9 +62,9 @@ class MotoServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> MotoServer:
-        moto = Path(sys.executable).with_name("moto_server")
         self._process = subprocess.Popen(
-            [str(moto), "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+            cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"},

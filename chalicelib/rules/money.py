@@ -22,7 +22,7 @@ MAX_RATIO_PLACES = 18
 
 _DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 _AMOUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?$")
-_RATIO = re.compile(r"^(?:0|1)(?:\.[0-9]{1,%d})?$" % MAX_RATIO_PLACES)
+_RATIO = re.compile(rf"^(?:0|1)(?:\.[0-9]{{1,{MAX_RATIO_PLACES}}})?$")
 _PCT = re.compile(r"^(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,4})?$")
 
 

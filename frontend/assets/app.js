@@ -160,7 +160,8 @@ export function errorText(err) {
   const en = lang() === "en";
   let text = (en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "";
   if (!text) text = t("err.generic", { status: err.status });
-  if (err.status === 429 && err.retryAfter != null) text += ` ${t("err.retry_after", { n: err.retryAfter })}`;
+  // Chinese sentences end with "。" and need no space between them.
+  if (err.status === 429 && err.retryAfter != null) text += (en ? " " : "") + t("err.retry_after", { n: err.retryAfter });
   // errors[] entries that have no field on this page are listed here instead.
   for (const item of err.unplaced || []) {
     const line = en ? item.detail : item.detail_zh || item.detail;

@@ -9,5 +9,4 @@
   } catch (e) {
     /* storage blocked: keep the defaults (Chinese, normal size) */
   }
-  root.classList.add("js");
 })();

@@ -278,7 +278,13 @@ function contents(groups) {
           "li",
           {},
           groupName(g),
-          el("ol", {}, g.ops.map(({ path, method, op }) => link(`#${opId(method, path)}`, el("span", { className: "method", text: method.toUpperCase() }), " ", el("code", { text: path }), say(op, "summary") ? ` · ${say(op, "summary")}` : ""))),
+          el(
+            "ol",
+            {},
+            g.ops.map(({ path, method, op }) =>
+              link(`#${opId(method, path)}`, methodBadge(method), " ", el("code", { text: path }), suffix(say(op, "summary"))),
+            ),
+          ),
         ),
       ),
       link("#problem-types", t("docs.problems")),
@@ -286,6 +292,15 @@ function contents(groups) {
       link("#schemas", t("docs.schemas")),
     ),
   );
+}
+
+function methodBadge(method) {
+  return el("span", { className: "method", text: method.toUpperCase() });
+}
+
+/** " · text", or nothing when there is no text. */
+function suffix(text, separator = " · ") {
+  return text ? `${separator}${text}` : "";
 }
 
 function groupName(group) {
@@ -311,7 +326,7 @@ function operationSection({ path, method, op, shared }) {
     el(
       "h3",
       { id: `${id}-title` },
-      el("span", { className: "method", text: method.toUpperCase() }),
+      methodBadge(method),
       " ",
       el("code", { className: "path", text: path }),
       op.deprecated ? [" ", el("span", { className: "badge", text: t("docs.deprecated") })] : "",
@@ -389,7 +404,12 @@ function responsesBlock(responses) {
       return el(
         "div",
         { className: "response" },
-        el("dt", {}, el("span", { className: `status status-${String(status)[0]}`, text: status }), name ? [" ", el("a", { href: "#shared-responses", text: name })] : ""),
+        el(
+          "dt",
+          {},
+          el("span", { className: `status status-${String(status)[0]}`, text: status }),
+          name ? [" ", el("a", { href: "#shared-responses", text: name })] : "",
+        ),
         el("dd", {}, prose(say(r, "description")), headersList(r.headers), contentBlock(r.content, false)),
       );
     }),
@@ -402,7 +422,7 @@ function headersList(headers) {
   return el(
     "ul",
     { className: "plain" },
-    entries.map(([name, h]) => el("li", {}, el("code", { text: name }), say(resolve(h).node, "description") ? `: ${say(resolve(h).node, "description")}` : "")),
+    entries.map(([name, h]) => el("li", {}, el("code", { text: name }), suffix(say(resolve(h).node, "description"), ": "))),
   );
 }
 
@@ -470,9 +490,15 @@ function sharedResponsesSection() {
     el(
       "dl",
       { className: "responses" },
-      entries.map(([name, r]) =>
-        el("div", { className: "response" }, el("dt", {}, el("code", { text: name })), el("dd", {}, prose(say(resolve(r).node, "description")), contentBlock(resolve(r).node.content, false))),
-      ),
+      entries.map(([name, raw]) => {
+        const r = resolve(raw).node;
+        return el(
+          "div",
+          { className: "response" },
+          el("dt", {}, el("code", { text: name })),
+          el("dd", {}, prose(say(r, "description")), contentBlock(r.content, false)),
+        );
+      }),
     ),
   );
 }
@@ -486,26 +512,31 @@ function securitySchemesSection() {
     entries.length
       ? entries.map(([name, raw]) => {
           const s = resolve(raw).node;
-          const facts = [s.type, s.scheme, s.bearerFormat, s.in && s.name ? `${s.in}: ${s.name}` : "", s.openIdConnectUrl].filter(Boolean);
+          const where = s.in && s.name ? `${s.in}: ${s.name}` : "";
+          const facts = [s.type, s.scheme, s.bearerFormat, where, s.openIdConnectUrl].filter(Boolean);
           return el(
             "div",
             { className: "scheme", id: `security-${name}` },
             el("h3", {}, el("code", { text: name })),
             el("p", { text: facts.join(" · ") }),
             prose(say(s, "description")),
-            Object.entries(s.flows || {}).map(([flow, f]) =>
-              el(
-                "div",
-                { className: "flow" },
-                el("p", {}, el("strong", { text: flow }), f.tokenUrl ? [" · ", el("code", { text: f.tokenUrl })] : "", f.authorizationUrl ? [" · ", el("code", { text: f.authorizationUrl })] : ""),
-                Object.keys(f.scopes || {}).length
-                  ? el("ul", { className: "plain" }, Object.entries(f.scopes).map(([scope, text]) => el("li", {}, el("code", { text: scope }), text ? `: ${text}` : "")))
-                  : "",
-              ),
-            ),
+            Object.entries(s.flows || {}).map(([flow, f]) => flowBlock(flow, f)),
           );
         })
       : el("p", { text: t("docs.none") }),
+  );
+}
+
+function flowBlock(flow, f) {
+  const urls = [f.authorizationUrl, f.tokenUrl].filter(Boolean).map((url) => [" · ", el("code", { text: url })]);
+  const scopes = Object.entries(f.scopes || {});
+  return el(
+    "div",
+    { className: "flow" },
+    el("p", {}, el("strong", { text: flow }), urls),
+    scopes.length
+      ? el("ul", { className: "plain" }, scopes.map(([scope, text]) => el("li", {}, el("code", { text: scope }), suffix(text, ": "))))
+      : "",
   );
 }
 

@@ -1,6 +1,6 @@
 """PynamoDB models of the single table (单表设计).
 
-One table, keyed ``pk`` / ``sk``. A person's items share the partition
+The person table, keyed ``pk`` / ``sk``. A person's items share the partition
 ``PERSON#<person_id>`` so that every citizen read is one Query by the person's
 key. ``person_id`` is a keyed hash of the ID number: the number itself is never
 a key. Items whose ``sk`` starts with ``ME#`` make up the profile that
@@ -81,7 +81,24 @@ class CardIndexItem(_Base):
     person_id = UnicodeAttribute()
 
 
-class OtpItem(_Base):
+class _AuthBase(_Base):
+    """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
+
+    It is written on every code request, by people who may not be insured, and
+    has nothing to do with a person's records; keeping it apart also keeps the
+    transactions of the login small.
+    """
+
+    class Meta:
+        table_name = "yibao-unbound-auth"
+        region = "cn-north-1"
+        host: str | None = None
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
+
+
+class OtpItem(_AuthBase):
     """A pending login code (短信验证码), stored hashed; one per person, replaced on resend."""
 
     code_hash = UnicodeAttribute()
@@ -90,7 +107,7 @@ class OtpItem(_Base):
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 
-class RateItem(_Base):
+class RateItem(_AuthBase):
     """A fixed-window counter for rate limits (pk ``RL#<subject>#<window>``)."""
 
     hits = NumberAttribute(default=0)
@@ -98,26 +115,28 @@ class RateItem(_Base):
 
 
 ALL_MODELS: tuple[type[_Base], ...] = (PersonItem, CardItem, CardIndexItem, OtpItem, RateItem)
+TABLES: tuple[type[_Base], ...] = (_Base, _AuthBase)
 
 
 def bind(table_name: str, region: str, host: str | None) -> None:
-    """Point every model at the stage's table and endpoint (idempotent)."""
-    models: tuple[type[_Base], ...] = (_Base, *ALL_MODELS)
+    """Point every model at the stage's tables and endpoint (idempotent)."""
+    models: tuple[type[_Base], ...] = (*TABLES, *ALL_MODELS)
     for model in models:
         meta: Any = model.Meta
-        if (meta.table_name, meta.region, meta.host) != (table_name, region, host):
-            meta.table_name = table_name
+        name = table_name + "-auth" if issubclass(model, _AuthBase) else table_name
+        if (meta.table_name, meta.region, meta.host) != (name, region, host):
+            meta.table_name = name
             meta.region = region
             meta.host = host
             model._connection = None
 
 
-def create_table() -> None:
-    """Create the single table (on-demand) with TTL, if it does not exist."""
-    if not _Base.exists():
-        _Base.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-    client = _Base._get_connection().connection.client
-    client.update_time_to_live(
-        TableName=_Base.Meta.table_name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"},
-    )
+def create_tables() -> None:
+    """Create the tables (on-demand) with TTL on ``ttl``, if they do not exist."""
+    for table in TABLES:
+        if not table.exists():
+            table.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+            table._get_connection().connection.client.update_time_to_live(
+                TableName=table.Meta.table_name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"},
+            )

@@ -1,0 +1,244 @@
+"""Step 3, basic insurance (统筹基金): deductible, ratio, location cut, yearly cap.
+
+basic = min(round((in_policy − deductible) × ratio), cap left). The deductible
+(起付线) is per inpatient admission; the ratio is the kind's and level's, with the
+policy's bonuses (retirees, assisted residents in county) and the location cut
+(异地就医 without referral or filing, ``003:30``, 医保发〔2022〕22号), kept within
+[0, 100]. The cap left is the yearly cap less this year's payments, never below 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chalicelib.rules.bill import Bill
+from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, line, pct, yuan
+from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.policy import Cited, Policy
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of the ratio, in points, with its rule and plain words."""
+
+    cited: Cited
+    points: Fraction
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class BasicOutcome:
+    deductible: int
+    amount: int
+    lines: tuple[Line, ...]
+
+
+_CAP_ZH = {
+    "inpatient": "统筹基金住院",
+    "outpatient": "普通门诊统筹",
+    "chronic_outpatient": "门诊慢特病",
+}
+_CAP_EN = {
+    "inpatient": "basic insurance for inpatient care",
+    "outpatient": "general outpatient pooling",
+    "chronic_outpatient": "chronic-disease outpatient care",
+}
+
+
+def _ratio_components(policy: Policy, bill: Bill, assisted: bool) -> list[Component]:
+    rules, person, visit = policy.basic, bill.person, bill.visit
+    level = visit.hospital_level
+    if visit.kind == "inpatient":
+        table = rules.inpatient_ratio[person.scheme]
+        base = table.at(level)
+        parts = [
+            Component(
+                table.cited,
+                base,
+                f"{LEVEL_ZH[level]}医院住院{pct(base)}%",
+                f"{pct(base)}% for inpatient care at a level-{level} hospital",
+            )
+        ]
+        if person.scheme == "employee" and person.retired:
+            bonus = rules.retired_bonus
+            parts.append(
+                Component(
+                    bonus.cited,
+                    bonus.pct,
+                    f"退休人员提高{pct(bonus.pct)}个百分点",
+                    f"{pct(bonus.pct)} points more for retirees",
+                )
+            )
+        if person.scheme == "resident" and assisted and visit.location == "in_county":
+            bonus = rules.assisted_resident_in_county_bonus
+            parts.append(
+                Component(
+                    bonus.cited,
+                    bonus.pct,
+                    f"困难群众县域内住院提高{pct(bonus.pct)}个百分点",
+                    f"{pct(bonus.pct)} points more for assisted residents treated in the county",
+                )
+            )
+        return parts
+    if visit.kind == "outpatient":
+        table = rules.outpatient_ratio
+        base = table.at(level)
+        return [
+            Component(
+                table.cited,
+                base,
+                f"{LEVEL_ZH[level]}医疗机构普通门诊{pct(base)}%",
+                f"{pct(base)}% for general outpatient care at level {level}",
+            )
+        ]
+    chronic = rules.chronic_ratio
+    base = chronic.assisted_pct if assisted else chronic.pct
+    who_zh, who_en = ("困难群众", "assisted persons' ") if assisted else ("", "")
+    return [
+        Component(
+            chronic.cited,
+            base,
+            f"{who_zh}门诊慢特病{pct(base)}%",
+            f"{who_en}{pct(base)}% for chronic-disease outpatient care",
+        )
+    ]
+
+
+def _location_cut(policy: Policy, bill: Bill) -> tuple[Fraction, str]:
+    """The location cut in points, and where it applies (``""`` when there is none)."""
+    visit = bill.visit
+    if visit.location == "out_of_county":
+        rule = policy.basic.out_of_county
+        exempt = (rule.exempt_with_referral and visit.referral) or (
+            visit.remote_filing in rule.exempt_filings
+        )
+        return (Fraction(0), "") if exempt or not rule.pct else (rule.pct, "out_of_county")
+    if visit.location == "out_of_province":
+        cut = policy.basic.out_of_province.by_filing[_province_filing(policy, bill)]
+        return (cut, "out_of_province") if cut else (Fraction(0), "")
+    return Fraction(0), ""
+
+
+def _province_filing(policy: Policy, bill: Bill) -> str:
+    """The filing that counts out of the province: ``none`` with a referral counts as one."""
+    visit, rule = bill.visit, policy.basic.out_of_province
+    if visit.remote_filing == "none" and visit.referral and rule.none_with_referral_as:
+        return rule.none_with_referral_as
+    return visit.remote_filing
+
+
+def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) -> Line:
+    if where == "out_of_county":
+        rule = policy.basic.out_of_county
+        ways_zh = "、".join(FILING_ZH[f] for f in sorted(rule.exempt_filings))
+        ways_en = ", ".join(FILING_EN[f] for f in sorted(rule.exempt_filings))
+        return line(
+            rule.cited,
+            cost,
+            f"县域外(省内)就医未按规定办理转诊,报销比例降低{pct(cut)}个百分点,少报{yuan(cost)}元;"
+            f"按规定办理转诊(或{ways_zh})的不降低。",
+            f"Treated outside the county without a proper referral: the ratio is {pct(cut)} "
+            f"points lower, {yuan(cost)} yuan less. With a referral (or {ways_en}) it is not "
+            "lowered.",
+        )
+    province = policy.basic.out_of_province
+    filing = _province_filing(policy, bill)
+    better = sorted((c, f) for f, c in province.by_filing.items() if c < cut)
+    better_zh = ";".join(
+        f"{FILING_ZH[f]}" + (f"降低{pct(c)}个百分点" if c else "不降低") for c, f in better
+    )
+    better_en = "; ".join(f"{FILING_EN[f]}: {pct(c)} points" for c, f in better)
+    return line(
+        province.cited,
+        cost,
+        f"省外就医({FILING_ZH[filing]}),报销比例降低{pct(cut)}个百分点,少报{yuan(cost)}元。"
+        + (f"按规定备案的降低得少:{better_zh}。" if better else ""),
+        f"Treated outside the province with {FILING_EN[filing]}: the ratio is {pct(cut)} "
+        f"points lower, {yuan(cost)} yuan less."
+        + (f" A proper filing lowers it less ({better_en})." if better else ""),
+    )
+
+
+def _cap(policy: Policy, bill: Bill, assisted: bool) -> tuple[Cited, int, int]:
+    """The yearly cap that applies: its rule, the cap, and what this year already used."""
+    rules, person, ytd = policy.basic, bill.person, bill.ytd
+    kind = bill.visit.kind
+    if kind == "inpatient":
+        who = (
+            "employee"
+            if person.scheme == "employee"
+            else ("assisted_resident" if assisted else "resident")
+        )
+        cap = rules.inpatient_caps[who]
+        return cap.cited, cap.fen, ytd.basic_paid
+    if kind == "outpatient":
+        return rules.outpatient_cap.cited, rules.outpatient_cap.fen, ytd.outpatient_paid
+    chronic = rules.chronic_cap
+    return chronic.cited, chronic.assisted_fen if assisted else chronic.fen, ytd.chronic_paid
+
+
+def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> BasicOutcome:
+    """统筹基金 for a person who qualifies for the visit's kind."""
+    person, visit = bill.person, bill.visit
+    lines: list[Line] = []
+    deductible = 0
+    if visit.kind == "inpatient":
+        rule = policy.basic.deductible[person.scheme]
+        standard = rule.at(visit.hospital_level)
+        deductible = min(standard, in_policy)
+        lines.append(
+            line(
+                rule.cited,
+                deductible,
+                f"起付线:{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{yuan(standard)}元,"
+                f"本次由您先付{yuan(deductible)}元。",
+                f"Deductible: {yuan(standard)} yuan per admission at a level-"
+                f"{visit.hospital_level} hospital; you pay {yuan(deductible)} yuan of it.",
+            )
+        )
+    components = _ratio_components(policy, bill, assisted)
+    cut, where = _location_cut(policy, bill)
+    before_cut = sum((c.points for c in components), Fraction(0))
+    ratio = min(Fraction(100), max(Fraction(0), before_cut - cut))
+    above = in_policy - deductible
+    cap_cited, cap, used = _cap(policy, bill, assisted)
+    cap_left = max(0, cap - used)
+    uncapped = round_half_up(share(above, ratio))
+    amount = min(uncapped, cap_left)
+
+    how_zh = "、".join(c.zh for c in components)
+    how_en = "; ".join(c.en for c in components)
+    if cut:
+        how_zh += f"、异地就医降低{pct(cut)}个百分点"
+        how_en += f"; {pct(cut)} points less for care away from home"
+    formula = f"({yuan(in_policy)}−{yuan(deductible)})" if deductible else f"{yuan(in_policy)}"
+    lines.append(
+        line(
+            components[0].cited,
+            uncapped,
+            f"统筹基金按{pct(ratio)}%报销({how_zh}):{formula}×{pct(ratio)}%={yuan(uncapped)}元。",
+            f"Basic insurance pays {pct(ratio)}% ({how_en}): {formula} × {pct(ratio)}% = "
+            f"{yuan(uncapped)} yuan.",
+        )
+    )
+    if where:
+        without_cut = min(Fraction(100), before_cut)
+        cost = min(round_half_up(share(above, without_cut)), cap_left) - amount
+        lines.append(_cut_line(policy, bill, where, cut, cost))
+    if uncapped > cap_left:
+        kind = visit.kind
+        lines.append(
+            Line(
+                cap_cited.rule,
+                cap_cited.source,
+                amount,
+                f"{_CAP_ZH[kind]}每年最多支付{yuan(cap)}元,今年此前已支付{yuan(used)}元,"
+                f"本次只能支付{yuan(amount)}元。",
+                f"{_CAP_EN[kind].capitalize()} pays at most {yuan(cap)} yuan a year; "
+                f"{yuan(used)} yuan were paid earlier this year, so this bill gets "
+                f"{yuan(amount)} yuan.",
+            )
+        )
+    return BasicOutcome(deductible, amount, tuple(lines))

@@ -1,0 +1,138 @@
+"""Step 1, the bill's items (费用明细): who bears which part before any fund pays.
+
+- A medical material of 600.00 or more used without signed consent is wholly borne
+  by the hospital, whatever its catalogue (``003:22``).
+- Catalogue A (甲类) is in policy; B (乙类) is in policy except its self-pay share
+  (乙类先行自付, rounded half up per item); C (丙类) stays with the patient.
+- For an assisted inpatient, out-of-policy cost may not exceed 5% (level 1) or 8%
+  (levels 2–3) of the total less the unconsented materials; the hospital bears the
+  excess (``004:23``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chalicelib.rules.bill import Bill
+from chalicelib.rules.explain import Line, line, pct, yuan
+from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.policy import Policy
+
+
+@dataclass(frozen=True)
+class ItemSplit:
+    """The bill split by who bears what, in fen."""
+
+    total: int
+    unconsented: int
+    out_of_policy_excess: int
+    out_of_policy: int
+    self_first: int
+    in_policy: int
+    lines: tuple[Line, ...]
+
+    @property
+    def hospital_borne(self) -> int:
+        """医院承担: unconsented materials and out-of-policy cost above the limit."""
+        return self.unconsented + self.out_of_policy_excess
+
+
+def _limit_line(
+    policy: Policy, points: Fraction, limit: int, out_of_policy: int, excess: int
+) -> Line:
+    cited = policy.items.assisted_out_of_policy_limit.cited
+    if excess:
+        return line(
+            cited,
+            excess,
+            f"困难群众住院,目录外费用不得超过总费用的{pct(points)}%即{yuan(limit)}元;"
+            f"超出的{yuan(excess)}元由医院承担,您不用付。",
+            f"For an assisted inpatient, out-of-policy cost may not exceed {pct(points)}% of "
+            f"the total, {yuan(limit)} yuan; the hospital bears the {yuan(excess)} yuan above.",
+        )
+    return line(
+        cited,
+        0,
+        f"困难群众住院,目录外费用{yuan(out_of_policy)}元,未超过总费用的{pct(points)}%即{yuan(limit)}元。",
+        f"For an assisted inpatient, out-of-policy cost {yuan(out_of_policy)} yuan is within "
+        f"{pct(points)}% of the total, {yuan(limit)} yuan.",
+    )
+
+
+def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
+    rules = policy.items
+    total = unconsented = out_of_policy = self_first = in_policy = 0
+    for item in bill.items:
+        total += item.amount
+        if item.material and not item.consent and item.amount >= rules.unconsented_material.fen:
+            unconsented += item.amount
+        elif item.catalogue == "A":
+            in_policy += item.amount
+        elif item.catalogue == "B":
+            ratio = item.b_self_ratio if item.b_self_ratio is not None else Fraction(0)
+            own = round_half_up(ratio * item.amount)
+            self_first += own
+            in_policy += item.amount - own
+        else:
+            out_of_policy += item.amount
+
+    lines = [
+        line(
+            rules.catalogues,
+            total,
+            f"本次医疗费用合计{yuan(total)}元。",
+            f"This bill comes to {yuan(total)} yuan in all.",
+        )
+    ]
+    if unconsented:
+        threshold = yuan(rules.unconsented_material.fen)
+        lines.append(
+            line(
+                rules.unconsented_material.cited,
+                unconsented,
+                f"未经您或家属签字同意使用的{threshold}元及以上医用材料共{yuan(unconsented)}元,"
+                "由医院承担,您不用付。",
+                f"Medical materials of {threshold} yuan or more used without your signed consent "
+                f"({yuan(unconsented)} yuan) are borne by the hospital; you do not pay for them.",
+            )
+        )
+
+    excess = 0
+    if assisted and bill.visit.kind == "inpatient":
+        points = rules.assisted_out_of_policy_limit.at(bill.visit.hospital_level)
+        limit = round_half_up(share(total - unconsented, points))
+        excess = max(0, out_of_policy - limit)
+        if out_of_policy:
+            lines.append(_limit_line(policy, points, limit, out_of_policy, excess))
+        out_of_policy -= excess
+
+    if self_first:
+        lines.append(
+            line(
+                rules.catalogues,
+                self_first,
+                f"乙类项目按各自的自付比例,先由您自付{yuan(self_first)}元,其余纳入报销范围。",
+                f"Catalogue B items: you first pay {yuan(self_first)} yuan (each item's "
+                "self-pay share); the rest counts for reimbursement.",
+            )
+        )
+    if out_of_policy:
+        lines.append(
+            line(
+                rules.catalogues,
+                out_of_policy,
+                f"目录外(丙类)费用{yuan(out_of_policy)}元不在报销范围内,由您自付。",
+                f"Out-of-catalogue (C) cost of {yuan(out_of_policy)} yuan is not reimbursed; "
+                "you pay it.",
+            )
+        )
+    lines.append(
+        line(
+            rules.catalogues,
+            in_policy,
+            f"政策范围内费用{yuan(in_policy)}元,按下面的规则报销。",
+            f"In-policy cost of {yuan(in_policy)} yuan is reimbursed by the rules below.",
+        )
+    )
+    return ItemSplit(total, unconsented, excess, out_of_policy, self_first, in_policy, tuple(lines))

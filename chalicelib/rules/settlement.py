@@ -1,0 +1,274 @@
+"""One-stop settlement (一站式结算): ``settle(policy, bill) -> Settlement``.
+
+The steps of SETTLEMENT.md, in the policy's layer order: items (who bears what),
+eligibility, the fund layers (统筹基金 → 大病保险 → 医疗救助 → 兜底 in the demo
+region), living assistance (一站式+, paid to the person outside the bill), then the
+personal account and cash. Money is integer fen throughout; each fund part is
+rounded half up once, when computed, and ``cash`` is what remains, so
+``hospital_borne + Σ parts = total`` to the fen. No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chalicelib.rules.assistance import medical_assistance
+from chalicelib.rules.basic import basic_fund
+from chalicelib.rules.bill import Bill, Ytd
+from chalicelib.rules.critical_illness import critical_illness
+from chalicelib.rules.eligibility import assisted_group, check_eligibility
+from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, Line, line, yuan
+from chalicelib.rules.items import ItemSplit, split_items
+from chalicelib.rules.money import format_fen
+from chalicelib.rules.policy import Cited, Layer, Policy
+from chalicelib.rules.safety_net import safety_net
+
+PART_NAMES = ("basic", "critical_illness", "medical_assistance", "safety_net", "account", "cash")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Who pays the bill (less what the hospital bears), in fen."""
+
+    basic: int = 0
+    critical_illness: int = 0
+    medical_assistance: int = 0
+    safety_net: int = 0
+    account: int = 0
+    cash: int = 0
+
+    @property
+    def funds(self) -> int:
+        """统筹 + 大病 + 救助 + 兜底."""
+        return self.basic + self.critical_illness + self.medical_assistance + self.safety_net
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The settlement of one bill (结算单); amounts in fen."""
+
+    policy_region: str
+    policy_version: str
+    eligible: bool
+    total: int
+    hospital_borne: int
+    out_of_policy: int
+    self_first: int
+    in_policy: int
+    deductible: int
+    parts: Parts
+    living_assistance: int
+    ytd_after: Ytd
+    lines: tuple[Line, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: amounts as yuan strings with two decimals."""
+        return {
+            "total": format_fen(self.total),
+            "hospital_borne": format_fen(self.hospital_borne),
+            "out_of_policy": format_fen(self.out_of_policy),
+            "self_first": format_fen(self.self_first),
+            "in_policy": format_fen(self.in_policy),
+            "deductible": format_fen(self.deductible),
+            "parts": {name: format_fen(getattr(self.parts, name)) for name in PART_NAMES},
+            "payouts": {"living_assistance": format_fen(self.living_assistance)},
+            "ytd_after": {k: format_fen(v) for k, v in self.ytd_after.as_dict().items()},
+            "lines": [entry.to_json() for entry in self.lines],
+            "eligible": self.eligible,
+            "policy": {"region": self.policy_region, "version": self.policy_version},
+        }
+
+
+@dataclass(frozen=True)
+class _Funds:
+    deductible: int = 0
+    parts: Parts = Parts()
+    burden: int = 0
+    lines: tuple[Line, ...] = ()
+
+
+def _layer_base(layer: Layer, split: ItemSplit, prior: int) -> int:
+    if layer.base == "personal_less_prior" or layer.base == "personal":
+        return max(0, split.total - split.hospital_borne - prior)
+    return max(0, split.in_policy - prior)
+
+
+def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _Funds:
+    """The fund layers in the policy's order, for a person who qualifies."""
+    kind = bill.visit.kind
+    funds = _Funds()
+    for layer in policy.layers:
+        prior = funds.parts.funds
+        base = _layer_base(layer, split, prior)
+        if layer.id == "basic":
+            outcome = basic_fund(policy, bill, split.in_policy, group is not None)
+            funds = replace(
+                funds,
+                deductible=outcome.deductible,
+                parts=replace(funds.parts, basic=outcome.amount),
+                lines=funds.lines + outcome.lines,
+            )
+        elif layer.id == "critical_illness" and kind in policy.critical_illness.kinds:
+            ci = critical_illness(policy, bill, base, group is not None)
+            funds = replace(
+                funds,
+                burden=ci.burden,
+                parts=replace(funds.parts, critical_illness=ci.amount),
+                lines=funds.lines + ci.lines,
+            )
+        elif layer.id == "medical_assistance" and group is not None:
+            funds = _assistance(policy, bill, funds, base, group)
+        elif layer.id == "safety_net":
+            net = safety_net(
+                policy, bill, split.total - split.hospital_borne, split.in_policy, prior, group
+            )
+            funds = replace(
+                funds,
+                parts=replace(funds.parts, safety_net=net.amount),
+                lines=funds.lines + net.lines,
+            )
+    return funds
+
+
+def _assistance(policy: Policy, bill: Bill, funds: _Funds, base: int, group: str) -> _Funds:
+    rules = policy.medical_assistance
+    if bill.visit.kind not in rules.kinds:
+        note = line(
+            rules.cited,
+            0,
+            f"医疗救助({GROUP_ZH[group]})用于住院和门诊慢特病费用,本次普通门诊不适用。",
+            f"Medical assistance ({GROUP_EN[group]}) covers inpatient and chronic-disease "
+            "outpatient care, not general outpatient care.",
+        )
+        return replace(funds, lines=(*funds.lines, note))
+    outcome = medical_assistance(policy, bill, base, group)
+    return replace(
+        funds,
+        parts=replace(funds.parts, medical_assistance=outcome.amount),
+        lines=funds.lines + outcome.lines,
+    )
+
+
+def _living_assistance(policy: Policy, bill: Bill, group: str | None) -> tuple[int, list[Line]]:
+    """一站式+: the allowance for an assisted inpatient with a listed major or rare disease."""
+    rules = policy.living_assistance
+    if group is None or bill.visit.kind != rules.kind:
+        return 0, []
+    listed = [code for code in bill.visit.diagnoses if rules.listed(code)]
+    allowance = yuan(rules.allowance_fen)
+    if listed:
+        return rules.allowance_fen, [
+            line(
+                rules.cited,
+                rules.allowance_fen,
+                f"您的诊断{listed[0]}在重特大疾病和罕见病名单内,发放生活救助{allowance}元,"
+                "直接发给您本人,不抵扣本次医疗费用。",
+                f"Your diagnosis {listed[0]} is on the major and rare disease lists: a living "
+                f"allowance of {allowance} yuan is paid to you, separately from this bill.",
+            )
+        ]
+    return 0, [
+        line(
+            rules.cited,
+            0,
+            f"本次诊断不在重特大疾病和罕见病名单内,没有生活救助;名单内的疾病住院可以领取{allowance}元。",
+            "No diagnosis on this bill is on the major or rare disease lists, so there is no "
+            f"living allowance; inpatient care for a listed disease brings {allowance} yuan.",
+        )
+    ]
+
+
+def _ytd_after(policy: Policy, bill: Bill, funds: _Funds, eligible: bool) -> Ytd:
+    ytd = bill.ytd
+    if not eligible:
+        return ytd
+    kind = bill.visit.kind
+    by_kind = {"inpatient": "basic_paid", "outpatient": "outpatient_paid"}
+    field = by_kind.get(kind, "chronic_paid")
+    ytd = replace(ytd, **{field: getattr(ytd, field) + funds.parts.basic})
+    burden = funds.burden if kind in policy.critical_illness.kinds else 0
+    return replace(
+        ytd,
+        critical_burden=ytd.critical_burden + burden,
+        assistance_paid=ytd.assistance_paid + funds.parts.medical_assistance,
+    )
+
+
+def _account_and_cash(policy: Policy, bill: Bill, left: int) -> tuple[int, int, list[Line]]:
+    payment = policy.account_payment
+    account = 0
+    lines: list[Line] = []
+    if bill.person.scheme in payment.schemes:
+        if bill.use_account:
+            account = min(bill.account_balance, left)
+            rest = bill.account_balance - account
+            lines.append(
+                line(
+                    payment.cited,
+                    account,
+                    f"个人账户支付{yuan(account)}元,账户余额还剩{yuan(rest)}元。",
+                    f"Your personal account pays {yuan(account)} yuan; {yuan(rest)} yuan "
+                    "remain in it.",
+                )
+            )
+        else:
+            lines.append(
+                line(
+                    payment.cited,
+                    0,
+                    "本次没有选择用个人账户支付。",
+                    "You chose not to pay from your personal account this time.",
+                )
+            )
+    elif bill.use_account:
+        lines.append(
+            line(
+                payment.cited,
+                0,
+                "城乡居民医保没有个人账户,本次不从个人账户支付。",
+                "Resident insurance has no personal account, so nothing is paid from one.",
+            )
+        )
+    cash = left - account
+    lines.append(
+        line(
+            Cited("cash", policy.source),
+            cash,
+            f"您需要现金支付{yuan(cash)}元。",
+            f"You pay {yuan(cash)} yuan in cash.",
+        )
+    )
+    return account, cash, lines
+
+
+def settle(policy: Policy, bill: Bill) -> Settlement:
+    """Settle one bill under one policy version (the caller picks it by region and date)."""
+    group = assisted_group(policy, bill.person)
+    split = split_items(policy, bill, group is not None)
+    eligibility = check_eligibility(policy, bill, split.in_policy)
+    funds = _funds(policy, bill, split, group) if eligibility.qualifies else _Funds()
+    living, living_lines = _living_assistance(policy, bill, group)
+    left = split.total - split.hospital_borne - funds.parts.funds
+    account, cash, payment_lines = _account_and_cash(policy, bill, left)
+    return Settlement(
+        policy_region=policy.region,
+        policy_version=policy.version,
+        eligible=eligibility.qualifies,
+        total=split.total,
+        hospital_borne=split.hospital_borne,
+        out_of_policy=split.out_of_policy,
+        self_first=split.self_first,
+        in_policy=split.in_policy,
+        deductible=funds.deductible,
+        parts=replace(funds.parts, account=account, cash=cash),
+        living_assistance=living,
+        ytd_after=_ytd_after(policy, bill, funds, eligibility.qualifies),
+        lines=(
+            *split.lines,
+            *eligibility.lines,
+            *funds.lines,
+            *living_lines,
+            *payment_lines,
+        ),
+    )

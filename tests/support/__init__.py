@@ -1,0 +1,1 @@
+"""Test support: the local stack, an in-process API client, login helpers."""

@@ -89,7 +89,11 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._static(path.split("?")[0])
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
+    def __getattr__(self, name: str) -> Any:
+        # Every method (TRACE, QUERY, …) reaches the router: it answers 405 with a problem.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
     def _api(self, path: str) -> None:
         from chalice.local import LocalGatewayException

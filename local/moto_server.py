@@ -24,7 +24,7 @@ def _stop_tracking_dynamodb() -> None:
             return object.__new__(cls)
         return track(cls, *args, **kwargs)
 
-    BaseModel.__new__ = new  # type: ignore[assignment]
+    BaseModel.__new__ = new  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Any:
-    from tests.support.client import ApiClient
+    from local.client import ApiClient
 
     return ApiClient()
 

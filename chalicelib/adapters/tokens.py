@@ -42,7 +42,12 @@ class JwtTokenService:
                 algorithms=["HS256"],
                 audience=_AUDIENCE,
                 issuer=_ISSUER,
-                options={"require": ["exp", "iat", "sub", "jti"], "verify_exp": False},
+                options={
+                    "require": ["exp", "iat", "sub", "jti"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
         except jwt.PyJWTError:
             raise _expired() from None

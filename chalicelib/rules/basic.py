@@ -132,8 +132,9 @@ def _province_filing(policy: Policy, bill: Bill) -> str:
 def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) -> Line:
     if where == "out_of_county":
         rule = policy.basic.out_of_county
-        ways_zh = "、".join(FILING_ZH[f] for f in sorted(rule.exempt_filings))
-        ways_en = ", ".join(FILING_EN[f] for f in sorted(rule.exempt_filings))
+        ways = [f for f in FILING_ZH if f in rule.exempt_filings]  # in the usual order
+        ways_zh = "、".join(FILING_ZH[f] for f in ways)
+        ways_en = ", ".join(FILING_EN[f] for f in ways)
         return line(
             rule.cited,
             cost,
@@ -145,7 +146,11 @@ def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) 
         )
     province = policy.basic.out_of_province
     filing = _province_filing(policy, bill)
-    better = sorted((c, f) for f, c in province.by_filing.items() if c < cut)
+    order = list(FILING_ZH)
+    better = sorted(
+        ((c, f) for f, c in province.by_filing.items() if c < cut),
+        key=lambda pair: (pair[0], order.index(pair[1])),
+    )
     better_zh = ";".join(
         f"{FILING_ZH[f]}" + (f"降低{pct(c)}个百分点" if c else "不降低") for c, f in better
     )

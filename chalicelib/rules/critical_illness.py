@@ -61,8 +61,9 @@ def _bands_text(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str]:
 
 
 def critical_illness(
-    policy: Policy, bill: Bill, burden: int, assisted: bool
+    policy: Policy, bill: Bill, burden: int, assisted: bool, deductible: int
 ) -> CriticalIllnessOutcome:
+    """``deductible`` only for the words: the burden already includes it."""
     rules = policy.critical_illness
     before = bill.ytd.critical_burden
     after = before + burden

@@ -70,10 +70,10 @@ GROUP_ZH = {
     "poverty_exited": "脱贫户",
 }
 GROUP_EN = {
-    "tekun": "extreme-poverty support (tekun)",
-    "dibao": "minimum living allowance (dibao)",
-    "low_income": "registered low income",
-    "poverty_exited": "exited poverty",
+    "tekun": "persons in extreme poverty (tekun)",
+    "dibao": "dibao recipients",
+    "low_income": "registered low-income persons",
+    "poverty_exited": "households that exited poverty",
 }
 LOCATION_ZH = {"in_county": "县域内", "out_of_county": "县域外(省内)", "out_of_province": "省外"}
 LOCATION_EN = {

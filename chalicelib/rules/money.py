@@ -20,10 +20,11 @@ MAX_INPUT_FEN = 100_000_000 * FEN_PER_YUAN
 MAX_RATIO_PLACES = 18
 """A ratio string has at most this many decimal places (bounded input)."""
 
-_DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
-_AMOUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?$")
-_RATIO = re.compile(rf"^(?:0|1)(?:\.[0-9]{{1,{MAX_RATIO_PLACES}}})?$")
-_PCT = re.compile(r"^(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,4})?$")
+# Matched with fullmatch: a trailing newline is never part of a number.
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_AMOUNT = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?")
+_RATIO = re.compile(rf"(?:0|1)(?:\.[0-9]{{1,{MAX_RATIO_PLACES}}})?")
+_PCT = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,4})?")
 
 
 class MoneyError(ValueError):
@@ -51,7 +52,7 @@ def parse_yuan(text: object) -> int:
             'must be a decimal string in yuan, e.g. "1234.50"',
             '金额应写成以元为单位的数字字符串,如"1234.50"',
         )
-    if len(text) > 40 or not _DECIMAL.match(text):
+    if len(text) > 40 or not _DECIMAL.fullmatch(text):
         raise MoneyError(
             "format",
             'not an amount in yuan, e.g. "1234.50"',
@@ -62,7 +63,7 @@ def parse_yuan(text: object) -> int:
     whole, _, decimals = text.partition(".")
     if len(decimals) > 2:
         raise MoneyError("decimals", "more than two decimal places", "金额最多两位小数")
-    if not _AMOUNT.match(text):
+    if not _AMOUNT.fullmatch(text):
         raise MoneyError(
             "format",
             'not an amount in yuan, e.g. "1234.50" (no leading zeros)',
@@ -81,7 +82,7 @@ def parse_ratio(text: object) -> Fraction:
             'must be a decimal string between 0 and 1, e.g. "0.1"',
             '比例应写成0到1之间的数字字符串,如"0.1"',
         )
-    if len(text) > 40 or not _DECIMAL.match(text):
+    if len(text) > 40 or not _DECIMAL.fullmatch(text):
         raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对,应如"0.1"')
     if len(text.partition(".")[2]) > MAX_RATIO_PLACES:
         raise MoneyError(
@@ -92,7 +93,7 @@ def parse_ratio(text: object) -> Fraction:
     value = Fraction(text)
     if value < 0 or value > 1:
         raise MoneyError("range", "must be between 0 and 1", "比例应在0到1之间")
-    if not _RATIO.match(text):
+    if not _RATIO.fullmatch(text):
         raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对,应如"0.1"')
     return value
 
@@ -103,14 +104,14 @@ def parse_pct(text: str) -> Fraction:
     The policy schema has already checked the shape; this raises ``ValueError``
     only for text it cannot read.
     """
-    if not _PCT.match(text):
+    if not _PCT.fullmatch(text):
         raise ValueError(f"not percentage points: {text!r}")
     return Fraction(text)
 
 
 def parse_policy_yuan(text: str) -> int:
     """A policy amount in yuan (no input bound) as integer fen."""
-    if not _AMOUNT.match(text):
+    if not _AMOUNT.fullmatch(text):
         raise ValueError(f"not an amount in yuan: {text!r}")
     whole, _, decimals = text.partition(".")
     return int(whole) * FEN_PER_YUAN + int(decimals.ljust(2, "0"))

@@ -50,7 +50,7 @@ def _label(guarantee: Guarantee, group: str | None) -> tuple[str, str]:
     who = "poverty_exited" if guarantee.group == "poverty_exited" else (group or "")
     return (
         f"{GROUP_ZH.get(who, '')}{KIND_ZH[guarantee.kind]}兜底",
-        f"the safety net for {GROUP_EN.get(who, '')} {KIND_EN[guarantee.kind]}",
+        f"the safety net of {KIND_EN[guarantee.kind]} for {GROUP_EN.get(who, '')}",
     )
 
 

@@ -110,7 +110,7 @@ def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _
                 lines=funds.lines + outcome.lines,
             )
         elif layer.id == "critical_illness" and kind in policy.critical_illness.kinds:
-            ci = critical_illness(policy, bill, base, group is not None)
+            ci = critical_illness(policy, bill, base, group is not None, funds.deductible)
             funds = replace(
                 funds,
                 burden=ci.burden,

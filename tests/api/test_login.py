@@ -44,9 +44,10 @@ def test_the_answer_is_the_same_whether_or_not_the_pair_matches(stack, api):
     other = stack.fresh_person()
     matching = api.post(OTP, {"id_number": p.id_number, "phone": p.phone})
     wrong_phone = api.post(OTP, {"id_number": p.id_number, "phone": other.phone})
-    from chalicelib.demo import make_id_number
     import random
     from datetime import date
+
+    from chalicelib.demo import make_id_number
 
     stranger = make_id_number(random.Random(7), "530302", date(1970, 1, 1), "male")
     unknown = api.post(OTP, {"id_number": stranger, "phone": "13700001111"})

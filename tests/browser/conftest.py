@@ -7,7 +7,6 @@ between tests. Uncaught page errors and console errors fail the test.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,7 @@ TIMEOUT_MS = 15_000
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not (CHROMIUM.is_file() or shutil.which("chromium")):
+    if not CHROMIUM.is_file():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}: the browser tier needs Debian's "
             "chromium (run `make chromium`, i.e. apt-get install -y chromium chromium-driver).",

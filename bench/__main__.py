@@ -1,0 +1,104 @@
+"""``make bench``: budgets, measured as ratios within one run (this machine is noisy).
+
+1. Cold import of ``app`` against importing boto3, pynamodb.models and chalice.app
+   (each in a fresh interpreter, interleaved, median of N; the bare interpreter's
+   start-up is subtracted from both). Budget: ≤ 1.15.
+2. DynamoDB requests made by each endpoint on the local stack.
+   Budget: ``GET /v1/me`` 1; login (code request, token) ≤ 3 each.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from local.stack import ROOT
+
+BASELINE = "import boto3, pynamodb.models, chalice.app"
+APP = "import app"
+BARE = "pass"
+
+
+def _seconds(code: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    return time.perf_counter() - started
+
+
+def cold_import(rounds: int = 15) -> dict[str, float]:
+    for code in (BARE, BASELINE, APP):  # warm the file cache and the .pyc files once
+        _seconds(code)
+    times: dict[str, list[float]] = {BARE: [], BASELINE: [], APP: []}
+    for _ in range(rounds):
+        for code in times:
+            times[code].append(_seconds(code))
+    bare, base, app = (statistics.median(times[c]) for c in (BARE, BASELINE, APP))
+    return {"bare_ms": bare * 1000, "baseline_ms": (base - bare) * 1000,
+            "app_ms": (app - bare) * 1000, "ratio": (app - bare) / (base - bare)}
+
+
+def request_counts(api: Any, stack_last_code: Callable[[str], str | None]) -> dict[str, int]:
+    from chalicelib.demo import person
+    from local.metering import dynamodb_requests
+
+    p = person(990101, 1)
+    counts: dict[str, int] = {}
+    with dynamodb_requests() as c:
+        api.post("/v1/auth/otp", {"id_number": p.id_number, "phone": p.phone})
+    counts["POST /v1/auth/otp"] = sum(c.values())
+    code = stack_last_code(p.phone)
+    with dynamodb_requests() as c:
+        token = api.post("/v1/auth/token", {"id_number": p.id_number, "code": code}).body
+    counts["POST /v1/auth/token"] = sum(c.values())
+    with dynamodb_requests() as c:
+        api.get("/v1/me", token=token["access_token"])
+    counts["GET /v1/me"] = sum(c.values())
+    return counts
+
+
+def main() -> int:
+    print("cold import (fresh interpreter, median of 15, start-up subtracted)")
+    figures = cold_import()
+    print(f"  boto3 + pynamodb.models + chalice.app: {figures['baseline_ms']:.0f} ms")
+    print(f"  app:                                   {figures['app_ms']:.0f} ms")
+    verdict = "ok" if figures["ratio"] <= 1.15 else "OVER BUDGET"
+    print(f"  ratio app / baseline = {figures['ratio']:.2f}  (budget ≤ 1.15: {verdict})")
+
+    from local.stack import MotoServer, local_env
+
+    with MotoServer() as moto:
+        os.environ.update(local_env(moto.port, table="yibao-bench"))
+        from chalicelib.demo import seed_region
+
+        seed_region(20)
+        from local.client import ApiClient
+
+        logging.getLogger().setLevel(logging.WARNING)  # the figures, not the access log
+
+        def last_code(phone: str) -> str | None:
+            import re
+
+            for m in reversed(moto.sent_sms()):
+                if m["to"].endswith(phone):
+                    found = re.search(r"(\d{6})", m["text"])
+                    return found.group(1) if found else None
+            return None
+
+        counts = request_counts(ApiClient(), last_code)
+    budgets = {"POST /v1/auth/otp": 3, "POST /v1/auth/token": 3, "GET /v1/me": 1}
+    print("DynamoDB requests per endpoint (local stack)")
+    for endpoint, n in counts.items():
+        ok = "ok" if n <= budgets[endpoint] else "OVER BUDGET"
+        print(f"  {endpoint:<22} {n}  (budget ≤ {budgets[endpoint]}: {ok})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

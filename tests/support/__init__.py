@@ -1,1 +1,0 @@
-"""Test support: the local stack, an in-process API client, login helpers."""

@@ -68,6 +68,7 @@ class PendingCode:
     code_hash: str
     expires_at: int
     attempts: int = 0
+    purpose: str = "login"  # or a step-up purpose such as "card_unfreeze"
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,13 @@ class LoginStore(Protocol):
         """
         ...
 
-    def attempt_code(self, person_id: str, now: int, max_attempts: int) -> PendingCode | None:
+    def attempt_code(
+        self, person_id: str, now: int, max_attempts: int, purpose: str = "login"
+    ) -> PendingCode | None:
         """Count one attempt; the code if it is still usable after counting, else None."""
         ...
 
-    def consume_code(self, person_id: str, code_hash: str) -> bool:
+    def consume_code(self, person_id: str, code_hash: str, purpose: str = "login") -> bool:
         """Delete the code if it is still the one given; False if someone used it first."""
         ...
 

@@ -18,7 +18,7 @@ from chalicelib.rules.basic import basic_fund
 from chalicelib.rules.bill import Bill, Ytd
 from chalicelib.rules.critical_illness import critical_illness
 from chalicelib.rules.eligibility import assisted_group, check_eligibility
-from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, Line, line, yuan
+from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, KIND_EN, KIND_ZH, Line, line, yuan
 from chalicelib.rules.items import ItemSplit, split_items
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import Cited, Layer, Policy
@@ -133,13 +133,16 @@ def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _
 
 def _assistance(policy: Policy, bill: Bill, funds: _Funds, base: int, group: str) -> _Funds:
     rules = policy.medical_assistance
-    if bill.visit.kind not in rules.kinds:
+    kind = bill.visit.kind
+    if kind not in rules.kinds:
+        covered = [k for k in KIND_ZH if k in rules.kinds]
         note = line(
             rules.cited,
             0,
-            f"医疗救助({GROUP_ZH[group]})用于住院和门诊慢特病费用,本次普通门诊不适用。",
-            f"Medical assistance ({GROUP_EN[group]}) covers inpatient and chronic-disease "
-            "outpatient care, not general outpatient care.",
+            f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用,"
+            f"本次{KIND_ZH[kind]}不适用。",
+            f"Medical assistance ({GROUP_EN[group]}) covers "
+            f"{' and '.join(KIND_EN[k] for k in covered)}, not {KIND_EN[kind]}.",
         )
         return replace(funds, lines=(*funds.lines, note))
     outcome = medical_assistance(policy, bill, base, group)

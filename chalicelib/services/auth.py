@@ -15,11 +15,12 @@ import secrets
 from dataclasses import dataclass
 
 from chalicelib.config import OtpLimits
-from chalicelib.errors import CodeInvalid, TooManyRequests
+from chalicelib.errors import CodeInvalid, NotFound, TooManyRequests
 from chalicelib.ports import (
     Clock,
     LoginStore,
     PendingCode,
+    Person,
     PersonRepository,
     RateBucket,
     RateLimited,
@@ -76,59 +77,99 @@ def _buckets(ctx: AuthContext, phone: str, client_ip: str, now: int) -> list[Rat
     return buckets
 
 
-def code_hash(pepper: str, person_id: str, code: str) -> str:
-    return keyed_hash(pepper, f"otp:{person_id}", code, 52)
+def code_hash(pepper: str, person_id: str, code: str, purpose: str = "login") -> str:
+    label = f"otp:{person_id}" if purpose == "login" else f"otp:{purpose}:{person_id}"
+    return keyed_hash(pepper, label, code, 52)
 
 
-def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: str) -> None:
-    """Send a 6-digit code to the registered phone if the pair matches; limits apply either way."""
+def _send_code(
+    ctx: AuthContext,
+    person: Person | None,
+    phone: str,
+    client_ip: str,
+    purpose: str,
+    wording: str,
+) -> None:
+    """Count the request against every limit; if ``person`` is given, store and send a code."""
     now = int(ctx.clock.now().timestamp())
-    person_id = person_id_for(id_number.value, ctx.pepper)
-    person = ctx.persons.get_person(person_id)
-    matches = person is not None and hmac.compare_digest(person.phone, phone)
     code = f"{secrets.randbelow(1_000_000):06d}"
     pending = (
-        PendingCode(person_id, code_hash(ctx.pepper, person_id, code), now + ctx.limits.ttl_seconds)
-        if matches
+        PendingCode(
+            person.person_id,
+            code_hash(ctx.pepper, person.person_id, code, purpose),
+            now + ctx.limits.ttl_seconds,
+            purpose=purpose,
+        )
+        if person is not None
         else None
     )
     try:
         ctx.login.record_code_request(_buckets(ctx, phone, client_ip, now), pending, now)
     except RateLimited as exc:
-        log.info("otp rate limited", extra={"limit": exc.key.split("#")[1]})
+        log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
         raise TooManyRequests(
             f"Too many codes requested. Please try again in {exc.retry_after} seconds.",
             f"获取验证码太频繁,请在{exc.retry_after}秒后再试。",
             exc.retry_after,
         ) from None
-    if person is not None and pending is not None:
+    if person is not None:
         minutes = ctx.limits.ttl_seconds // 60
         ctx.sms.send(
             person.phone,
-            f"【{ctx.sms_signature}】您的登录验证码是{code},{minutes}分钟内有效。"
+            f"【{ctx.sms_signature}】您的{wording}验证码是{code},{minutes}分钟内有效。"
             "如非本人操作,请忽略本短信。",
         )
-        log.info("otp sent", extra={"person_id": person_id})
-    else:
-        log.info("otp requested for a pair that does not match")
+        log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
 
 
-def exchange_code(ctx: AuthContext, id_number: IdNumber, code: str) -> tuple[str, int]:
-    """A signed access token for a correct code; the code is used up."""
+def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: str) -> None:
+    """Send a 6-digit login code to the registered phone if the pair matches.
+
+    The limits apply either way, and the caller answers the same either way.
+    """
+    person = ctx.persons.get_person(person_id_for(id_number.value, ctx.pepper))
+    matches = person is not None and hmac.compare_digest(person.phone, phone)
+    if not matches:
+        log.info("login code requested for a pair that does not match")
+    _send_code(ctx, person if matches else None, phone, client_ip, "login", "登录")
+
+
+def _check_code(ctx: AuthContext, person_id: str, code: str, purpose: str) -> None:
     now = int(ctx.clock.now().timestamp())
-    person_id = person_id_for(id_number.value, ctx.pepper)
-    pending = ctx.login.attempt_code(person_id, now, ctx.limits.max_attempts)
-    given = code_hash(ctx.pepper, person_id, code)
+    pending = ctx.login.attempt_code(person_id, now, ctx.limits.max_attempts, purpose)
+    given = code_hash(ctx.pepper, person_id, code, purpose)
     if (
         pending is None
         or not hmac.compare_digest(pending.code_hash, given)
-        or not ctx.login.consume_code(person_id, given)
+        or not ctx.login.consume_code(person_id, given, purpose)
     ):
-        log.info("otp rejected", extra={"person_id": person_id})
+        log.info("sms code rejected", extra={"person_id": person_id, "purpose": purpose})
         raise CodeInvalid(
             "The code is wrong, expired or already used. After 5 wrong tries a code stops "
             "working: request a new one.",
             "验证码不对、已过期或已使用。输错5次后验证码作废,请重新获取验证码。",
         )
+
+
+def exchange_code(ctx: AuthContext, id_number: IdNumber, code: str) -> tuple[str, int]:
+    """A signed access token for a correct login code; the code is used up."""
+    person_id = person_id_for(id_number.value, ctx.pepper)
+    _check_code(ctx, person_id, code, "login")
     log.info("login", extra={"person_id": person_id})
-    return ctx.tokens.issue(person_id, CITIZEN_SCOPES, now)
+    return ctx.tokens.issue(person_id, CITIZEN_SCOPES, int(ctx.clock.now().timestamp()))
+
+
+STEP_UP_PURPOSES = {"card_unfreeze": "解挂"}
+
+
+def request_step_up(ctx: AuthContext, person_id: str, purpose: str, client_ip: str) -> None:
+    """Send a fresh code to the registered phone before a sensitive action (二次验证)."""
+    person = ctx.persons.get_person(person_id)
+    if person is None:
+        raise NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
+    _send_code(ctx, person, person.phone, client_ip, purpose, STEP_UP_PURPOSES[purpose])
+
+
+def verify_step_up(ctx: AuthContext, person_id: str, purpose: str, code: str) -> None:
+    """Raise :class:`CodeInvalid` unless ``code`` is the fresh step-up code for ``purpose``."""
+    _check_code(ctx, person_id, code, purpose)

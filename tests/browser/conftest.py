@@ -64,10 +64,12 @@ def context(browser: Browser, live_server: str) -> Iterator[BrowserContext]:
         page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
         page.on(
             "console",
-            lambda msg: problems.append(f"{page.url}: console {msg.type}: {msg.text}")
-            # A 4xx answer the page handles on purpose is logged by Chromium too.
-            if msg.type == "error" and "Failed to load resource" not in msg.text
-            else None,
+            lambda msg: (
+                problems.append(f"{page.url}: console {msg.type}: {msg.text}")
+                # A 4xx answer the page handles on purpose is logged by Chromium too.
+                if msg.type == "error" and "Failed to load resource" not in msg.text
+                else None
+            ),
         )
 
     ctx.on("page", watch)

@@ -13,7 +13,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb.models import OTP_SK, OtpItem, RateItem, person_pk
+from chalicelib.adapters.dynamodb.models import OtpItem, RateItem, code_sk, person_pk
 from chalicelib.ports import PendingCode, RateBucket, RateLimited
 
 _DAY = 86_400
@@ -44,7 +44,7 @@ class DynamoLoginStore:
                     tx.save(
                         OtpItem(
                             person_pk(code.person_id),
-                            OTP_SK,
+                            code_sk(code.purpose),
                             code_hash=code.code_hash,
                             expires_at=code.expires_at,
                             attempts=0,
@@ -59,8 +59,10 @@ class DynamoLoginStore:
                     raise RateLimited(bucket.window_end - now, bucket.key) from None
             raise
 
-    def attempt_code(self, person_id: str, now: int, max_attempts: int) -> PendingCode | None:
-        item = OtpItem(person_pk(person_id), OTP_SK)
+    def attempt_code(
+        self, person_id: str, now: int, max_attempts: int, purpose: str = "login"
+    ) -> PendingCode | None:
+        item = OtpItem(person_pk(person_id), code_sk(purpose))
         try:
             item.update(
                 actions=[OtpItem.attempts.add(1)],
@@ -77,10 +79,11 @@ class DynamoLoginStore:
             code_hash=item.code_hash,
             expires_at=int(item.expires_at),
             attempts=int(item.attempts),
+            purpose=purpose,
         )
 
-    def consume_code(self, person_id: str, code_hash: str) -> bool:
-        item = OtpItem(person_pk(person_id), OTP_SK)
+    def consume_code(self, person_id: str, code_hash: str, purpose: str = "login") -> bool:
+        item = OtpItem(person_pk(person_id), code_sk(purpose))
         try:
             item.delete(condition=OtpItem.code_hash == code_hash)
         except DeleteError as exc:

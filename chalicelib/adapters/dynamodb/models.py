@@ -29,6 +29,11 @@ ME_PREFIX = "ME#"
 OTP_SK = "OTP"
 
 
+def code_sk(purpose: str) -> str:
+    """The sort key of a pending SMS code: the login code, or a step-up code by purpose."""
+    return OTP_SK if purpose == "login" else f"{OTP_SK}#{purpose}"
+
+
 def person_pk(person_id: str) -> str:
     return f"PERSON#{person_id}"
 

@@ -20,7 +20,7 @@ from rules_strategies import ASSISTED, EXAMPLES, bills, ratios, yuan
 
 from chalicelib.rules.bill import parse_bill
 from chalicelib.rules.money import round_half_up
-from chalicelib.rules.settlement import Settlement
+from chalicelib.rules.settlement import Settlement, settle
 
 PROFILE = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -161,7 +161,5 @@ def test_adding_an_in_policy_item_never_lowers_the_funds(
 @given(bills())
 def test_settling_is_pure_and_repeatable(doc: dict[str, Any]) -> None:
     policy = policy_for(doc)
-    from chalicelib.rules.settlement import settle
-
     bill = parse_bill(doc)
     assert settle(policy, bill) == settle(policy, bill)

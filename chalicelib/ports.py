@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -136,3 +136,86 @@ class TokenService(Protocol):
     def verify(self, token: str, now: int) -> TokenClaims:
         """The claims of a valid token; raises ``chalicelib.errors.Unauthorized`` otherwise."""
         ...
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """An audited card transition: who, through which channel, when, before → after."""
+
+    at: str
+    action: str
+    before: str
+    after: str
+    channel: str
+    actor: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The first answer given to an ``Idempotency-Key``."""
+
+    fingerprint: str
+    status: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """住院无卡证明: what a hospital may see when it checks the code."""
+
+    code: str
+    person_id: str
+    name_initial: str
+    id_masked: str
+    card_status: str
+    issued_at: str
+    valid_until: str
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    """Everything the card services read, in one Query."""
+
+    person: Person
+    card: Any  # chalicelib.rules.card.Card
+    version: int
+    issued_on: str
+    mail_address: str | None
+    outlet_id: str | None
+    events: tuple[CardEvent, ...]
+    certificate: Certificate | None
+
+
+class StaleCard(Exception):
+    """The card changed since it was read (another transition won)."""
+
+
+class DuplicateRequest(Exception):
+    """Another request with the same ``Idempotency-Key`` was stored first."""
+
+
+class CardRepository(Protocol):
+    def load(self, person_id: str) -> CardRecord | None: ...
+
+    def find_answer(self, person_id: str, key: str) -> StoredAnswer | None: ...
+
+    def save_transition(
+        self,
+        record: CardRecord,
+        card: Any,
+        event: CardEvent,
+        answer: tuple[str, StoredAnswer] | None,
+        mail_address: str | None = None,
+        outlet_id: str | None = None,
+    ) -> None:
+        """Write the new card state, the audit event and the answer in one transaction.
+
+        Raises :class:`StaleCard` if the card changed since ``record`` was read and
+        :class:`DuplicateRequest` if the idempotency key was used meanwhile.
+        """
+        ...
+
+    def save_certificate(self, certificate: Certificate, expires_at: int) -> None: ...
+
+    def get_certificate(self, code: str) -> Certificate | None: ...

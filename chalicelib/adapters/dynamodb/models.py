@@ -25,6 +25,8 @@ from pynamodb.models import Model
 
 PROFILE_SK = "ME#PROFILE"
 CARD_SK = "ME#CARD"
+CARD_EVENT_PREFIX = "ME#CARD#EVENT#"
+CERTIFICATE_SK = "ME#CERTIFICATE"
 ME_PREFIX = "ME#"
 OTP_SK = "OTP"
 
@@ -72,12 +74,52 @@ class PersonItem(_Base):
 
 
 class CardItem(_Base):
-    """医保卡: the person's current card and its status."""
+    """医保卡: the person's current card and its status (optimistic lock: ``version``)."""
 
     card_number = UnicodeAttribute()
     status = UnicodeAttribute(default="active")
     issued_on = UnicodeAttribute()
+    status_since = UnicodeAttribute(null=True)  # ISO 8601 with offset
+    replacement_due = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    pickup = UnicodeAttribute(null=True)  # outlet | mail
+    outlet_id = UnicodeAttribute(null=True)
+    mail_address = UnicodeAttribute(null=True)
+    previous_number = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+
+class CardEventItem(_Base):
+    """One audited card transition (sk ``ME#CARD#EVENT#<time>``): who, channel, before → after."""
+
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()
+    before = UnicodeAttribute()
+    after = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    request_id = UnicodeAttribute(null=True)
+
+
+class IdempotencyItem(_Base):
+    """The first answer to a request with an ``Idempotency-Key`` (sk ``IDEMPOTENCY#<key>``)."""
+
+    fingerprint = UnicodeAttribute()
+    status = NumberAttribute()
+    body = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
+
+
+class CertificateItem(_Base):
+    """住院无卡证明: public by its code (pk ``CERTIFICATE#<code>``), reveals only masked data."""
+
+    code = UnicodeAttribute()
+    person_id = UnicodeAttribute()
+    name_initial = UnicodeAttribute()
+    id_masked = UnicodeAttribute()
+    card_status = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
 
 
 class CardIndexItem(_Base):
@@ -119,7 +161,16 @@ class RateItem(_AuthBase):
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 
-ALL_MODELS: tuple[type[_Base], ...] = (PersonItem, CardItem, CardIndexItem, OtpItem, RateItem)
+ALL_MODELS: tuple[type[_Base], ...] = (
+    PersonItem,
+    CardItem,
+    CardEventItem,
+    CardIndexItem,
+    IdempotencyItem,
+    CertificateItem,
+    OtpItem,
+    RateItem,
+)
 TABLES: tuple[type[_Base], ...] = (_Base, _AuthBase)
 
 

@@ -1,0 +1,197 @@
+"""Card records on DynamoDB: one Query to read, one transaction per transition."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamodb.models import (
+    CARD_EVENT_PREFIX,
+    CARD_SK,
+    CERTIFICATE_SK,
+    ME_PREFIX,
+    PROFILE_SK,
+    CardEventItem,
+    CardItem,
+    CertificateItem,
+    IdempotencyItem,
+    PersonItem,
+    person_pk,
+)
+from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.ports import (
+    CardEvent,
+    CardRecord,
+    Certificate,
+    DuplicateRequest,
+    StaleCard,
+    StoredAnswer,
+)
+from chalicelib.rules.card import Card
+
+_DAY = 86_400
+
+
+def _connection() -> Connection:
+    meta = CardItem.Meta
+    return Connection(region=meta.region, host=meta.host)
+
+
+def _card(item: CardItem) -> Card:
+    return Card(
+        number=item.card_number,
+        status=item.status,
+        since=datetime.fromisoformat(item.status_since) if item.status_since else None,
+        replacement_due=date.fromisoformat(item.replacement_due) if item.replacement_due else None,
+        pickup=item.pickup,
+        previous_number=item.previous_number,
+    )
+
+
+def _certificate(item: CertificateItem) -> Certificate:
+    return Certificate(
+        code=item.code,
+        person_id=item.person_id,
+        name_initial=item.name_initial,
+        id_masked=item.id_masked,
+        card_status=item.card_status,
+        issued_at=item.issued_at,
+        valid_until=item.valid_until,
+    )
+
+
+class DynamoCardRepository:
+    def load(self, person_id: str) -> CardRecord | None:
+        raw: dict[str, Any] = PersonItem._get_connection().query(
+            person_pk(person_id),
+            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
+            consistent_read=True,
+        )
+        person = card_item = certificate = None
+        events: list[CardEvent] = []
+        for data in raw.get("Items", []):
+            sk = data["sk"]["S"]
+            if sk == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(data))
+            elif sk == CARD_SK:
+                card_item = CardItem.from_raw_data(data)
+            elif sk.startswith(CARD_EVENT_PREFIX):
+                e = CardEventItem.from_raw_data(data)
+                events.append(
+                    CardEvent(e.at, e.action, e.before, e.after, e.channel, e.actor, e.request_id)
+                )
+            elif sk == CERTIFICATE_SK:
+                certificate = _certificate(CertificateItem.from_raw_data(data))
+        if person is None or card_item is None:
+            return None
+        return CardRecord(
+            person=person,
+            card=_card(card_item),
+            version=int(card_item.version or 0),
+            issued_on=card_item.issued_on,
+            mail_address=card_item.mail_address,
+            outlet_id=card_item.outlet_id,
+            events=tuple(events),
+            certificate=certificate,
+        )
+
+    def find_answer(self, person_id: str, key: str) -> StoredAnswer | None:
+        try:
+            item = IdempotencyItem.get(
+                person_pk(person_id), f"IDEMPOTENCY#{key}", consistent_read=True
+            )
+        except IdempotencyItem.DoesNotExist:
+            return None
+        return StoredAnswer(item.fingerprint, int(item.status), item.body)
+
+    def save_transition(
+        self,
+        record: CardRecord,
+        card: Card,
+        event: CardEvent,
+        answer: tuple[str, StoredAnswer] | None,
+        mail_address: str | None = None,
+        outlet_id: str | None = None,
+    ) -> None:
+        pk = person_pk(record.person.person_id)
+        item = CardItem(
+            pk,
+            CARD_SK,
+            card_number=card.number,
+            status=card.status,
+            issued_on=record.issued_on,
+            status_since=card.since.isoformat() if card.since else None,
+            replacement_due=card.replacement_due.isoformat() if card.replacement_due else None,
+            pickup=card.pickup,
+            outlet_id=outlet_id if outlet_id is not None else record.outlet_id,
+            mail_address=mail_address if mail_address is not None else record.mail_address,
+            previous_number=card.previous_number,
+            version=record.version,  # save() checks it is unchanged, then adds one
+        )
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(item)
+                tx.save(
+                    CardEventItem(
+                        pk,
+                        f"{CARD_EVENT_PREFIX}{event.at}",
+                        at=event.at,
+                        action=event.action,
+                        before=event.before,
+                        after=event.after,
+                        channel=event.channel,
+                        actor=event.actor,
+                        request_id=event.request_id,
+                    ),
+                    condition=CardEventItem.sk.does_not_exist(),
+                )
+                if answer is not None:
+                    key, stored = answer
+                    tx.save(
+                        IdempotencyItem(
+                            pk,
+                            f"IDEMPOTENCY#{key}",
+                            fingerprint=stored.fingerprint,
+                            status=stored.status,
+                            body=stored.body,
+                            ttl=int(datetime.now().timestamp()) + _DAY,
+                        ),
+                        condition=IdempotencyItem.sk.does_not_exist(),
+                    )
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            codes = [r.code if r else None for r in reasons]
+            # PynamoDB sends the three puts in the order they were added.
+            if len(codes) >= 3 and codes[2] == "ConditionalCheckFailed":
+                raise DuplicateRequest() from None
+            if "ConditionalCheckFailed" in codes:
+                raise StaleCard() from None
+            raise
+
+    def save_certificate(self, certificate: Certificate, expires_at: int) -> None:
+        fields = dict(
+            code=certificate.code,
+            person_id=certificate.person_id,
+            name_initial=certificate.name_initial,
+            id_masked=certificate.id_masked,
+            card_status=certificate.card_status,
+            issued_at=certificate.issued_at,
+            valid_until=certificate.valid_until,
+            ttl=expires_at,
+        )
+        mine = CertificateItem(person_pk(certificate.person_id), CERTIFICATE_SK, **fields)
+        public = CertificateItem(f"CERTIFICATE#{certificate.code}", "CERTIFICATE", **fields)
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(mine)
+            tx.save(public, condition=CertificateItem.pk.does_not_exist())
+
+    def get_certificate(self, code: str) -> Certificate | None:
+        try:
+            item = CertificateItem.get(f"CERTIFICATE#{code}", "CERTIFICATE")
+        except CertificateItem.DoesNotExist:
+            return None
+        return _certificate(item)

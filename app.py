@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.api import auth, citizen, meta, problems
+from chalicelib.api import auth, cards, citizen, meta, problems
 from chalicelib.logs import adopt, request_id, setup_logging
 
 setup_logging()
@@ -21,6 +21,7 @@ access_log = logging.getLogger("yibao.access")
 
 app.register_blueprint(auth.bp)
 app.register_blueprint(citizen.bp)
+app.register_blueprint(cards.bp)
 app.register_blueprint(meta.bp)
 
 

@@ -67,6 +67,24 @@ class Container:
         s = self.settings
         return JwtTokenService(s.token_secret, s.token_ttl_seconds)
 
+    @cached_property
+    def cards(self) -> Any:
+        from chalicelib.adapters.dynamodb.cards import DynamoCardRepository
+
+        self.bind_tables()
+        return DynamoCardRepository()
+
+    def card_services(self) -> Any:
+        from chalicelib.services.cards import CardContext, card_policy_in_force
+
+        return CardContext(
+            cards=self.cards,
+            sms=self.sms,
+            clock=now_clock(self),
+            policy_for=card_policy_in_force,
+            sms_signature=self.settings.sms_sender,
+        )
+
     def auth(self) -> Any:
         from chalicelib.services.auth import AuthContext
 

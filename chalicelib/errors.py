@@ -25,10 +25,11 @@ class DomainError(Exception):
     title = "Error"
     title_zh = "出错了"
 
-    def __init__(self, detail: str, detail_zh: str) -> None:
+    def __init__(self, detail: str, detail_zh: str, code: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.detail_zh = detail_zh
+        self.code = code  # a stable reason within the type, e.g. "already_lost"
 
 
 class ValidationFailed(DomainError):
@@ -86,6 +87,22 @@ class Conflict(DomainError):
     slug = "conflict"
     title = "Conflict"
     title_zh = "状态冲突"
+
+
+class CardTransitionRefused(Conflict):
+    """The card's state does not allow this (e.g. unfreeze after a replacement request)."""
+
+    slug = "card-transition-refused"
+    title = "Not possible in the card's current state"
+    title_zh = "医保卡当前状态不能办理"
+
+
+class CardNotUsable(Conflict):
+    """A card reported lost or frozen cannot settle a bill."""
+
+    slug = "card-not-usable"
+    title = "Card reported lost or frozen"
+    title_zh = "医保卡已挂失或冻结"
 
 
 class RuleViolation(DomainError):

@@ -95,6 +95,8 @@ def from_error(error: errors.DomainError, instance: str | None = None) -> Respon
     headers: dict[str, str] = {}
     if instance:
         extra["instance"] = instance
+    if error.code:
+        extra["code"] = error.code
     if isinstance(error, errors.ValidationFailed):
         extra["errors"] = [
             {

@@ -173,7 +173,7 @@ class DynamoCardRepository:
             raise
 
     def save_certificate(self, certificate: Certificate, expires_at: int) -> None:
-        fields = dict(
+        fields: dict[str, Any] = dict(
             code=certificate.code,
             person_id=certificate.person_id,
             name_initial=certificate.name_initial,

@@ -1,0 +1,139 @@
+"""Card services for the card holder: status, loss, unfreeze, replacement, no-card certificate."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chalice.app import Blueprint, Request, Response
+
+from chalicelib.api.citizen import current_person_id
+from chalicelib.api.http import client_ip, field_error, json_body, json_response, route
+from chalicelib.bootstrap import container
+from chalicelib.logs import request_id
+from chalicelib.services import auth, cards
+
+bp = Blueprint(__name__)
+
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise field_error(
+            "Idempotency-Key",
+            "idempotency_key",
+            "Idempotency-Key must be 8–64 letters, digits or . _ : - (a UUID is ideal).",
+            "请求编号(Idempotency-Key)应为8到64位字母、数字或 . _ : -。",
+        )
+    return str(key)
+
+
+def _change(person_id: str, action: str, params: dict[str, Any]) -> Response:
+    request = bp.current_request
+    body = cards.change_card(
+        container().card_services(),
+        person_id,
+        action,
+        params,
+        idempotency_key=_idempotency_key(request),
+        request_id=request_id.get(),
+    )
+    return json_response(body, headers=NO_STORE)
+
+
+@route(bp, "/v1/me/card", "GET")
+def card_status() -> Response:
+    person_id = current_person_id(bp.current_request, "card:read")
+    return json_response(
+        cards.card_status(container().card_services(), person_id), headers=NO_STORE
+    )
+
+
+@route(bp, "/v1/me/card/loss", "POST")
+def report_loss() -> Response:
+    person_id = current_person_id(bp.current_request, "card:write")
+    body = json_body(bp.current_request, "card-loss-request")
+    action = "report_temporary_loss" if body["kind"] == "temporary" else "report_formal_loss"
+    return _change(person_id, action, body)
+
+
+@route(bp, "/v1/me/card/unfreeze-code", "POST")
+def unfreeze_code() -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request, "card:write")
+    auth.request_step_up(container().auth(), person_id, "card_unfreeze", client_ip(request))
+    return json_response(
+        {
+            "detail": "A 6-digit code has been sent to your registered phone; valid 5 minutes.",
+            "detail_zh": "验证码已发送到您登记的手机,5分钟内有效。",
+        },
+        status=202,
+    )
+
+
+@route(bp, "/v1/me/card/unfreeze", "POST")
+def unfreeze() -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request, "card:write")
+    body = json_body(request, "card-unfreeze-request")
+    key = _idempotency_key(request)
+    earlier = cards.earlier_answer(container().card_services(), person_id, key, "unfreeze", {})
+    if earlier is not None:  # a retry: the code was used by the first request
+        return json_response(earlier, headers=NO_STORE)
+    auth.verify_step_up(container().auth(), person_id, "card_unfreeze", body["code"])
+    return _change(person_id, "unfreeze", {})
+
+
+@route(bp, "/v1/me/card/replacement", "POST")
+def request_replacement() -> Response:
+    person_id = current_person_id(bp.current_request, "card:write")
+    body = json_body(bp.current_request, "card-replacement-request")
+    if body["pickup"] == "outlet" and body.get("outlet_id") not in cards.OUTLETS:
+        raise field_error(
+            "outlet_id",
+            "unknown_outlet",
+            "Choose one of the listed outlets.",
+            "请选择列出的领卡网点。",
+        )
+    return _change(person_id, "request_replacement", body)
+
+
+@route(bp, "/v1/me/card/no-card-certificate", "GET")
+def no_card_certificate() -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request, "card:read")
+    body = cards.no_card_certificate(container().card_services(), person_id)
+    body["qr_svg"] = _qr_svg(_public_url(request) + body["verify_path"])
+    return json_response(body, headers=NO_STORE)
+
+
+@route(bp, "/v1/certificates/{code}", "GET")
+def check_certificate(code: str) -> Response:
+    if not re.fullmatch(r"[A-Za-z0-9]{8}", code):
+        raise field_error(
+            "code",
+            "pattern",
+            "A certificate code has 8 letters and digits.",
+            "无卡证明编号是8位字母和数字。",
+        )
+    return json_response(
+        cards.check_certificate(container().card_services(), code), headers=NO_STORE
+    )
+
+
+def _public_url(request: Request) -> str:
+    host = request.headers.get("host", "127.0.0.1")
+    proto = request.headers.get("x-forwarded-proto", "http" if host.startswith("127.") else "https")
+    return f"{proto}://{host}"
+
+
+def _qr_svg(text: str) -> str:
+    """A QR code of ``text`` as an SVG data URI (segno: pure Python, no I/O)."""
+    import segno
+
+    return str(segno.make(text, error="m").svg_data_uri(scale=4, border=2))

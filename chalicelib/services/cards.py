@@ -1,0 +1,330 @@
+"""Card services (医保卡挂失、解挂、补卡、住院无卡证明) for the card holder.
+
+Each transition reads the card, applies the pure rules in ``rules/card.py``,
+and writes the new state, an audit event and (with an ``Idempotency-Key``) the
+answer in one conditional transaction; the card holder then gets an SMS. Two
+transitions racing on one card: one wins, the other is re-read and refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.errors import CardTransitionRefused, Conflict, NotFound
+from chalicelib.ports import (
+    CardEvent,
+    CardRecord,
+    CardRepository,
+    Certificate,
+    Clock,
+    DuplicateRequest,
+    SmsGateway,
+    StaleCard,
+    StoredAnswer,
+)
+from chalicelib.rules import card as rules
+from chalicelib.rules.identity import mask_name
+from chalicelib.services.profile import CARD_STATUSES, mask_card_number
+
+log = logging.getLogger(__name__)
+
+CERTIFICATE_VALID_DAYS = 30  # demo: a no-card certificate covers one admission period
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+
+OUTLETS = {
+    "990101-01": (
+        "示范县政务服务中心医保窗口",
+        "Demo County government service centre, insurance window",
+    ),
+    "990101-02": ("示范县人民医院医保服务站", "Demo County People's Hospital insurance desk"),
+    "990101-03": ("城东街道便民服务中心", "Chengdong sub-district service centre"),
+}
+
+ACTIONS = {
+    "report_temporary_loss": ("临时挂失", "temporary loss reported"),
+    "report_formal_loss": ("正式挂失", "formal loss reported"),
+    "unfreeze": ("解挂", "unfrozen"),
+    "request_replacement": ("申请补卡", "replacement requested"),
+}
+
+CHANNELS = {"self_service": ("网上自助", "online self-service")}
+
+
+@dataclass(frozen=True)
+class CardContext:
+    cards: CardRepository
+    sms: SmsGateway
+    clock: Clock
+    policy_for: Any  # (region, date) -> rules.CardPolicy
+    sms_signature: str
+
+
+def card_policy_in_force(region: str, day: Any) -> rules.CardPolicy:
+    """The card numbers of the region's policy version in force on ``day``."""
+    from chalicelib.rules.policy import policy_in_force
+
+    policy = policy_in_force(region, day)
+    return rules.CardPolicy(
+        temporary_loss_lapse_days=policy.card.temporary_loss_lapse_days.days,
+        replacement_due_days=policy.card.replacement_due_days.days,
+    )
+
+
+def _label(table: dict[str, tuple[str, str]], code: str) -> dict[str, str]:
+    zh, en = table.get(code, (code, code))
+    return {"zh": zh, "en": en}
+
+
+def _load(ctx: CardContext, person_id: str) -> CardRecord:
+    record = ctx.cards.load(person_id)
+    if record is None:
+        raise NotFound(
+            "No card is registered for this sign-in.",
+            "没有找到您的医保卡信息,请联系当地医保经办机构。",
+        )
+    return record
+
+
+def _view(
+    record: CardRecord, card: rules.Card, now: datetime, policy: rules.CardPolicy
+) -> dict[str, Any]:
+    shown = rules.effective(card, now, policy)
+    lapses = rules.lapses_at(shown, policy)
+    return {
+        "number_masked": mask_card_number(shown.number),
+        "status": shown.status,
+        "status_label": _label(CARD_STATUSES, shown.status),
+        "status_since": shown.since.isoformat() if shown.since else None,
+        "temporary_loss_ends_at": lapses.isoformat() if lapses else None,
+        "replacement_due": shown.replacement_due.isoformat() if shown.replacement_due else None,
+        "pickup": shown.pickup,
+        "usable_for_settlement": rules.settlement_refusal(shown, now, policy) is None,
+        "next_steps": [
+            {"action": s.action, "zh": s.text_zh, "en": s.text_en}
+            for s in rules.next_steps(shown, now, policy)
+        ],
+        "history": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "action_label": _label(ACTIONS, e.action),
+                "before": e.before,
+                "after": e.after,
+                "channel": e.channel,
+                "channel_label": _label(CHANNELS, e.channel),
+            }
+            for e in sorted(record.events, key=lambda e: e.at, reverse=True)
+        ],
+        "outlets": [{"id": key, "zh": zh, "en": en} for key, (zh, en) in sorted(OUTLETS.items())],
+    }
+
+
+def card_status(ctx: CardContext, person_id: str) -> dict[str, Any]:
+    now = ctx.clock.now()
+    record = _load(ctx, person_id)
+    policy = ctx.policy_for(record.person.region, now.date())
+    return _view(record, record.card, now, policy)
+
+
+def fingerprint(action: str, params: dict[str, Any]) -> str:
+    text = json.dumps({"action": action, **params}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def earlier_answer(
+    ctx: CardContext, person_id: str, key: str | None, action: str, params: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The first answer to ``key``, if this request was already carried out."""
+    if not key:
+        return None
+    earlier = ctx.cards.find_answer(person_id, key)
+    return None if earlier is None else _replay(earlier, fingerprint(action, params))
+
+
+def change_card(
+    ctx: CardContext,
+    person_id: str,
+    action: str,
+    params: dict[str, Any],
+    *,
+    channel: str = "self_service",
+    idempotency_key: str | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Apply one transition; the same ``idempotency_key`` again returns the first answer."""
+    print_ = fingerprint(action, params)
+    earlier = earlier_answer(ctx, person_id, idempotency_key, action, params)
+    if earlier is not None:
+        return earlier
+    for _ in range(3):
+        now = ctx.clock.now()
+        record = _load(ctx, person_id)
+        policy = ctx.policy_for(record.person.region, now.date())
+        before = rules.effective(record.card, now, policy)
+        try:
+            after = _apply(before, action, params, now, policy)
+        except rules.CardRefused as refused:
+            raise CardTransitionRefused(refused.text_en, refused.text_zh, refused.code) from None
+        event = CardEvent(
+            at=now.isoformat(timespec="microseconds"),
+            action=action,
+            before=before.status,
+            after=after.status,
+            channel=channel,
+            actor=person_id,
+            request_id=request_id,
+        )
+        answer_body = _view(record, after, now, policy)
+        answer_body["history"].insert(0, _view_event(event))
+        stored = StoredAnswer(print_, 200, json.dumps(answer_body, ensure_ascii=False))
+        try:
+            ctx.cards.save_transition(
+                record,
+                after,
+                event,
+                (idempotency_key, stored) if idempotency_key else None,
+                mail_address=params.get("address"),
+                outlet_id=params.get("outlet_id"),
+            )
+        except StaleCard:
+            continue  # someone else changed the card: read it again and decide again
+        except DuplicateRequest:  # the same key raced us and won: give its answer
+            replayed = earlier_answer(ctx, person_id, idempotency_key, action, params)
+            if replayed is None:
+                raise
+            return replayed
+        log.info(
+            "card changed",
+            extra={
+                "person_id": person_id,
+                "action": action,
+                "before": before.status,
+                "after": after.status,
+            },
+        )
+        _confirm_by_sms(ctx, record, action, after, now, policy)
+        return answer_body
+    raise Conflict(
+        "The card is being changed by another request; please try again.",
+        "您的卡正在办理其他业务,请稍后再试。",
+    )
+
+
+def _view_event(event: CardEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "action_label": _label(ACTIONS, event.action),
+        "before": event.before,
+        "after": event.after,
+        "channel": event.channel,
+        "channel_label": _label(CHANNELS, event.channel),
+    }
+
+
+def _replay(stored: StoredAnswer, print_: str) -> dict[str, Any]:
+    if stored.fingerprint != print_:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different request.",
+            "这个请求编号已用于另一项办理,请换一个编号。",
+            code="idempotency_key_reused",
+        )
+    body: dict[str, Any] = json.loads(stored.body)
+    return body
+
+
+def _apply(
+    card: rules.Card, action: str, params: dict[str, Any], now: datetime, policy: rules.CardPolicy
+) -> rules.Card:
+    if action == "report_temporary_loss":
+        return rules.report_loss(card, "temporary", now, policy)
+    if action == "report_formal_loss":
+        return rules.report_loss(card, "formal", now, policy)
+    if action == "unfreeze":
+        return rules.unfreeze(card, now, policy)
+    if action == "request_replacement":
+        return rules.request_replacement(card, str(params["pickup"]), now, policy)
+    raise ValueError(f"unknown card action {action}")
+
+
+def _confirm_by_sms(
+    ctx: CardContext,
+    record: CardRecord,
+    action: str,
+    card: rules.Card,
+    now: datetime,
+    policy: rules.CardPolicy,
+) -> None:
+    tail = card.number[-4:]
+    when = f"{now:%m月%d日%H:%M}"
+    if action == "report_temporary_loss":
+        ends = rules.lapses_at(card, policy)
+        text = (
+            f"您尾号{tail}的医保卡已于{when}临时挂失,"
+            f"{ends:%m月%d日}前有效,需长期冻结请办理正式挂失。"
+        )
+    elif action == "report_formal_loss":
+        text = f"您尾号{tail}的医保卡已于{when}正式挂失,可在线申请补卡。"
+    elif action == "unfreeze":
+        text = f"您尾号{tail}的医保卡已于{when}解挂,可以正常使用。如非本人操作,请立即挂失。"
+    else:
+        due = f"{card.replacement_due:%m月%d日}" if card.replacement_due else ""
+        text = f"您尾号{tail}的医保卡补卡申请已受理,最迟{due}办好,届时短信通知。"
+    try:
+        ctx.sms.send(record.person.phone, f"【{ctx.sms_signature}】{text}")
+    except Exception:  # the card has changed: a lost SMS must not undo it
+        log.exception("card SMS failed", extra={"person_id": record.person.person_id})
+
+
+def no_card_certificate(ctx: CardContext, person_id: str) -> dict[str, Any]:
+    """The valid 住院无卡证明, issuing a new one when there is none."""
+    now = ctx.clock.now()
+    record = _load(ctx, person_id)
+    current = record.certificate
+    if current is None or datetime.fromisoformat(current.valid_until) <= now:
+        current = Certificate(
+            code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
+            person_id=person_id,
+            name_initial=mask_name(record.person.name),
+            id_masked=record.person.id_masked,
+            card_status=record.card.status,
+            issued_at=now.isoformat(timespec="seconds"),
+            valid_until=(now + timedelta(days=CERTIFICATE_VALID_DAYS)).isoformat(
+                timespec="seconds"
+            ),
+        )
+        ctx.cards.save_certificate(current, int(now.timestamp()) + CERTIFICATE_VALID_DAYS * 86_400)
+    return _certificate_view(current, now)
+
+
+def check_certificate(ctx: CardContext, code: str) -> dict[str, Any]:
+    """What a hospital sees for a certificate code: initial, masked ID, validity only."""
+    found = ctx.cards.get_certificate(code.upper())
+    if found is None:
+        raise NotFound(
+            "No certificate has this code. Check the code with the patient.",
+            "没有这个编号的无卡证明,请与患者核对编号。",
+        )
+    view = _certificate_view(found, ctx.clock.now())
+    return {
+        k: view[k]
+        for k in ("code", "name", "id_number_masked", "issued_at", "valid_until", "valid")
+    }
+
+
+def _certificate_view(c: Certificate, now: datetime) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "name": c.name_initial,
+        "id_number_masked": c.id_masked,
+        "issued_at": c.issued_at,
+        "valid_until": c.valid_until,
+        "valid": datetime.fromisoformat(c.valid_until) > now,
+        "verify_path": f"/v1/certificates/{c.code}",
+    }

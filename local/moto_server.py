@@ -1,6 +1,10 @@
-"""The moto server, with one leak stopped.
+"""The moto server, made faithful in two ways.
 
-moto records every model instance it ever creates, for ``/moto-api/data.json``.
+1. One request at a time. DynamoDB applies each request atomically: of two
+   conditional writes racing on one item, one fails. moto's threaded server does
+   not lock its tables, so both could pass; serving requests one by one gives the
+   real guarantee, which the concurrency tests rely on.
+2. One leak stopped. moto records every model instance it ever creates, for ``/moto-api/data.json``.
 Its TransactWriteItems deep-copies the tables it touches (to roll back), so
 every transaction adds a copy of every item to that record: memory grows and
 ``data.json`` (where the sent SMS are read) slows down with each login. DynamoDB
@@ -27,8 +31,21 @@ def _stop_tracking_dynamodb() -> None:
     BaseModel.__new__ = new  # type: ignore[method-assign]
 
 
+def _one_request_at_a_time() -> None:
+    import moto.server
+
+    server: Any = moto.server
+    run_simple = server.run_simple
+
+    def serial(*args: Any, **kwargs: Any) -> Any:
+        return run_simple(*args, **{**kwargs, "threaded": False})
+
+    server.run_simple = serial
+
+
 def main() -> None:
     _stop_tracking_dynamodb()
+    _one_request_at_a_time()
     from moto.server import main as moto_main
 
     moto_main(sys.argv[1:])

@@ -41,14 +41,17 @@ class Stack:
                 return candidate
         raise RuntimeError("ran out of demo persons: raise DEMO_COUNT")
 
-    def last_code(self, phone: str) -> str | None:
-        """The code in the newest SMS sent to ``phone``, if any."""
+    def last_code(self, phone: str, wording: str = "登录") -> str | None:
+        """The code in the newest SMS of that kind sent to ``phone``, if any."""
         for message in reversed(self.moto.sent_sms()):
             if message["to"].endswith(phone):
-                found = re.search(r"验证码是(\d{6})", message["text"])
+                found = re.search(wording + r"验证码是(\d{6})", message["text"])
                 if found:
                     return found.group(1)
         return None
+
+    def last_sms(self, phone: str) -> str:
+        return next(m["text"] for m in reversed(self.moto.sent_sms()) if m["to"].endswith(phone))
 
     def sms_count(self, phone: str) -> int:
         return sum(1 for m in self.moto.sent_sms() if m["to"].endswith(phone))

@@ -59,12 +59,17 @@ class AuthContext:
     sms_signature: str
 
 
-def _buckets(ctx: AuthContext, phone: str, client_ip: str, now: int) -> list[RateBucket]:
+def _buckets(
+    ctx: AuthContext, phone: str, client_ip: str, now: int, purpose: str
+) -> list[RateBucket]:
+    """The windows a code request counts in. The hour and day limits of a phone hold for
+    all its codes together; the minute limit is per purpose, so that a person who has
+    just signed in can at once ask for the code that unfreezes a card."""
     limits = ctx.limits
     phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
     ip_key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
     windows = [
-        (f"phone#{phone_key}", "m", 60, limits.per_phone_minute),
+        (f"phone#{phone_key}#{purpose}", "m", 60, limits.per_phone_minute),
         (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
         (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
         (f"ip#{ip_key}", "h", 3600, limits.per_ip_hour),
@@ -104,7 +109,9 @@ def _send_code(
         else None
     )
     try:
-        ctx.login.record_code_request(_buckets(ctx, phone, client_ip, now), pending, now)
+        ctx.login.record_code_request(
+            _buckets(ctx, phone, client_ip, now, purpose), pending, now
+        )
     except RateLimited as exc:
         log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
         raise TooManyRequests(

@@ -170,6 +170,10 @@ def change_card(
         try:
             after = _apply(before, action, params, now, policy)
         except rules.CardRefused as refused:
+            # A retry whose first attempt won meanwhile (card and answer are written together).
+            replayed = earlier_answer(ctx, person_id, idempotency_key, action, params)
+            if replayed is not None:
+                return replayed
             raise CardTransitionRefused(refused.text_en, refused.text_zh, refused.code) from None
         event = CardEvent(
             at=now.isoformat(timespec="microseconds"),

@@ -1,5 +1,5 @@
 // Shared by every page: display preferences, the API client, messages and
-// field errors. Page scripts (login.js, home.js, outbox.js, docs.js) import
+// field errors. Page scripts (login.js, home.js, card.js, outbox.js, docs.js) import
 // from here; nothing here knows about a particular page.
 
 import { applyStrings, lang, setLang, t } from "./i18n.js";
@@ -97,9 +97,10 @@ export class ApiError extends Error {
 /**
  * Call the API: sends `body` as JSON, adds the bearer token if there is one,
  * and resolves to the parsed response body (null when empty). Throws ApiError.
+ * `options.headers` adds request headers (e.g. {"Idempotency-Key": key}).
  */
-export async function api(method, path, body) {
-  const headers = { Accept: "application/json, application/problem+json" };
+export async function api(method, path, body, options = {}) {
+  const headers = { Accept: "application/json, application/problem+json", ...options.headers };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -138,7 +139,8 @@ class DynamoCardRepository:
                 tx.save(
                     CardEventItem(
                         pk,
-                        f"{CARD_EVENT_PREFIX}{event.at}",
+                        # time order, and unique even when two events share a timestamp
+                        f"{CARD_EVENT_PREFIX}{event.at}#{secrets.token_hex(4)}",
                         at=event.at,
                         action=event.action,
                         before=event.before,

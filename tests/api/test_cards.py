@@ -1,0 +1,167 @@
+"""Card services through the API on the local stack."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import pytest
+
+from chalicelib.adapters.clock import CHINA, FixedClock
+from chalicelib.bootstrap import use_clock
+
+CARD = "/v1/me/card"
+
+
+@pytest.fixture
+def clock():
+    fixed = FixedClock(datetime(2027, 3, 2, 10, 0, tzinfo=CHINA))
+    use_clock(fixed)
+    yield fixed
+    use_clock(None)
+
+
+def unfreeze_code(stack, api, token, phone):
+    assert api.post(f"{CARD}/unfreeze-code", token=token).status == 202
+    code = stack.last_code(phone, "解挂")
+    assert code
+    return code
+
+
+def test_a_temporary_loss_freezes_the_card_and_is_confirmed_by_sms(stack, api, login):
+    p = stack.fresh_person()
+    token = login(p)
+    before = stack.sms_count(p.phone)
+    reply = api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token)
+    assert reply.status == 200, reply.text
+    card = reply.body
+    assert card["status"] == "temp_lost" and card["usable_for_settlement"] is False
+    assert card["temporary_loss_ends_at"]
+    assert card["history"][0]["action"] == "report_temporary_loss"
+    assert card["history"][0]["before"] == "active" and card["history"][0]["after"] == "temp_lost"
+    assert {s["action"] for s in card["next_steps"]} >= {"report_formal_loss", "unfreeze"}
+    assert stack.sms_count(p.phone) == before + 1
+    assert "临时挂失" in stack.last_sms(p.phone)
+    assert api.get(CARD, token=token).body["status"] == "temp_lost"
+    me = api.get("/v1/me", token=token).body
+    assert me["card"]["status"] == "temp_lost"
+
+
+def test_the_same_idempotency_key_gives_one_transition(stack, api, login):
+    p = stack.fresh_person()
+    token = login(p)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token, headers=key)
+    again = api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token, headers=key)
+    assert first.status == again.status == 200
+    assert first.body == again.body
+    assert len(api.get(CARD, token=token).body["history"]) == 1
+    other = api.post(f"{CARD}/loss", {"kind": "formal"}, token=token, headers=key)
+    assert other.status == 409 and other.body["code"] == "idempotency_key_reused"
+
+
+def test_unfreeze_needs_a_fresh_sms_code(stack, api, login):
+    p = stack.fresh_person()
+    token = login(p)
+    api.post(f"{CARD}/loss", {"kind": "formal"}, token=token)
+    wrong = api.post(f"{CARD}/unfreeze", {"code": "000000"}, token=token)
+    assert wrong.status == 400 and wrong.body["type"].endswith("/code-invalid")
+    assert api.get(CARD, token=token).body["status"] == "lost"
+    code = unfreeze_code(stack, api, token, p.phone)
+    done = api.post(f"{CARD}/unfreeze", {"code": code}, token=token)
+    assert done.status == 200 and done.body["status"] == "active"
+    assert "解挂" in stack.last_sms(p.phone)
+
+
+def test_unfreeze_after_a_replacement_request_is_refused_with_an_explanation(stack, api, login):
+    p = stack.fresh_person()
+    token = login(p)
+    api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token)
+    replaced = api.post(f"{CARD}/replacement", {"pickup": "mail", "address": "示范县城东街道1号"},
+                        token=token)
+    assert replaced.status == 200 and replaced.body["status"] == "replacement_requested"
+    assert replaced.body["replacement_due"]
+    code = unfreeze_code(stack, api, token, p.phone)
+    refused = api.post(f"{CARD}/unfreeze", {"code": code}, token=token)
+    assert refused.status == 409
+    assert refused.body["type"].endswith("/card-transition-refused")
+    assert refused.body["code"] == "replacement_requested"
+    assert "补卡" in refused.body["detail_zh"] and "电子凭证" in refused.body["detail_zh"]
+
+
+def test_a_replacement_is_due_seven_days_ahead(stack, api, login, clock):
+    p = stack.fresh_person()
+    token = login(p)
+    api.post(f"{CARD}/loss", {"kind": "formal"}, token=token)
+    reply = api.post(f"{CARD}/replacement", {"pickup": "outlet", "outlet_id": "990101-01"},
+                     token=token)
+    assert reply.status == 200, reply.text
+    assert reply.body["replacement_due"] == "2027-03-09"
+    assert reply.body["pickup"] == "outlet"
+
+
+def test_a_temporary_loss_lapses_on_day_eight(stack, api, login, clock):
+    p = stack.fresh_person()
+    token = login(p)
+    api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token)
+    clock.advance(days=6, hours=23)
+    assert api.get(CARD, token=login(p)).body["status"] == "temp_lost"
+    clock.advance(days=1, hours=1)  # day 8
+    card = api.get(CARD, token=login(p)).body  # the first sign-in has expired by now
+    assert card["status"] == "active" and card["usable_for_settlement"] is True
+
+
+def test_bad_card_requests_are_422(stack, api, login):
+    token = login(stack.fresh_person())
+    assert api.post(f"{CARD}/loss", {"kind": "maybe"}, token=token).status == 422
+    assert api.post(f"{CARD}/replacement", {"pickup": "mail"}, token=token).status == 422
+    bad_outlet = api.post(f"{CARD}/replacement", {"pickup": "outlet", "outlet_id": "nowhere"},
+                          token=token)
+    assert bad_outlet.status == 422 and bad_outlet.body["errors"][0]["path"] == "$.outlet_id"
+    short_key = api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token,
+                         headers={"Idempotency-Key": "x"})
+    assert short_key.status == 422
+    assert api.get(CARD, token=token).body["status"] == "active", "bad input changed the card"
+
+
+def test_the_no_card_certificate_reveals_only_initial_masked_id_and_validity(stack, api, login):
+    p = stack.fresh_person()
+    token = login(p)
+    mine = api.get(f"{CARD}/no-card-certificate", token=token).body
+    assert len(mine["code"]) == 8 and mine["qr_svg"].startswith("data:image/svg+xml")
+    assert api.get(f"{CARD}/no-card-certificate", token=token).body["code"] == mine["code"]
+    public = api.get(f"/v1/certificates/{mine['code']}")
+    assert public.status == 200
+    assert set(public.body) == {"code", "name", "id_number_masked", "issued_at", "valid_until",
+                                "valid"}
+    assert public.body["name"] == p.name[0] + "*" * (len(p.name) - 1)
+    assert public.body["valid"] is True
+    assert p.id_number not in public.text and p.phone not in public.text
+    assert api.get("/v1/certificates/ZZZZZZZZ").status == 404
+
+
+def test_person_a_token_never_touches_person_b_card(stack, api, login):
+    a, b = stack.fresh_person(), stack.fresh_person()
+    token_a, token_b = login(a), login(b)
+    api.post(f"{CARD}/loss", {"kind": "temporary"}, token=token_a)
+    assert api.get(CARD, token=token_b).body["status"] == "active"
+    assert api.get(CARD, token=token_a).body["status"] == "temp_lost"
+    # B's card number never shows in A's view.
+    assert b.card_number[-4:] not in api.get(CARD, token=token_a).body["number_masked"][-4:] \
+        or a.card_number[-4:] == b.card_number[-4:]
+
+
+def test_card_routes_need_a_token_with_the_right_scope(stack, api):
+    import time
+
+    from chalicelib.adapters.tokens import JwtTokenService
+    from chalicelib.config import settings
+
+    for method, path in (("GET", CARD), ("POST", f"{CARD}/loss"), ("POST", f"{CARD}/replacement"),
+                         ("POST", f"{CARD}/unfreeze"), ("POST", f"{CARD}/unfreeze-code"),
+                         ("GET", f"{CARD}/no-card-certificate")):
+        assert api.request(method, path, {}).status == 401
+    s = settings()
+    reader, _ = JwtTokenService(s.token_secret, 900).issue("pnobody", ["card:read"],
+                                                           int(time.time()))
+    assert api.post(f"{CARD}/loss", {"kind": "temporary"}, token=reader).status == 403

@@ -91,6 +91,9 @@ class DemoPerson:
     status: str = "active"
     insured_since: date = date(2010, 1, 1)
     card_number: str = ""
+    tier_pct: float | None = None  # employees not retired-qualified: % of the average wage
+    years_met: bool = False
+    account_balance: int = 0  # fen; employees only
     notes: str = field(default="", compare=False)
 
 
@@ -120,7 +123,13 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "male",
         date(1960, 3, 8),
         "employee",
-        {"retired": True, "chronic": True, "notes": "退休职工, 慢特病"},
+        {
+            "retired": True,
+            "years_met": True,
+            "chronic": True,
+            "account_balance": 612_350,
+            "notes": "退休职工, 慢特病",
+        },
     ),
     (
         "李秀英",
@@ -128,7 +137,13 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "female",
         date(1978, 11, 21),
         "employee",
-        {"employer": "示范县人民医院", "chronic": True, "notes": "在职职工, 慢特病"},
+        {
+            "employer": "示范县人民医院",
+            "chronic": True,
+            "tier_pct": 85.0,
+            "account_balance": 238_640,
+            "notes": "在职职工, 慢特病, 缴费85%: 门诊慢特病要95%",
+        },
     ),
     (
         "王桂兰",
@@ -194,6 +209,15 @@ def person(seed: int, i: int) -> DemoPerson:
         elif roll < 0.24:
             groups = ("poverty_exited",)
             exit_year = rng.randrange(2014, 2021)
+    tier_pct = None
+    years_met = False
+    balance = 0
+    if scheme == "employee":
+        balance = rng.randrange(0, 800_000)
+        if retired:
+            years_met = rng.random() < 0.85
+        if not years_met:
+            tier_pct = rng.choices((100.0, 85.0, 70.0, 50.0), (70, 15, 10, 5))[0]
     status_roll = rng.random()
     status = "suspended" if status_roll < 0.02 else "ended" if status_roll < 0.03 else "active"
     insured_from = max(date(2000, 1, 1), born + timedelta(days=365 * 18))
@@ -212,6 +236,9 @@ def person(seed: int, i: int) -> DemoPerson:
         status=status,
         insured_since=min(insured_from, date(2025, 1, 1)),
         card_number=_card_number(i),
+        tier_pct=tier_pct,
+        years_met=years_met,
+        account_balance=balance,
     )
 
 
@@ -262,8 +289,13 @@ def seed_region(
                     chronic=p.chronic,
                     employer=p.employer,
                     insured_since=p.insured_since.isoformat(),
+                    tier_pct=p.tier_pct,
+                    years_met=p.years_met,
                 )
             )
+            if p.scheme == "employee":
+                batch.save(models.AccountItem(pk, models.ACCOUNT_SK, balance=p.account_balance,
+                                              version=1))
             batch.save(
                 models.CardItem(
                     pk,

@@ -41,6 +41,8 @@ class Person:
     chronic: bool = False
     employer: str | None = None
     insured_since: str | None = None
+    tier_pct: float | None = None
+    years_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,3 +221,51 @@ class CardRepository(Protocol):
     def save_certificate(self, certificate: Certificate, expires_at: int) -> None: ...
 
     def get_certificate(self, code: str) -> Certificate | None: ...
+
+
+@dataclass(frozen=True)
+class SettlementSubject:
+    """What settlement reads about a person, in one Query: profile, card, year, account."""
+
+    person: Person
+    card: Any  # chalicelib.rules.card.Card | None
+    ytd: dict[str, int]  # this year's figures in fen (YTD_FIELDS)
+    ytd_version: int | None  # None: no figures yet this year
+    account_balance: int | None  # fen; None: no personal account
+    account_version: int | None
+
+
+@dataclass(frozen=True)
+class SettlementKey:
+    settlement_id: str
+    person_id: str
+    person_sk: str
+    fingerprint: str
+    hospital_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class NewSettlement:
+    settlement_id: str
+    person_id: str
+    hospital_id: str
+    visit_id: str
+    settled_at: str
+    year: int
+    fingerprint: str
+    body: str  # the answer JSON
+    ytd_after: dict[str, int]
+    account_debit: int
+
+
+class StaleFigures(Exception):
+    """The year's figures or the account changed since they were read: read again."""
+
+
+class VisitAlreadySettled(Exception):
+    """This (hospital, visit) already has a settlement."""
+
+
+class AlreadyReversed(Exception):
+    """The settlement was reversed already."""

@@ -78,10 +78,10 @@ async function load() {
   }
 }
 
-/** "2026-11-25 20:01" in Beijing time (the citizen's time zone), whatever the device says. */
-function beijingTime(iso) {
+/** ["2026-11-25", "20:01"] in Beijing time (the citizen's time zone), whatever the device says. */
+function beijingParts(iso) {
   const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return iso || "—";
+  if (!iso || Number.isNaN(date.getTime())) return null;
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat("en-CA", {
       timeZone: "Asia/Shanghai",
@@ -95,11 +95,24 @@ function beijingTime(iso) {
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${t("card.tz")}`;
+  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
 }
 
-function timeEl(iso) {
-  return el("time", { datetime: iso, text: beijingTime(iso) });
+/** <time> "2026-11-25 20:01" (date and time never broken inside), then " (Beijing time)" in English. */
+function timeEl(iso, { zone = true } = {}) {
+  const parts = beijingParts(iso);
+  if (!parts) return document.createTextNode(iso || "—");
+  const [day, clock] = parts;
+  const node = el("time", { datetime: iso }, el("span", { className: "nowrap", text: day }), " ", el("span", { className: "nowrap", text: clock }));
+  const fragment = document.createDocumentFragment();
+  fragment.append(node, zone ? t("card.tz") : "");
+  return fragment;
+}
+
+/** A text with one "{date}" placeholder, the date kept on one line. */
+function withDate(key, date) {
+  const [before, after] = t(key).split("{date}");
+  return [before, el("span", { className: "nowrap", text: date }), after ?? ""];
 }
 
 // ---------------------------------------------------------------- rendering
@@ -127,7 +140,7 @@ function render(c) {
   const due = $("card-due");
   if (c.replacement_due) {
     $("card-due-label").textContent = t("card.due.label");
-    due.textContent = t("card.due.value", { date: c.replacement_due });
+    due.replaceChildren(...withDate("card.due.value", c.replacement_due));
     due.dataset.kind = "replacement";
     $("card-due-note").textContent = t("card.due.note");
     deadline.hidden = false;
@@ -201,11 +214,14 @@ function renderHistory(items) {
         "li",
         { className: "history-item" },
         el("p", { className: "history-action", text: pick(e.action_label) || e.action }),
-        el("p", { className: "history-meta" }, timeEl(e.at), " · ", pick(e.channel_label) || e.channel || ""),
+        el("p", { className: "history-meta" }, timeEl(e.at, { zone: false }), " · ", pick(e.channel_label) || e.channel || ""),
       ),
     ),
   );
   $("card-history-empty").hidden = items.length > 0;
+  const zone = $("card-history-zone");
+  zone.textContent = t("card.history.zone");
+  zone.hidden = !items.length || !zone.textContent;
   historySection.hidden = false;
 }
 

@@ -41,6 +41,20 @@ def scroll_width(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
+def line_count(page: Page, element_id: str) -> int:
+    """On how many lines the text of an element is drawn."""
+    return int(
+        page.evaluate(
+            """(id) => {
+                const range = document.createRange();
+                range.selectNodeContents(document.getElementById(id));
+                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            }""",
+            element_id,
+        )
+    )
+
+
 def beijing(iso: str) -> str:
     return f"{datetime.fromisoformat(iso).astimezone(BEIJING):%Y-%m-%d %H:%M}"
 
@@ -254,11 +268,13 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(st
     expect(page.locator("#card-pickup")).to_have_text("Mail it to my home")
     expect(page.locator("#card-next-steps")).to_contain_text(f"due by {due_date}")
     expect(history.first).to_contain_text("replacement requested")
-    expect(history.first).to_contain_text("(Beijing time)")
+    expect(page.locator("#card-history-zone")).to_have_text("Times are Beijing time.")
     expect(page.locator("#certificate-code")).to_have_text(cert_code)
     expect(qr).to_have_attribute("alt", re.compile(r"^QR code"))
     expect(message).to_contain_text("no-card certificate")
     assert scroll_width(page) <= WIDTH, "card.html scrolls sideways in large English text"
+    for one_line in ("certificate-code", "certificate-id", "card-number"):
+        assert line_count(page, one_line) == 1, f"#{one_line} wraps at 360 px in large text"
     shot(page, "large-en")
 
 

@@ -27,6 +27,9 @@ PROFILE_SK = "ME#PROFILE"
 CARD_SK = "ME#CARD"
 CARD_EVENT_PREFIX = "ME#CARD#EVENT#"
 CERTIFICATE_SK = "ME#CERTIFICATE"
+ACCOUNT_SK = "ME#ACCOUNT"
+YTD_PREFIX = "ME#YTD#"
+SETTLEMENT_PREFIX = "SETTLEMENT#"
 ME_PREFIX = "ME#"
 OTP_SK = "OTP"
 
@@ -71,6 +74,59 @@ class PersonItem(_Base):
     chronic = BooleanAttribute(default=False)
     employer = UnicodeAttribute(null=True)
     insured_since = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    tier_pct = NumberAttribute(null=True)  # employees: the year's average contribution, % of wage
+    years_met = BooleanAttribute(default=False)  # retirees: contribution years reached
+
+
+class YtdItem(_Base):
+    """本年度累计: the year-to-date figures settlement writes (sk ``ME#YTD#<year>``), in fen."""
+
+    basic_paid = NumberAttribute(default=0)
+    outpatient_paid = NumberAttribute(default=0)
+    chronic_paid = NumberAttribute(default=0)
+    critical_burden = NumberAttribute(default=0)
+    assistance_paid = NumberAttribute(default=0)
+    version = VersionAttribute()
+
+
+class AccountItem(_Base):
+    """个人账户: the balance in fen (sk ``ME#ACCOUNT``); every change is conditional."""
+
+    balance = NumberAttribute(default=0)
+    version = VersionAttribute()
+
+
+class SettlementItem(_Base):
+    """结算单 in the person's partition (sk ``SETTLEMENT#<time>#<id>``), newest last."""
+
+    settlement_id = UnicodeAttribute()
+    hospital_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+    settled_at = UnicodeAttribute()
+    status = UnicodeAttribute(default="settled")  # settled | reversed
+    reversed_at = UnicodeAttribute(null=True)
+    body = UnicodeAttribute()  # the settlement JSON as answered
+
+
+class SettlementKeyItem(_Base):
+    """Look-up by settlement id (pk ``SETTLEMENT#<id>``) or by visit (pk ``VISIT#<h>#<v>``)."""
+
+    settlement_id = UnicodeAttribute()
+    person_id = UnicodeAttribute()
+    person_sk = UnicodeAttribute()
+    fingerprint = UnicodeAttribute()
+    hospital_id = UnicodeAttribute()
+    status = UnicodeAttribute(default="settled")
+
+
+class ClientItem(_Base):
+    """A machine client (hospital system, app): secret stored hashed (pk ``CLIENT#<id>``)."""
+
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute, default=list)
+    hospital_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
 
 
 class CardItem(_Base):
@@ -163,6 +219,11 @@ class RateItem(_AuthBase):
 
 ALL_MODELS: tuple[type[_Base], ...] = (
     PersonItem,
+    YtdItem,
+    AccountItem,
+    SettlementItem,
+    SettlementKeyItem,
+    ClientItem,
     CardItem,
     CardEventItem,
     CardIndexItem,

@@ -32,6 +32,8 @@ def to_person(item: PersonItem) -> Person:
         chronic=bool(item.chronic),
         employer=item.employer,
         insured_since=item.insured_since,
+        tier_pct=float(item.tier_pct) if item.tier_pct is not None else None,
+        years_met=bool(item.years_met),
     )
 
 

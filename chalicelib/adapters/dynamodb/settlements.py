@@ -1,0 +1,269 @@
+"""Settlements on DynamoDB: one Query to read a person, one transaction to write.
+
+The transaction holds the settlement, its two look-up keys, the year-to-date
+figures and the account debit, each with a condition: a concurrent settlement
+for the same person makes ours fail as a whole, and the service reads again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamodb.cards import _card
+from chalicelib.adapters.dynamodb.models import (
+    ACCOUNT_SK,
+    CARD_SK,
+    ME_PREFIX,
+    PROFILE_SK,
+    SETTLEMENT_PREFIX,
+    YTD_PREFIX,
+    AccountItem,
+    CardIndexItem,
+    CardItem,
+    PersonItem,
+    SettlementItem,
+    SettlementKeyItem,
+    YtdItem,
+    person_pk,
+)
+from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.ports import (
+    AlreadyReversed,
+    NewSettlement,
+    SettlementKey,
+    SettlementSubject,
+    StaleFigures,
+    VisitAlreadySettled,
+)
+from chalicelib.rules.bill import YTD_FIELDS
+
+
+def _connection() -> Connection:
+    meta = SettlementItem.Meta
+    return Connection(region=meta.region, host=meta.host)
+
+
+def _key(item: SettlementKeyItem) -> SettlementKey:
+    return SettlementKey(
+        item.settlement_id,
+        item.person_id,
+        item.person_sk,
+        item.fingerprint,
+        item.hospital_id,
+        item.status,
+    )
+
+
+def _cancelled(exc: TransactWriteError) -> list[str | None]:
+    return [r.code if r else None for r in (exc.cancellation_reasons or [])]
+
+
+class DynamoSettlementRepository:
+    def person_for_card(self, card_number: str) -> str | None:
+        try:
+            return str(CardIndexItem.get(f"CARD#{card_number}", "CARD").person_id)
+        except CardIndexItem.DoesNotExist:
+            return None
+
+    def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
+        raw: dict[str, Any] = PersonItem._get_connection().query(
+            person_pk(person_id),
+            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
+            consistent_read=True,
+        )
+        person = card = None
+        ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
+        ytd_version = balance = account_version = None
+        for data in raw.get("Items", []):
+            sk = data["sk"]["S"]
+            if sk == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(data))
+            elif sk == CARD_SK:
+                card = _card(CardItem.from_raw_data(data))
+            elif sk == f"{YTD_PREFIX}{year}":
+                item = YtdItem.from_raw_data(data)
+                ytd = {name: int(getattr(item, name) or 0) for name in YTD_FIELDS}
+                ytd_version = int(item.version or 0)
+            elif sk == ACCOUNT_SK:
+                account = AccountItem.from_raw_data(data)
+                balance, account_version = int(account.balance or 0), int(account.version or 0)
+        if person is None:
+            return None
+        return SettlementSubject(person, card, ytd, ytd_version, balance, account_version)
+
+    def save(self, subject: SettlementSubject, new: NewSettlement) -> None:
+        pk = person_pk(new.person_id)
+        person_sk = f"{SETTLEMENT_PREFIX}{new.settled_at}#{new.settlement_id}"
+        key_fields: dict[str, Any] = dict(
+            settlement_id=new.settlement_id,
+            person_id=new.person_id,
+            person_sk=person_sk,
+            fingerprint=new.fingerprint,
+            hospital_id=new.hospital_id,
+            status="settled",
+        )
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(
+                    SettlementKeyItem(
+                        f"VISIT#{new.hospital_id}#{new.visit_id}", "VISIT", **key_fields
+                    ),
+                    condition=SettlementKeyItem.pk.does_not_exist(),
+                )
+                tx.save(
+                    SettlementKeyItem(
+                        f"SETTLEMENT#{new.settlement_id}", "SETTLEMENT", **key_fields
+                    ),
+                    condition=SettlementKeyItem.pk.does_not_exist(),
+                )
+                tx.save(
+                    SettlementItem(
+                        pk,
+                        person_sk,
+                        settlement_id=new.settlement_id,
+                        hospital_id=new.hospital_id,
+                        visit_id=new.visit_id,
+                        settled_at=new.settled_at,
+                        body=new.body,
+                    ),
+                    condition=SettlementItem.pk.does_not_exist(),
+                )
+                # version=None: the year's first figures (save() checks they do not exist)
+                tx.save(
+                    YtdItem(
+                        pk,
+                        f"{YTD_PREFIX}{new.year}",
+                        version=subject.ytd_version,
+                        **cast(dict[str, Any], new.ytd_after),
+                    )
+                )
+                if new.account_debit:
+                    tx.update(
+                        AccountItem(pk, ACCOUNT_SK),
+                        actions=[
+                            AccountItem.balance.add(-new.account_debit),
+                            AccountItem.version.add(1),
+                        ],
+                        condition=(AccountItem.version == subject.account_version)
+                        & (AccountItem.balance >= new.account_debit),
+                    )
+        except TransactWriteError as exc:
+            codes = _cancelled(exc)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise VisitAlreadySettled() from None
+            if "ConditionalCheckFailed" in codes:
+                raise StaleFigures() from None
+            raise
+
+    def find_by_visit(self, hospital_id: str, visit_id: str) -> SettlementKey | None:
+        try:
+            return _key(
+                SettlementKeyItem.get(
+                    f"VISIT#{hospital_id}#{visit_id}", "VISIT", consistent_read=True
+                )
+            )
+        except SettlementKeyItem.DoesNotExist:
+            return None
+
+    def find_by_id(self, settlement_id: str) -> SettlementKey | None:
+        try:
+            return _key(
+                SettlementKeyItem.get(
+                    f"SETTLEMENT#{settlement_id}", "SETTLEMENT", consistent_read=True
+                )
+            )
+        except SettlementKeyItem.DoesNotExist:
+            return None
+
+    def body(self, key: SettlementKey) -> dict[str, Any]:
+        item = SettlementItem.get(person_pk(key.person_id), key.person_sk, consistent_read=True)
+        body: dict[str, Any] = json.loads(item.body)
+        body["status"] = item.status
+        if item.reversed_at:
+            body["reversed_at"] = item.reversed_at
+        return body
+
+    def reverse(
+        self,
+        key: SettlementKey,
+        visit_id: str,
+        subject: SettlementSubject,
+        year: int,
+        ytd_after: dict[str, int],
+        account_credit: int,
+        reversed_at: str,
+    ) -> None:
+        pk = person_pk(key.person_id)
+        settled = SettlementKeyItem.status == "settled"
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(
+                    SettlementKeyItem(f"SETTLEMENT#{key.settlement_id}", "SETTLEMENT"),
+                    actions=[SettlementKeyItem.status.set("reversed")],
+                    condition=settled,
+                )
+                tx.update(
+                    SettlementKeyItem(f"VISIT#{key.hospital_id}#{visit_id}", "VISIT"),
+                    actions=[SettlementKeyItem.status.set("reversed")],
+                    condition=settled,
+                )
+                tx.update(
+                    SettlementItem(pk, key.person_sk),
+                    actions=[
+                        SettlementItem.status.set("reversed"),
+                        SettlementItem.reversed_at.set(reversed_at),
+                    ],
+                    condition=SettlementItem.status == "settled",
+                )
+                tx.save(
+                    YtdItem(
+                        pk,
+                        f"{YTD_PREFIX}{year}",
+                        version=subject.ytd_version,
+                        **cast(dict[str, Any], ytd_after),
+                    )
+                )
+                if account_credit:
+                    tx.update(
+                        AccountItem(pk, ACCOUNT_SK),
+                        actions=[
+                            AccountItem.balance.add(account_credit),
+                            AccountItem.version.add(1),
+                        ],
+                        condition=AccountItem.version == subject.account_version,
+                    )
+        except TransactWriteError as exc:
+            codes = _cancelled(exc)
+            if codes[:3] and "ConditionalCheckFailed" in codes[:3]:
+                raise AlreadyReversed() from None
+            if "ConditionalCheckFailed" in codes:
+                raise StaleFigures() from None
+            raise
+
+    def list_for_person(
+        self, person_id: str, limit: int, after_sk: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Newest first; ``after_sk`` continues after the last item of a page."""
+        pk = person_pk(person_id)
+        raw: dict[str, Any] = SettlementItem._get_connection().query(
+            pk,
+            range_key_condition=SettlementItem.sk.startswith(SETTLEMENT_PREFIX),
+            scan_index_forward=False,
+            limit=limit,
+            exclusive_start_key={"pk": {"S": pk}, "sk": {"S": after_sk}} if after_sk else None,
+        )
+        found = []
+        for data in raw.get("Items", []):
+            item = SettlementItem.from_raw_data(data)
+            body: dict[str, Any] = json.loads(item.body)
+            body["status"] = item.status
+            if item.reversed_at:
+                body["reversed_at"] = item.reversed_at
+            found.append(body)
+        last = raw.get("LastEvaluatedKey")
+        return found, (str(last["sk"]["S"]) if last else None)

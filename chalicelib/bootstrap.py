@@ -74,6 +74,28 @@ class Container:
         self.bind_tables()
         return DynamoCardRepository()
 
+    @cached_property
+    def clients(self) -> Any:
+        from chalicelib.adapters.dynamodb.clients import DynamoClientRepository
+
+        self.bind_tables()
+        return DynamoClientRepository()
+
+    @cached_property
+    def settlement_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.settlements import DynamoSettlementRepository
+
+        self.bind_tables()
+        return DynamoSettlementRepository()
+
+    def settlements(self) -> Any:
+        from chalicelib.services.cards import card_policy_in_force
+        from chalicelib.services.settlements import SettlementContext
+
+        return SettlementContext(
+            store=self.settlement_store, clock=now_clock(self), card_policy_for=card_policy_in_force
+        )
+
     def card_services(self) -> Any:
         from chalicelib.services.cards import CardContext, card_policy_in_force
 

@@ -131,7 +131,9 @@ class SmsGateway(Protocol):
 
 
 class TokenService(Protocol):
-    def issue(self, subject: str, scopes: Sequence[str], now: int) -> tuple[str, int]:
+    def issue(
+        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+    ) -> tuple[str, int]:
         """A signed token and its lifetime in seconds."""
         ...
 
@@ -269,3 +271,15 @@ class VisitAlreadySettled(Exception):
 
 class AlreadyReversed(Exception):
     """The settlement was reversed already."""
+
+
+@dataclass(frozen=True)
+class MachineClient:
+    """A registered machine client; its secret is kept only as a keyed hash."""
+
+    client_id: str
+    name: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+    hospital_id: str | None
+    created_at: str

@@ -38,19 +38,24 @@ def build_openapi() -> dict[str, Any]:
 
 
 def _rebase(node: Any, base: str) -> Any:
-    """Point the schema's own ``#/...`` references at its place in the document."""
+    """Point references at their place in the document: the schema's own ``#/...`` at
+    ``base``, another file's ``bill.schema.json#/...`` at that file's component."""
     if isinstance(node, dict):
-        return {
-            k: (
-                base + v[1:]
-                if k == "$ref" and isinstance(v, str) and v.startswith("#/")
-                else _rebase(v, base)
-            )
-            for k, v in node.items()
-        }
+        return {k: (_ref(v, base) if k == "$ref" else _rebase(v, base)) for k, v in node.items()}
     if isinstance(node, list):
         return [_rebase(v, base) for v in node]
     return node
+
+
+def _ref(value: Any, base: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value.startswith("#/"):
+        return base + value[1:]
+    file_name, _, pointer = value.partition("#")
+    if file_name.endswith(".schema.json"):
+        return f"#/components/schemas/{component_name(file_name)}{pointer}"
+    return value
 
 
 def render(document: dict[str, Any]) -> str:

@@ -21,8 +21,11 @@ class JwtTokenService:
         self._secret = secret
         self._ttl = ttl_seconds
 
-    def issue(self, subject: str, scopes: Sequence[str], now: int) -> tuple[str, int]:
+    def issue(
+        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+    ) -> tuple[str, int]:
         claims = {
+            **({"ext": dict(extra)} if extra else {}),
             "iss": _ISSUER,
             "aud": _AUDIENCE,
             "sub": subject,
@@ -59,6 +62,7 @@ class JwtTokenService:
             scopes=tuple(str(claims.get("scope", "")).split()),
             expires_at=int(claims["exp"]),
             token_id=str(claims["jti"]),
+            extra={str(k): str(v) for k, v in dict(claims.get("ext") or {}).items()},
         )
 
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Request, Response
 
-from chalicelib.api.http import bearer_token, json_response, require_scope, route
+from chalicelib.api.http import (
+    bearer_token,
+    field_error,
+    json_body,
+    json_response,
+    require_scope,
+    route,
+)
 from chalicelib.bootstrap import container, now_clock
+from chalicelib.services import settlements
 from chalicelib.services.profile import get_me
 
 bp = Blueprint(__name__)
@@ -31,3 +39,30 @@ def me() -> Response:
     return json_response(
         get_me(container().persons, person_id), headers={"Cache-Control": "no-store"}
     )
+
+
+@route(bp, "/v1/me/estimates", "POST")
+def estimate() -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request)
+    body = json_body(request, "estimate-request")
+    return json_response(
+        settlements.estimate(container().settlements(), person_id, body),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@route(bp, "/v1/me/settlements", "GET")
+def my_settlements() -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request)
+    query: dict[str, str] = request.query_params or {}
+    limit_text = query.get("limit", "20")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
+        raise field_error(
+            "limit", "range", "limit is a whole number from 1 to 100.", "每页条数应为1到100的整数。"
+        )
+    body = settlements.my_settlements(
+        container().settlements(), person_id, int(limit_text), query.get("cursor")
+    )
+    return json_response(body, headers={"Cache-Control": "no-store"})

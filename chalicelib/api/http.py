@@ -67,14 +67,14 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def json_body(request: Request, schema: str) -> dict[str, Any]:
-    """The request body as a dict, checked against ``schemas/<schema>``."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise errors.UnsupportedMediaType(
-            "Send the body as JSON with Content-Type: application/json.",
-            "请以 JSON 格式发送,并设置 Content-Type: application/json。",
-        )
+FORM = "application/x-www-form-urlencoded"
+
+
+def _content_type(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def _raw(request: Request) -> bytes:
     raw = request.raw_body or b""
     if isinstance(raw, str):
         raw = raw.encode()
@@ -83,17 +83,10 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
             f"The body is larger than {MAX_BODY_BYTES // 1024} KB.",
             f"请求内容超过 {MAX_BODY_BYTES // 1024} KB。",
         )
-    try:
-        data = json.loads(
-            raw.decode("utf-8"),
-            parse_constant=_reject_constant,
-            object_pairs_hook=_no_duplicates,
-        )
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise errors.MalformedRequest(
-            "The body is not valid JSON (UTF-8, no duplicate keys, no NaN or Infinity).",
-            "请求内容不是有效的 JSON,请检查格式。",
-        ) from None
+    return raw
+
+
+def _checked(data: Any, schema: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise errors.ValidationFailed(
             [
@@ -106,6 +99,45 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
     if field_errors:
         raise errors.ValidationFailed(field_errors)
     return data
+
+
+def form_or_json_body(request: Request, schema: str) -> dict[str, Any]:
+    """A form-encoded (OAuth 2.0 style) or JSON body, checked against its schema."""
+    if _content_type(request) != FORM:
+        return json_body(request, schema)
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(_raw(request).decode("utf-8"), strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        pairs = None
+    if pairs is None or len({k for k, _ in pairs}) != len(pairs):
+        raise errors.MalformedRequest(
+            "The form body is not valid (UTF-8, each field once).", "表单内容格式不对。"
+        )
+    return _checked(dict(pairs), schema)
+
+
+def json_body(request: Request, schema: str) -> dict[str, Any]:
+    """The request body as a dict, checked against ``schemas/<schema>``."""
+    if _content_type(request) != "application/json":
+        raise errors.UnsupportedMediaType(
+            "Send the body as JSON with Content-Type: application/json.",
+            "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+        )
+    raw = _raw(request)
+    try:
+        data = json.loads(
+            raw.decode("utf-8"),
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.MalformedRequest(
+            "The body is not valid JSON (UTF-8, no duplicate keys, no NaN or Infinity).",
+            "请求内容不是有效的 JSON,请检查格式。",
+        ) from None
+    return _checked(data, schema)
 
 
 def field_error(name: str, code: str, detail: str, detail_zh: str) -> errors.ValidationFailed:

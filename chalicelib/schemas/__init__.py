@@ -81,10 +81,22 @@ class Validator:
 
 
 @cache
+def _registry() -> Any:
+    """Every schema here by its ``$id``, so that ``bill.schema.json#/$defs/item`` resolves."""
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in HERE.glob("*.schema.json"):
+        schema = load(path.name)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+@cache
 def validator(name: str) -> Validator:
     """The compiled validator of ``<name>.schema.json`` (Draft 2020-12)."""
     from jsonschema import Draft202012Validator
 
     schema = load(f"{name}.schema.json")
     Draft202012Validator.check_schema(schema)
-    return Validator(name, Draft202012Validator(schema))
+    return Validator(name, Draft202012Validator(schema, registry=_registry()))

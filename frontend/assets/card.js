@@ -103,7 +103,13 @@ function timeEl(iso, { zone = true } = {}) {
   const parts = beijingParts(iso);
   if (!parts) return document.createTextNode(iso || "—");
   const [day, clock] = parts;
-  const node = el("time", { datetime: iso }, el("span", { className: "nowrap", text: day }), " ", el("span", { className: "nowrap", text: clock }));
+  const node = el(
+    "time",
+    { datetime: iso },
+    el("span", { className: "nowrap", text: day }),
+    " ",
+    el("span", { className: "nowrap", text: clock }),
+  );
   const fragment = document.createDocumentFragment();
   fragment.append(node, zone ? t("card.tz") : "");
   return fragment;
@@ -170,7 +176,13 @@ function renderSteps(steps, en) {
   // Steps with no button of their own (e.g. wait_for_replacement) are plain text, first.
   const extras = steps
     .filter((s) => !stepsList.querySelector(`li.step[data-action="${CSS.escape(s.action)}"]`))
-    .map((s) => el("li", { className: "step step-extra", dataset: { action: s.action } }, el("p", { className: "step-text", text: en ? s.en : s.zh })));
+    .map((s) =>
+      el(
+        "li",
+        { className: "step step-extra", dataset: { action: s.action } },
+        el("p", { className: "step-text", text: en ? s.en : s.zh }),
+      ),
+    );
   stepsList.prepend(...extras);
   for (const li of stepsList.querySelectorAll("li.step:not(.step-extra)")) {
     const step = byAction.get(li.dataset.action);
@@ -214,7 +226,13 @@ function renderHistory(items) {
         "li",
         { className: "history-item" },
         el("p", { className: "history-action", text: pick(e.action_label) || e.action }),
-        el("p", { className: "history-meta" }, timeEl(e.at, { zone: false }), " · ", pick(e.channel_label) || e.channel || ""),
+        el(
+          "p",
+          { className: "history-meta" },
+          timeEl(e.at, { zone: false }),
+          " · ",
+          pick(e.channel_label) || e.channel || "",
+        ),
       ),
     ),
   );
@@ -230,7 +248,8 @@ function renderHistory(items) {
 /** A fresh Idempotency-Key (crypto.randomUUID needs a secure context; fall back to random bytes). */
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** An error after which the request may or may not have been carried out: retry with the same key. */
@@ -302,6 +321,8 @@ async function reloadQuietly() {
   } catch {
     /* the refusal message stays; the old view stays */
   }
+  // The control that was used may have gone with the step: continue from the card.
+  if (document.activeElement === document.body) $("card-title").focus({ preventScroll: true });
 }
 
 /** After a change: the new status is at the top; the button pressed may be gone. */
@@ -340,7 +361,7 @@ function closeConfirm(restoreFocus) {
   const { button } = confirming;
   confirming = null;
   confirmBox.hidden = true;
-  button.removeAttribute("aria-expanded");
+  button.setAttribute("aria-expanded", "false");
   if (restoreFocus && !button.closest("[hidden]")) button.focus();
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,37 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     due_date = card_from_api(page)["replacement_due"]
     expect(page.locator("#card-due")).to_have_text(f"新卡最迟 {due_date} 办好")
     expect(page.locator("#card-pickup")).to_have_text("网点领取")
+
+
+def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_up(
+    stack, page
+):
+    person = stack.fresh_person()
+    log_in(page, stack, person)
+    open_card_page(page)
+    status = page.locator("#card-status")
+    expect(status).to_have_text("正常")
+
+    # Meanwhile the card is reported lost for good elsewhere (another phone, a counter).
+    token = page.evaluate("sessionStorage.getItem('yibao.token')")
+    elsewhere = page.request.post(
+        "/v1/me/card/loss",
+        data={"kind": "formal"},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert elsewhere.ok, elsewhere.text()
+
+    confirm_loss(page, "btn-temp-loss")  # this page still offers 临时挂失
+    message = page.locator("#message")
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text("这张卡已经正式挂失了")
+    expect(status).to_have_text("正式挂失")
+    expect(page.locator("#btn-temp-loss")).to_be_hidden()
+    expect(page.locator("#confirm-box")).to_be_hidden()
+    expect(page.locator("#btn-replacement")).to_be_visible()
+    expect(page.locator("#card-title")).to_be_focused()
+    expect(page.locator("#card-history > li")).to_have_count(1)
+    shot(page, "refused")
 
 
 def test_without_a_session_card_html_sends_the_person_to_log_in(page):

@@ -1,0 +1,100 @@
+"""For hospitals and apps: client credentials, settlement and reversal (冲正)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from chalice.app import Blueprint, Request, Response
+
+from chalicelib import errors
+from chalicelib.api.http import (
+    bearer_token,
+    form_or_json_body,
+    json_body,
+    json_response,
+    require_scope,
+    route,
+)
+from chalicelib.bootstrap import container, now_clock
+from chalicelib.ports import TokenClaims
+from chalicelib.services import clients, settlements
+
+bp = Blueprint(__name__)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return client_id, secret
+
+
+@route(bp, "/v1/oauth/token", "POST")
+def client_token() -> Response:
+    request = bp.current_request
+    body = form_or_json_body(request, "client-token-request")
+    given = _basic_credentials(request) or (body.get("client_id"), body.get("client_secret"))
+    client_id, secret = given
+    if not client_id or not secret:
+        raise errors.Unauthorized(
+            "Send client_id and client_secret (form fields or HTTP Basic).",
+            "请提供接入方编号和密钥。",
+            code="invalid_client",
+        )
+    c = container()
+    token, lifetime, scopes = clients.client_token(
+        c.clients,
+        c.tokens,
+        c.settings.pepper,
+        client_id,
+        secret,
+        (body.get("scope") or "").split(),
+        int(now_clock(c).now().timestamp()),
+    )
+    return json_response(
+        {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+            "scope": " ".join(scopes),
+        },
+        headers=NO_STORE,
+    )
+
+
+def _hospital(request: Request) -> str:
+    c = container()
+    claims: TokenClaims = c.tokens.verify(
+        bearer_token(request), int(now_clock(c).now().timestamp())
+    )
+    require_scope(claims, "settlements:write")
+    hospital_id = claims.extra.get("hospital_id")
+    if not hospital_id:
+        raise errors.Forbidden(
+            "This client is not registered for a hospital.", "该接入方没有登记所属医院。"
+        )
+    return hospital_id
+
+
+@route(bp, "/v1/settlements", "POST")
+def settle_visit() -> Response:
+    request = bp.current_request
+    hospital_id = _hospital(request)
+    body = json_body(request, "settlement-request")
+    answer = settlements.settle_visit(container().settlements(), hospital_id, body)
+    return json_response(answer, headers=NO_STORE)
+
+
+@route(bp, "/v1/settlements/{settlement_id}/reversal", "POST")
+def reverse(settlement_id: str) -> Response:
+    hospital_id = _hospital(bp.current_request)
+    if not settlement_id.isalnum() or len(settlement_id) > 40:
+        raise errors.NotFound("No settlement has this id.", "没有这笔结算。")
+    answer = settlements.reverse_settlement(container().settlements(), hospital_id, settlement_id)
+    return json_response(answer, headers=NO_STORE)

@@ -1,0 +1,306 @@
+"""One-stop settlement (一站式结算) for hospitals, and estimates for citizens.
+
+The person's profile, groups and year-to-date figures come from the store, never
+from the caller. The pure engine (``rules/settlement.py``) computes the parts;
+this service reads once, writes once, and retries when another settlement for
+the same person got in between (no lost update).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib import errors
+from chalicelib.errors import FieldError
+from chalicelib.ports import (
+    AlreadyReversed,
+    Clock,
+    NewSettlement,
+    SettlementSubject,
+    StaleFigures,
+    VisitAlreadySettled,
+)
+from chalicelib.rules import card as card_rules
+from chalicelib.rules.bill import YTD_FIELDS, BillError, parse_bill
+from chalicelib.rules.money import format_fen
+from chalicelib.rules.policy import PolicyNotFound, policy_in_force
+from chalicelib.rules.settlement import settle
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class SettlementContext:
+    store: Any  # DynamoSettlementRepository
+    clock: Clock
+    card_policy_for: Any  # (region, date) -> rules.card.CardPolicy
+
+
+def _bill(
+    subject: SettlementSubject,
+    visit: dict[str, Any],
+    items: list[Any],
+    use_account: bool,
+    day: datetime,
+) -> dict[str, Any]:
+    p = subject.person
+    person: dict[str, Any] = {"scheme": p.scheme, "groups": list(p.groups), "chronic": p.chronic}
+    if p.scheme == "employee":
+        person["retired"] = p.retired
+        person["years_met"] = p.years_met
+        if p.tier_pct is not None:
+            person["tier_pct"] = p.tier_pct
+    if "poverty_exited" in p.groups and p.poverty_exit_year:
+        person["poverty_exit_year"] = p.poverty_exit_year
+    return {
+        "region": p.region,
+        "date": day.date().isoformat(),
+        "person": person,
+        "visit": visit,
+        "items": items,
+        "ytd": {k: format_fen(v) for k, v in subject.ytd.items()},
+        "account_balance": format_fen(subject.account_balance or 0),
+        "use_account": use_account,
+    }
+
+
+def _engine(
+    subject: SettlementSubject,
+    visit: dict[str, Any],
+    items: list[Any],
+    use_account: bool,
+    now: datetime,
+) -> Any:
+    try:
+        bill = parse_bill(_bill(subject, visit, items, use_account, now))
+        policy = policy_in_force(bill.region, bill.date)
+    except BillError as exc:
+        path = "$." + exc.path if not exc.path.startswith("[") else "$" + exc.path
+        pointer = "/" + exc.path.replace("[", "/").replace("].", "/").replace("]", "").replace(
+            ".", "/"
+        )
+        raise errors.ValidationFailed(
+            [FieldError(path, pointer, exc.code, exc.text_en, exc.text_zh)]
+        ) from None
+    except PolicyNotFound as exc:
+        raise errors.RuleViolation(
+            f"No policy is in force for this region and date ({exc}).",
+            "本地区在该日期没有适用的医保政策,请联系医保经办机构。",
+            code="no_policy",
+        ) from None
+    return settle(policy, bill)
+
+
+def _not_found() -> errors.NotFound:
+    return errors.NotFound("No insured person matches.", "没有找到这位参保人。")
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """结算: settle one visit; the same (hospital, visit) again returns the same answer."""
+    if body["hospital_id"] != hospital_id:
+        raise errors.Forbidden(
+            "This client settles for another hospital.", "该接入方不能为这家医院结算。"
+        )
+    print_ = fingerprint(body)
+    card_number = body.get("card_number")
+    person_id = body.get("person_id") or ctx.store.person_for_card(card_number)
+    if person_id is None:
+        raise _not_found()
+    for _ in range(ATTEMPTS):
+        now = ctx.clock.now()
+        subject = ctx.store.load_subject(person_id, now.year)
+        if subject is None:
+            raise _not_found()
+        if card_number is not None:
+            _check_card(ctx, subject, card_number, now)
+        result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
+        settlement_id = "s" + secrets.token_hex(10)
+        answer = {
+            "settlement_id": settlement_id,
+            "person_id": person_id,
+            "hospital_id": hospital_id,
+            "visit_id": body["visit_id"],
+            "settled_at": now.isoformat(timespec="milliseconds"),
+            "status": "settled",
+            **result.to_json(),
+            "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
+        }
+        new = NewSettlement(
+            settlement_id=settlement_id,
+            person_id=person_id,
+            hospital_id=hospital_id,
+            visit_id=body["visit_id"],
+            settled_at=answer["settled_at"],
+            year=now.year,
+            fingerprint=print_,
+            body=json.dumps(answer, ensure_ascii=False),
+            ytd_after=result.ytd_after.as_dict(),
+            account_debit=result.parts.account,
+        )
+        try:
+            ctx.store.save(subject, new)
+        except StaleFigures:
+            continue  # another settlement for this person got in first: settle again
+        except VisitAlreadySettled:
+            return _same_visit(ctx, hospital_id, body["visit_id"], print_)
+        log.info(
+            "settled",
+            extra={
+                "settlement_id": settlement_id,
+                "person_id": person_id,
+                "hospital_id": hospital_id,
+            },
+        )
+        return answer
+    raise errors.Conflict(
+        "Too many settlements for this person at once; please retry.",
+        "该参保人同时结算的请求过多,请稍后重试。",
+        code="busy",
+    )
+
+
+def _same_visit(
+    ctx: SettlementContext, hospital_id: str, visit_id: str, print_: str
+) -> dict[str, Any]:
+    key = ctx.store.find_by_visit(hospital_id, visit_id)
+    if key is None:  # pragma: no cover - the key was there a moment ago
+        raise errors.Conflict("Please retry.", "请重试。")
+    if key.fingerprint != print_:
+        raise errors.Conflict(
+            "This visit_id was already settled with a different bill. Use a new visit_id for "
+            "a new visit, or reverse the settlement first.",
+            "这个就诊编号已按另一张账单结算过。新就诊请用新的编号,或先冲正原结算。",
+            code="visit_reused",
+        )
+    body: dict[str, Any] = ctx.store.body(key)
+    return body
+
+
+def _check_card(
+    ctx: SettlementContext, subject: SettlementSubject, number: str, now: datetime
+) -> None:
+    card = subject.card
+    policy = ctx.card_policy_for(subject.person.region, now.date())
+    if card is None or card.number != number:
+        raise errors.CardNotUsable(
+            "This card number is void (the card was replaced). Use the new card or the "
+            "electronic voucher.",
+            "这张卡已作废(已补新卡),请使用新卡或医保电子凭证结算。",
+            code="card_void",
+        )
+    refusal = card_rules.settlement_refusal(card, now, policy)
+    if refusal is not None:
+        raise errors.CardNotUsable(refusal.text_en, refusal.text_zh, refusal.code)
+
+
+def reverse_settlement(
+    ctx: SettlementContext, hospital_id: str, settlement_id: str
+) -> dict[str, Any]:
+    """冲正: undo a settlement exactly, once."""
+    key = ctx.store.find_by_id(settlement_id)
+    if key is None or key.hospital_id != hospital_id:
+        raise errors.NotFound(
+            "No settlement of this hospital has this id.", "没有找到本医院的这笔结算。"
+        )
+    original = ctx.store.body(key)
+    if original["status"] == "reversed":
+        raise _reversed()
+    year = int(original["settled_at"][:4])
+    for _ in range(ATTEMPTS):
+        now = ctx.clock.now()
+        subject = ctx.store.load_subject(key.person_id, year)
+        if subject is None:
+            raise _not_found()
+        added = _added(original)
+        ytd_after = {k: subject.ytd[k] - added[k] for k in YTD_FIELDS}
+        credit = _fen(original["parts"]["account"])
+        try:
+            ctx.store.reverse(
+                key,
+                original["visit_id"],
+                subject,
+                year,
+                ytd_after,
+                credit,
+                now.isoformat(timespec="milliseconds"),
+            )
+        except StaleFigures:
+            continue
+        except AlreadyReversed:
+            raise _reversed() from None
+        log.info("reversed", extra={"settlement_id": settlement_id})
+        return ctx.store.body(key)  # type: ignore[no-any-return]
+    raise errors.Conflict("Please retry.", "请稍后重试。", code="busy")
+
+
+def _reversed() -> errors.Conflict:
+    return errors.Conflict(
+        "This settlement was already reversed; a reversal happens once.",
+        "这笔结算已经冲正过,不能重复冲正。",
+        code="already_reversed",
+    )
+
+
+def _fen(text: str) -> int:
+    from chalicelib.rules.money import parse_yuan
+
+    return parse_yuan(text)
+
+
+def _added(answer: dict[str, Any]) -> dict[str, int]:
+    """What this settlement added to each year-to-date figure (after − before)."""
+    after = {k: _fen(v) for k, v in answer["ytd_after"].items()}
+    before = {k: _fen(v) for k, v in answer["ytd_before"].items()}
+    return {k: after[k] - before[k] for k in YTD_FIELDS}
+
+
+def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """看病前算一算: the same engine on the person's own figures; nothing is written."""
+    now = ctx.clock.now()
+    subject = ctx.store.load_subject(person_id, now.year)
+    if subject is None:
+        raise _not_found()
+    result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
+    return {"estimate": True, "date": now.date().isoformat(), **result.to_json()}
+
+
+def my_settlements(
+    ctx: SettlementContext, person_id: str, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    import base64
+    import binascii
+
+    after = None
+    if cursor:
+        try:
+            after = base64.urlsafe_b64decode(cursor.encode()).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            after = None
+        if after is None or not after.startswith("SETTLEMENT#") or len(after) > 200:
+            raise errors.ValidationFailed(
+                [
+                    FieldError(
+                        "$.cursor",
+                        "/cursor",
+                        "cursor",
+                        "This cursor is not valid.",
+                        "翻页参数无效,请从第一页重新查看。",
+                    )
+                ]
+            )
+    items, last = ctx.store.list_for_person(person_id, limit, after)
+    following = base64.urlsafe_b64encode(last.encode()).decode() if last else None
+    return {"settlements": items, "next_cursor": following}

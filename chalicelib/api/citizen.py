@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Blueprint, Request, Response
 
 from chalicelib.api.http import (
@@ -56,7 +58,7 @@ def estimate() -> Response:
 def my_settlements() -> Response:
     request = bp.current_request
     person_id = current_person_id(request)
-    query: dict[str, str] = request.query_params or {}
+    query: Any = request.query_params or {}
     limit_text = query.get("limit", "20")
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
         raise field_error(

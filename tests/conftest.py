@@ -17,7 +17,7 @@ from chalicelib.demo import DemoPerson, person
 from local.stack import MotoServer, local_env
 
 DEMO_SEED = 990101
-DEMO_COUNT = 400
+DEMO_COUNT = 250
 TEST_ENV = {
     # Every test request comes from 127.0.0.1: the IP limits get their own test.
     "YIBAO_OTP_PER_IP_HOUR": "1000000",
@@ -108,3 +108,29 @@ def live_server(stack: Stack) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hospital(stack: Stack, api: Any) -> dict[str, str]:
+    """A registered hospital client and its access token (client credentials, form-encoded)."""
+    from datetime import datetime
+
+    from chalicelib.bootstrap import container
+    from chalicelib.services.clients import register_client
+
+    c = container()
+    client_id, secret = register_client(
+        c.clients, c.settings.pepper, "示范县人民医院 HIS", ["settlements:write"], "H990101001",
+        datetime.now(),
+    )
+    from urllib.parse import urlencode
+
+    reply = api.request(
+        "POST", "/v1/oauth/token",
+        raw=urlencode({"grant_type": "client_credentials", "client_id": client_id,
+                       "client_secret": secret}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 200, reply.text
+    return {"id": "H990101001", "client_id": client_id, "secret": secret,
+            "token": reply.body["access_token"]}

@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
 from chalicelib import errors
 from chalicelib.errors import FieldError
 from chalicelib.ports import (
@@ -34,7 +42,7 @@ from chalicelib.rules.settlement import settle
 
 log = logging.getLogger(__name__)
 
-ATTEMPTS = 8
+ATTEMPTS = 40
 
 
 @dataclass(frozen=True)
@@ -119,26 +127,64 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
     person_id = body.get("person_id") or ctx.store.person_for_card(card_number)
     if person_id is None:
         raise _not_found()
-    for _ in range(ATTEMPTS):
-        now = ctx.clock.now()
-        subject = ctx.store.load_subject(person_id, now.year)
-        if subject is None:
-            raise _not_found()
-        if card_number is not None:
-            _check_card(ctx, subject, card_number, now)
-        result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
-        settlement_id = "s" + secrets.token_hex(10)
-        answer = {
-            "settlement_id": settlement_id,
-            "person_id": person_id,
-            "hospital_id": hospital_id,
-            "visit_id": body["visit_id"],
-            "settled_at": now.isoformat(timespec="milliseconds"),
-            "status": "settled",
-            **result.to_json(),
-            "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
-        }
-        new = NewSettlement(
+    try:
+        for attempt in _optimistic():
+            with attempt:
+                answer = _settle_once(ctx, hospital_id, body, person_id, card_number, print_)
+    except VisitAlreadySettled:
+        return _same_visit(ctx, hospital_id, body["visit_id"], print_)
+    except RetryError:
+        raise _busy() from None
+    return answer
+
+
+def _optimistic() -> Retrying:
+    """Retry when another write for the same person got in first (optimistic locking):
+    a few tries with jittered backoff, so that twenty at once all get through."""
+    return Retrying(
+        retry=retry_if_exception_type(StaleFigures),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.01, max=0.25),
+    )
+
+
+def _busy() -> errors.Conflict:
+    return errors.Conflict(
+        "Too many settlements for this person at once; please retry.",
+        "该参保人同时结算的请求过多,请稍后重试。",
+        code="busy",
+    )
+
+
+def _settle_once(
+    ctx: SettlementContext,
+    hospital_id: str,
+    body: dict[str, Any],
+    person_id: str,
+    card_number: str | None,
+    print_: str,
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    subject = ctx.store.load_subject(person_id, now.year)
+    if subject is None:
+        raise _not_found()
+    if card_number is not None:
+        _check_card(ctx, subject, card_number, now)
+    result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
+    settlement_id = "s" + secrets.token_hex(10)
+    answer = {
+        "settlement_id": settlement_id,
+        "person_id": person_id,
+        "hospital_id": hospital_id,
+        "visit_id": body["visit_id"],
+        "settled_at": now.isoformat(timespec="milliseconds"),
+        "status": "settled",
+        **result.to_json(),
+        "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
+    }
+    ctx.store.save(
+        subject,
+        NewSettlement(
             settlement_id=settlement_id,
             person_id=person_id,
             hospital_id=hospital_id,
@@ -149,27 +195,13 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
             body=json.dumps(answer, ensure_ascii=False),
             ytd_after=result.ytd_after.as_dict(),
             account_debit=result.parts.account,
-        )
-        try:
-            ctx.store.save(subject, new)
-        except StaleFigures:
-            continue  # another settlement for this person got in first: settle again
-        except VisitAlreadySettled:
-            return _same_visit(ctx, hospital_id, body["visit_id"], print_)
-        log.info(
-            "settled",
-            extra={
-                "settlement_id": settlement_id,
-                "person_id": person_id,
-                "hospital_id": hospital_id,
-            },
-        )
-        return answer
-    raise errors.Conflict(
-        "Too many settlements for this person at once; please retry.",
-        "该参保人同时结算的请求过多,请稍后重试。",
-        code="busy",
+        ),
     )
+    log.info(
+        "settled",
+        extra={"settlement_id": settlement_id, "person_id": person_id, "hospital_id": hospital_id},
+    )
+    return answer
 
 
 def _same_visit(
@@ -219,31 +251,27 @@ def reverse_settlement(
     if original["status"] == "reversed":
         raise _reversed()
     year = int(original["settled_at"][:4])
-    for _ in range(ATTEMPTS):
-        now = ctx.clock.now()
-        subject = ctx.store.load_subject(key.person_id, year)
-        if subject is None:
-            raise _not_found()
-        added = _added(original)
-        ytd_after = {k: subject.ytd[k] - added[k] for k in YTD_FIELDS}
-        credit = _fen(original["parts"]["account"])
-        try:
-            ctx.store.reverse(
-                key,
-                original["visit_id"],
-                subject,
-                year,
-                ytd_after,
-                credit,
-                now.isoformat(timespec="milliseconds"),
-            )
-        except StaleFigures:
-            continue
-        except AlreadyReversed:
-            raise _reversed() from None
-        log.info("reversed", extra={"settlement_id": settlement_id})
-        return ctx.store.body(key)  # type: ignore[no-any-return]
-    raise errors.Conflict("Please retry.", "请稍后重试。", code="busy")
+    try:
+        for attempt in _optimistic():
+            with attempt:
+                _reverse_once(ctx, key, original, year)
+    except AlreadyReversed:
+        raise _reversed() from None
+    except RetryError:
+        raise _busy() from None
+    log.info("reversed", extra={"settlement_id": settlement_id})
+    return ctx.store.body(key)  # type: ignore[no-any-return]
+
+
+def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], year: int) -> None:
+    subject = ctx.store.load_subject(key.person_id, year)
+    if subject is None:
+        raise _not_found()
+    added = _added(original)
+    ytd_after = {k: subject.ytd[k] - added[k] for k in YTD_FIELDS}
+    credit = _fen(original["parts"]["account"])
+    reversed_at = ctx.clock.now().isoformat(timespec="milliseconds")
+    ctx.store.reverse(key, original["visit_id"], subject, year, ytd_after, credit, reversed_at)
 
 
 def _reversed() -> errors.Conflict:

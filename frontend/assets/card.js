@@ -261,9 +261,13 @@ function uncertain(err) {
  * POST a change with an Idempotency-Key; on success re-render from the answer
  * (the new card status) and announce `done`. `slot.key` is kept for a retry
  * while the outcome is uncertain (network error, timeout, 5xx), so pressing
- * again cannot do the change twice. `fields` maps JSON pointers to input ids.
+ * again cannot do the change twice; a different request (`sameAs` differs, e.g.
+ * another pickup choice) gets a new key. `fields` maps JSON pointers to input ids.
  */
-async function change(path, payload, slot, { done, fields = {}, onError = null }) {
+async function change(path, payload, slot, { done, fields = {}, onError = null, sameAs = payload }) {
+  const print = JSON.stringify(sameAs);
+  if (slot.print !== print) slot.key = null;
+  slot.print = print;
   slot.key ??= newKey();
   try {
     const answer = await api("POST", path, payload, { headers: { "Idempotency-Key": slot.key } });
@@ -334,7 +338,7 @@ function showTopOfCard() {
 // ---------------------------------------------------------------- loss, with a confirmation step
 
 let confirming = null; // { kind, button, slot } while the confirmation is open
-const lossSlots = { temporary: { key: null }, formal: { key: null } };
+const lossSlots = { temporary: {}, formal: {} };
 
 for (const button of [$("btn-temp-loss"), $("btn-formal-loss")]) {
   button.addEventListener("click", () => openConfirm(button));
@@ -395,7 +399,7 @@ confirmYes.addEventListener("click", async () => {
 
 let countdownEnd = 0;
 let countdownTimer = null;
-const unfreezeSlot = { key: null };
+const unfreezeSlot = {};
 
 function countingDown() {
   return Date.now() < countdownEnd;
@@ -460,6 +464,8 @@ unfreezeForm.addEventListener("submit", async (event) => {
   await whileBusy(unfreezeButton, async () => {
     const ok = await change("/v1/me/card/unfreeze", { code }, unfreezeSlot, {
       done: "card.done.unfreeze",
+      // A retry with a newer code is still the same unfreeze: the server answers it once.
+      sameAs: "unfreeze",
       fields: { "/code": codeInput.id },
       onError(err) {
         // A wrong, expired or used code (400 code-invalid): say so next to the input too.
@@ -481,7 +487,7 @@ function serverText(answer) {
 
 // ---------------------------------------------------------------- replacement
 
-const replacementSlot = { key: null };
+const replacementSlot = {};
 
 function toggleReplacement(open) {
   replacementForm.hidden = !open;

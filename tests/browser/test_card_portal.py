@@ -113,7 +113,7 @@ def request_unfreeze_code(page: Page, stack: Any, person: Any) -> str:
     expect(page.locator("#unfreeze-code-input")).to_be_focused()
     code = stack.last_code(person.phone, "解挂")
     assert code, "no 解挂 code was sent"
-    return code
+    return str(code)
 
 
 def clear_of_minute_boundary() -> None:
@@ -124,10 +124,49 @@ def clear_of_minute_boundary() -> None:
         time.sleep(60.2 - second)
 
 
+def accessibility_basics(page: Page) -> None:
+    """One h1 and one main; every field has exactly one label that names it; every
+    aria-describedby / aria-controls target exists; every button has a name; ids are unique."""
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_role("main")).to_have_count(1)
+    expect(page.get_by_role("alert")).to_have_count(1)
+    duplicates = page.evaluate(
+        """() => {
+            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+            return ids.filter((id, i) => ids.indexOf(id) !== i);
+        }"""
+    )
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    fields = page.locator("input, select, textarea")
+    assert fields.count() >= 5
+    for i in range(fields.count()):
+        field = fields.nth(i)
+        field_id = field.get_attribute("id")
+        assert field_id, "a field without an id"
+        label = page.locator(f"label[for='{field_id}']")
+        expect(label).to_have_count(1)
+        text = label.inner_text().strip()
+        assert text, f"the label of #{field_id} is empty"
+        expect(page.get_by_label(text, exact=True)).to_have_attribute("id", field_id)
+        for ref in (field.get_attribute("aria-describedby") or "").split():
+            expect(page.locator(f"[id='{ref}']")).to_have_count(1)
+    for ref in page.eval_on_selector_all(
+        "[aria-controls]", "els => els.map((e) => e.getAttribute('aria-controls'))"
+    ):
+        expect(page.locator(f"[id='{ref}']")).to_have_count(1)
+    names = page.eval_on_selector_all(
+        "button:not([hidden])", "els => els.map((b) => [b.id, b.textContent.trim()])"
+    )
+    for button_id, name in names:
+        assert name, f"button #{button_id} has no name"
+
+
 # ------------------------------------------------------------------ the whole life of a card
 
 
-def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(stack, page):
+def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
+    stack: Any, page: Page
+) -> None:
     person = stack.fresh_person()
     log_in(page, stack, person)
     open_card_page(page)
@@ -193,9 +232,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(st
     # 解挂 with the 解挂 code from the SMS.
     code = request_unfreeze_code(page, stack, person)
     assert page.get_by_label("短信验证码").get_attribute("id") == "unfreeze-code-input"
-    expect(page.locator("#unfreeze-code-input")).to_have_attribute(
-        "autocomplete", "one-time-code"
-    )
+    expect(page.locator("#unfreeze-code-input")).to_have_attribute("autocomplete", "one-time-code")
     page.locator("#unfreeze-code-input").fill(code)
     page.locator("#btn-unfreeze").click()
     expect(status).to_have_text("正常")
@@ -230,8 +267,14 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(st
     expect(page.locator("#card-next-steps")).to_contain_text("新卡最迟")
     expect(history).to_have_count(4)
     expect(history.first).to_contain_text("申请补卡")
-    for gone in ("btn-unfreeze-code", "btn-unfreeze", "btn-temp-loss", "btn-formal-loss",
-                 "btn-replacement", "replacement-form"):
+    for gone in (
+        "btn-unfreeze-code",
+        "btn-unfreeze",
+        "btn-temp-loss",
+        "btn-formal-loss",
+        "btn-replacement",
+        "replacement-form",
+    ):
         expect(page.locator(f"#{gone}")).to_be_hidden()
     shot(page, "replacement")
 
@@ -283,8 +326,8 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(st
 
 
 def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_once(
-    stack, page
-):
+    stack: Any, page: Page
+) -> None:
     person = stack.fresh_person()
     log_in(page, stack, person)
     open_card_page(page)
@@ -376,8 +419,8 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
 
 
 def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_up(
-    stack, page
-):
+    stack: Any, page: Page
+) -> None:
     person = stack.fresh_person()
     log_in(page, stack, person)
     open_card_page(page)
@@ -404,9 +447,12 @@ def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_
     expect(page.locator("#card-title")).to_be_focused()
     expect(page.locator("#card-history > li")).to_have_count(1)
     shot(page, "refused")
+    page.locator("#btn-replacement").click()
+    page.get_by_label("邮寄到家").check()
+    accessibility_basics(page)
 
 
-def test_without_a_session_card_html_sends_the_person_to_log_in(page):
+def test_without_a_session_card_html_sends_the_person_to_log_in(page: Page) -> None:
     page.goto("/card.html")
     page.wait_for_url("**/index.html")
     expect(page.locator("#message")).to_contain_text("登录已过期")

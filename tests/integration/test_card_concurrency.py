@@ -27,8 +27,8 @@ def race(count, action):
         return list(pool.map(go, range(count)))
 
 
-def test_fifty_concurrent_loss_reports_make_one_transition_and_one_sms(stack):
-    p = stack.fresh_person()
+def test_fifty_concurrent_loss_reports_make_one_transition_and_one_sms(stack, small_region):
+    p = small_region[0]
     pid = person_id_for(p.id_number, settings().pepper)
     ctx = container().card_services()
     before = stack.sms_count(p.phone)
@@ -40,8 +40,8 @@ def test_fifty_concurrent_loss_reports_make_one_transition_and_one_sms(stack):
     assert stack.sms_count(p.phone) == before + 1
 
 
-def test_fifty_concurrent_requests_with_one_idempotency_key_make_one_transition(stack):
-    p = stack.fresh_person()
+def test_fifty_concurrent_requests_with_one_idempotency_key_make_one_transition(small_region):
+    p = small_region[1]
     pid = person_id_for(p.id_number, settings().pepper)
     ctx = container().card_services()
     answers = race(

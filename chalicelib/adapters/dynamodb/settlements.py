@@ -59,6 +59,11 @@ def _key(item: SettlementKeyItem) -> SettlementKey:
     )
 
 
+def _version(version: int | None) -> dict[str, Any]:
+    """No version: the year's first figures (save() then checks none exist yet)."""
+    return {} if version is None else {"version": version}
+
+
 def _cancelled(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in (exc.cancellation_reasons or [])]
 
@@ -138,19 +143,16 @@ class DynamoSettlementRepository:
                     YtdItem(
                         pk,
                         f"{YTD_PREFIX}{new.year}",
-                        version=subject.ytd_version,
+                        **_version(subject.ytd_version),
                         **cast(dict[str, Any], new.ytd_after),
                     )
                 )
                 if new.account_debit:
                     tx.update(
-                        AccountItem(pk, ACCOUNT_SK),
-                        actions=[
-                            AccountItem.balance.add(-new.account_debit),
-                            AccountItem.version.add(1),
-                        ],
-                        condition=(AccountItem.version == subject.account_version)
-                        & (AccountItem.balance >= new.account_debit),
+                        # update() checks the version it was read at and adds one
+                        AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
+                        actions=[AccountItem.balance.add(-new.account_debit)],
+                        condition=AccountItem.balance >= new.account_debit,
                     )
         except TransactWriteError as exc:
             codes = _cancelled(exc)
@@ -224,18 +226,14 @@ class DynamoSettlementRepository:
                     YtdItem(
                         pk,
                         f"{YTD_PREFIX}{year}",
-                        version=subject.ytd_version,
+                        **_version(subject.ytd_version),
                         **cast(dict[str, Any], ytd_after),
                     )
                 )
                 if account_credit:
                     tx.update(
-                        AccountItem(pk, ACCOUNT_SK),
-                        actions=[
-                            AccountItem.balance.add(account_credit),
-                            AccountItem.version.add(1),
-                        ],
-                        condition=AccountItem.version == subject.account_version,
+                        AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
+                        actions=[AccountItem.balance.add(account_credit)],
                     )
         except TransactWriteError as exc:
             codes = _cancelled(exc)

@@ -1,0 +1,167 @@
+"""Settlement through the API: the store supplies the person, one transaction writes."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+from chalicelib.config import settings
+from chalicelib.services.auth import person_id_for
+
+SETTLE = "/v1/settlements"
+
+
+def visit_body(hospital, person=None, card=None, amount="20000", kind="inpatient", level=2,
+               use_account=False, visit_id=None):
+    body = {
+        "hospital_id": hospital["id"],
+        "visit_id": visit_id or uuid.uuid4().hex,
+        "visit": {"kind": kind, "hospital_level": level, "location": "in_county"},
+        "items": [{"code": "X1", "catalogue": "A", "amount": amount}],
+        "use_account": use_account,
+    }
+    if card:
+        body["card_number"] = card
+    else:
+        body["person_id"] = person
+    return body
+
+
+def pid(p):
+    return person_id_for(p.id_number, settings().pepper)
+
+
+def test_the_worked_example_settles_through_the_api(stack, api, hospital):
+    p = stack.fresh_person(scheme="resident", groups=("low_income",))
+    reply = api.post(SETTLE, visit_body(hospital, card=p.card_number), token=hospital["token"])
+    assert reply.status == 200, reply.text
+    s = reply.body
+    assert s["deductible"] == "500.00"
+    assert s["parts"] == {"basic": "16575.00", "critical_illness": "276.25",
+                          "medical_assistance": "1889.25", "safety_net": "0.00",
+                          "account": "0.00", "cash": "1259.50"}
+    assert s["person_id"] == pid(p) and s["status"] == "settled"
+    assert s["lines"] and all(line["text_zh"] and line["text_en"] for line in s["lines"])
+
+
+def test_the_same_visit_again_returns_the_same_settlement(stack, api, hospital):
+    p = stack.fresh_person(scheme="resident")
+    body = visit_body(hospital, person=pid(p))
+    first = api.post(SETTLE, body, token=hospital["token"])
+    again = api.post(SETTLE, body, token=hospital["token"])
+    assert first.status == again.status == 200
+    assert first.body["settlement_id"] == again.body["settlement_id"]
+    assert first.body["parts"] == again.body["parts"]
+    changed = dict(body, items=[{"code": "X1", "catalogue": "A", "amount": "99"}])
+    conflict = api.post(SETTLE, changed, token=hospital["token"])
+    assert conflict.status == 409 and conflict.body["code"] == "visit_reused"
+    listed = api.get("/v1/me/settlements", token=None)
+    assert listed.status == 401
+
+
+def test_year_to_date_figures_carry_over_to_the_next_settlement(stack, api, hospital):
+    p = stack.fresh_person(scheme="resident", groups=())
+    first = api.post(SETTLE, visit_body(hospital, person=pid(p)), token=hospital["token"]).body
+    second = api.post(SETTLE, visit_body(hospital, person=pid(p)), token=hospital["token"]).body
+    assert second["ytd_before"] == first["ytd_after"]
+    assert second["ytd_after"]["basic_paid"] == "%.2f" % (
+        float(first["ytd_after"]["basic_paid"]) * 2)
+
+
+def test_a_lost_card_is_refused_but_the_voucher_still_works(stack, api, hospital, login):
+    p = stack.fresh_person(scheme="resident")
+    token = login(p)
+    api.post("/v1/me/card/loss", {"kind": "temporary"}, token=token)
+    refused = api.post(SETTLE, visit_body(hospital, card=p.card_number), token=hospital["token"])
+    assert refused.status == 409
+    assert refused.body["type"].endswith("/card-not-usable")
+    assert "电子凭证" in refused.body["detail_zh"]
+    voucher = api.post(SETTLE, visit_body(hospital, person=pid(p)), token=hospital["token"])
+    assert voucher.status == 200
+
+
+def test_the_account_pays_and_a_reversal_undoes_it_exactly_once(stack, api, hospital, login):
+    p = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
+    body = visit_body(hospital, person=pid(p), amount="3000", use_account=True)
+    reply = api.post(SETTLE, body, token=hospital["token"])
+    assert reply.status == 200, reply.text
+    settled = reply.body
+    account_part = settled["parts"]["account"]
+    expected_account = min(int(settled["parts"]["account"].replace(".", "")), p.account_balance)
+    assert int(account_part.replace(".", "")) == expected_account
+    reversed_ = api.post(f"{SETTLE}/{settled['settlement_id']}/reversal", token=hospital["token"])
+    assert reversed_.status == 200 and reversed_.body["status"] == "reversed"
+    again = api.post(f"{SETTLE}/{settled['settlement_id']}/reversal", token=hospital["token"])
+    assert again.status == 409 and again.body["code"] == "already_reversed"
+    estimate = api.post("/v1/me/estimates", {"visit": body["visit"], "items": body["items"],
+                                             "use_account": True}, token=login(p))
+    assert estimate.status == 200
+    assert estimate.body["parts"] == settled["parts"], "the reversal did not restore the figures"
+
+
+def test_citizens_see_their_own_settlements_newest_first_with_a_cursor(stack, api, hospital,
+                                                                       login):
+    p, other = stack.fresh_person(scheme="resident"), stack.fresh_person(scheme="resident")
+    ids = [api.post(SETTLE, visit_body(hospital, person=pid(p), amount=str(100 + i)),
+                    token=hospital["token"]).body["settlement_id"] for i in range(3)]
+    api.post(SETTLE, visit_body(hospital, person=pid(other)), token=hospital["token"])
+    token = login(p)
+    page = api.get("/v1/me/settlements?limit=2", token=token).body
+    assert [s["settlement_id"] for s in page["settlements"]] == ids[::-1][:2]
+    rest = api.get(f"/v1/me/settlements?limit=2&cursor={page['next_cursor']}", token=token).body
+    assert [s["settlement_id"] for s in rest["settlements"]] == ids[:1]
+    forged = base64.urlsafe_b64encode(b"PERSON#x").decode()
+    assert api.get(f"/v1/me/settlements?cursor={forged}", token=token).status == 422
+    assert api.get("/v1/me/settlements?limit=0", token=token).status == 422
+
+
+def test_an_estimate_explains_the_zhang_refusal_and_writes_nothing(stack, api, login):
+    from chalicelib.demo import person
+
+    li = person(990101, 1)  # 李秀英: in-service employee at 85%, chronic qualification
+    token = login(li)
+    before = api.get("/v1/me/settlements", token=token).body
+    reply = api.post("/v1/me/estimates", {
+        "visit": {"kind": "chronic_outpatient", "hospital_level": 2, "location": "in_county"},
+        "items": [{"code": "M1", "catalogue": "A", "amount": "800"}],
+    }, token=token)
+    assert reply.status == 200
+    assert reply.body["parts"]["basic"] == "0.00" and reply.body["eligible"] is False
+    assert any("95%" in line["text_zh"] for line in reply.body["lines"])
+    assert api.get("/v1/me/settlements", token=token).body == before
+
+
+def test_settlement_needs_a_hospital_client_for_that_hospital(stack, api, hospital, login):
+    p = stack.fresh_person(scheme="resident")
+    citizen = login(p)
+    assert api.post(SETTLE, visit_body(hospital, person=pid(p)), token=citizen).status == 403
+    other = dict(visit_body(hospital, person=pid(p)), hospital_id="H-OTHER")
+    assert api.post(SETTLE, other, token=hospital["token"]).status == 403
+    assert api.post(SETTLE, visit_body(hospital, person=pid(p))).status == 401
+
+
+def test_bad_bills_name_the_field(stack, api, hospital):
+    p = stack.fresh_person(scheme="resident")
+    body = visit_body(hospital, person=pid(p), amount="12.345")
+    reply = api.post(SETTLE, body, token=hospital["token"])
+    assert reply.status == 422
+    assert reply.body["errors"][0]["path"].startswith("$.items[0].amount")
+    both = dict(body, card_number=p.card_number, items=[{"code": "X", "catalogue": "A",
+                                                         "amount": "1"}])
+    assert api.post(SETTLE, both, token=hospital["token"]).status == 422
+
+
+def test_wrong_client_secret_is_401(stack, api, hospital):
+    from urllib.parse import urlencode
+
+    reply = api.request(
+        "POST", "/v1/oauth/token",
+        raw=urlencode({"grant_type": "client_credentials", "client_id": hospital["client_id"],
+                       "client_secret": "wrong"}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 401 and reply.body["code"] == "invalid_client"
+    basic = base64.b64encode(f"{hospital['client_id']}:{hospital['secret']}".encode()).decode()
+    ok = api.post("/v1/oauth/token", {"grant_type": "client_credentials"},
+                  headers={"Authorization": f"Basic {basic}"})
+    assert ok.status == 200 and ok.body["scope"] == "settlements:write"

@@ -1,0 +1,75 @@
+"""Twenty settlements for one person at once: exact year-to-date figures and account."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+from chalicelib.bootstrap import container
+from chalicelib.config import settings
+from chalicelib.rules.money import parse_yuan
+from chalicelib.services.auth import person_id_for
+from chalicelib.services.settlements import estimate, reverse_settlement, settle_visit
+
+
+def bill(pid, amount, use_account=False):
+    return {
+        "hospital_id": "H1",
+        "person_id": pid,
+        "visit_id": uuid.uuid4().hex,
+        "visit": {"kind": "inpatient", "hospital_level": 1, "location": "in_county"},
+        "items": [{"code": "X", "catalogue": "A", "amount": amount}],
+        "use_account": use_account,
+    }
+
+
+def test_twenty_concurrent_settlements_leave_exact_figures(small_region):
+    p = next(p for p in small_region if p.scheme == "employee" and p.tier_pct == 100.0)
+    pid = person_id_for(p.id_number, settings().pepper)
+    ctx = container().settlements()
+    barrier = threading.Barrier(20)
+
+    def go(i):
+        barrier.wait()
+        return settle_visit(ctx, "H1", bill(pid, str(1000 + i), use_account=True))
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(go, range(20)))
+
+    assert len({a["settlement_id"] for a in answers}) == 20
+    # Replayed in the order they were written, each started from the one before.
+    ordered = sorted(answers, key=lambda a: parse_yuan(a["ytd_before"]["basic_paid"]))
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        assert later["ytd_before"] == earlier["ytd_after"]
+    basic_total = sum(parse_yuan(a["parts"]["basic"]) for a in answers)
+    account_total = sum(parse_yuan(a["parts"]["account"]) for a in answers)
+    subject = ctx.store.load_subject(pid, ctx.clock.now().year)
+    assert subject.ytd["basic_paid"] == basic_total
+    assert subject.account_balance == p.account_balance - account_total >= 0
+
+
+def test_concurrent_reversals_of_one_settlement_happen_once(small_region):
+    p = next(p for p in small_region if p.scheme == "resident")
+    pid = person_id_for(p.id_number, settings().pepper)
+    ctx = container().settlements()
+    settled = settle_visit(ctx, "H1", bill(pid, "5000"))
+    barrier = threading.Barrier(6)
+
+    def go(_):
+        barrier.wait()
+        try:
+            reverse_settlement(ctx, "H1", settled["settlement_id"])
+            return "reversed"
+        except Exception as exc:  # the refusals
+            return getattr(exc, "code", repr(exc))
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(go, range(6)))
+    assert results.count("reversed") == 1 and results.count("already_reversed") == 5
+    subject = ctx.store.load_subject(pid, ctx.clock.now().year)
+    assert all(v == 0 for v in subject.ytd.values())
+    again = estimate(ctx, pid, {"visit": bill(pid, "1")["visit"], "items": bill(pid, "5000")["items"]})
+    assert again["parts"] == settled["parts"]
+    assert date.fromisoformat(again["date"])

@@ -12,9 +12,11 @@ import mimetypes
 import threading
 import urllib.request
 from collections.abc import Callable
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from chalicelib.adapters.clock import CHINA
 from local.stack import ROOT, sms_from_data
 
 FRONTEND = ROOT / "frontend"
@@ -58,6 +60,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "yibao-local"
     gateway: Callable[..., dict[str, Any]]
     moto_url: str
+    first_seen: dict[str, str]
     quiet = True
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -118,7 +121,17 @@ class Handler(BaseHTTPRequestHandler):
 
         with urllib.request.urlopen(self.moto_url + "/moto-api/data.json", timeout=5) as r:
             messages = sms_from_data(json.load(r))
-        shown = [{"to": mask_phone(m["to"]), "text": m["text"]} for m in reversed(messages)]
+        # moto keeps no send time: note when this server first saw each message.
+        seen = self.first_seen
+        now = datetime.now(CHINA).isoformat(timespec="seconds")
+        shown = [
+            {
+                "to": mask_phone(m["to"]),
+                "text": m["text"],
+                "sent_at": seen.setdefault(str(m["id"]), now),
+            }
+            for m in reversed(messages)
+        ]
         self._json(200, {"messages": shown})
 
     def _static(self, path: str) -> None:
@@ -140,7 +153,9 @@ class Handler(BaseHTTPRequestHandler):
 def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A started server (in a background thread); call ``shutdown()`` to stop it."""
     handler = type(
-        "BoundHandler", (Handler,), {"gateway": staticmethod(make_gateway()), "moto_url": moto_url}
+        "BoundHandler",
+        (Handler,),
+        {"gateway": staticmethod(make_gateway()), "moto_url": moto_url, "first_seen": {}},
     )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

@@ -162,7 +162,10 @@ export function errorText(err) {
   let text = (en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "";
   if (!text) text = t("err.generic", { status: err.status });
   // Chinese sentences end with "。" and need no space between them.
-  if (err.status === 429 && err.retryAfter != null) text += (en ? " " : "") + t("err.retry_after", { n: err.retryAfter });
+  // Say how long to wait, unless the server's own words already do.
+  if (err.status === 429 && err.retryAfter != null && !text.includes(String(err.retryAfter))) {
+    text += (en ? " " : "") + t("err.retry_after", { n: err.retryAfter });
+  }
   // errors[] entries that have no field on this page are listed here instead.
   for (const item of err.unplaced || []) {
     const line = en ? item.detail : item.detail_zh || item.detail;
@@ -174,7 +177,7 @@ export function errorText(err) {
 // ---------------------------------------------------------------- messages
 
 /**
- * The status region of a page (role="alert" aria-live="polite").
+ * The status region of a page (role="status", polite).
  * Messages are kept as functions so they re-render when the language changes.
  */
 export function messageBox(el) {

@@ -16,7 +16,7 @@ const STRINGS = {
     "err.network": "网络不通,请检查网络后再试",
     "err.timeout": "服务器没有及时回应,请稍后再试",
     "err.generic": "出了点问题(错误代码 {status}),请稍后再试",
-    "err.retry_after": "请在 {n} 秒后再试",
+    "err.retry_after": "请在 {n} 秒后再试。",
     "err.fields": "请按提示修改标出的内容",
     "session.expired": "登录已过期,请重新登录",
     "loading": "正在读取…",

@@ -119,7 +119,7 @@ sendButton.addEventListener("click", async () => {
         startCountdown(COUNTDOWN_SECONDS);
         codeInput.focus();
       } catch (err) {
-        failed(err);
+        failed(err, sendButton);
         if (err.status === 429 && err.retryAfter > 0) startCountdown(err.retryAfter);
       }
     },
@@ -145,7 +145,8 @@ form.addEventListener("submit", async (event) => {
         leaving = true;
         location.assign("home.html");
       } catch (err) {
-        failed(err);
+        if (err.problem?.type?.endsWith("/code-invalid")) markInvalid(codeInput);
+        failed(err, codeInput);
       }
     },
     () => leaving,
@@ -154,10 +155,18 @@ form.addEventListener("submit", async (event) => {
 
 // -------------------------------------------------------------- helpers
 
-function failed(err) {
+/** Show what went wrong; keep keyboard users where they were when no field is named. */
+function failed(err, fallback) {
   const fields = showProblemFields(err);
   message.error(err);
-  focusFirst(fields);
+  if (fields.length) focusFirst(fields);
+  else queueMicrotask(() => fallback.focus()); // after whileBusy() has enabled it again
+}
+
+/** The code field is wrong: say so to assistive technology too. */
+function markInvalid(input) {
+  input.setAttribute("aria-invalid", "true");
+  input.addEventListener("input", () => input.removeAttribute("aria-invalid"), { once: true });
 }
 
 /** The server's own words ({"detail", "detail_zh"}) in the current language. */

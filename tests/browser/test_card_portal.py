@@ -129,7 +129,7 @@ def accessibility_basics(page: Page) -> None:
     aria-describedby / aria-controls target exists; every button has a name; ids are unique."""
     expect(page.locator("h1")).to_have_count(1)
     expect(page.get_by_role("main")).to_have_count(1)
-    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.get_by_role("status")).to_have_count(1)
     duplicates = page.evaluate(
         """() => {
             const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -41,7 +42,7 @@ def test_twenty_concurrent_settlements_leave_exact_figures(small_region):
     assert len({a["settlement_id"] for a in answers}) == 20
     # Replayed in the order they were written, each started from the one before.
     ordered = sorted(answers, key=lambda a: parse_yuan(a["ytd_before"]["basic_paid"]))
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         assert later["ytd_before"] == earlier["ytd_after"]
     basic_total = sum(parse_yuan(a["parts"]["basic"]) for a in answers)
     account_total = sum(parse_yuan(a["parts"]["account"]) for a in answers)

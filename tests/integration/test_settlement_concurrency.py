@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from itertools import pairwise
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import pairwise
 
 from chalicelib.bootstrap import container
 from chalicelib.config import settings

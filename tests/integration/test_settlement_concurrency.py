@@ -71,6 +71,7 @@ def test_concurrent_reversals_of_one_settlement_happen_once(small_region):
     assert results.count("reversed") == 1 and results.count("already_reversed") == 5
     subject = ctx.store.load_subject(pid, ctx.clock.now().year)
     assert all(v == 0 for v in subject.ytd.values())
-    again = estimate(ctx, pid, {"visit": bill(pid, "1")["visit"], "items": bill(pid, "5000")["items"]})
+    same = bill(pid, "5000")
+    again = estimate(ctx, pid, {"visit": same["visit"], "items": same["items"]})
     assert again["parts"] == settled["parts"]
     assert date.fromisoformat(again["date"])

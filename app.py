@@ -23,7 +23,6 @@ app.register_blueprint(auth.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(cards.bp)
 app.register_blueprint(settlements.bp)
-app.register_blueprint(settlements.bp)
 app.register_blueprint(meta.bp)
 
 

@@ -27,8 +27,12 @@ BARE = "pass"
 
 def _seconds(code: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     return time.perf_counter() - started
 
 
@@ -40,8 +44,12 @@ def cold_import(rounds: int = 15) -> dict[str, float]:
         for code in times:
             times[code].append(_seconds(code))
     bare, base, app = (statistics.median(times[c]) for c in (BARE, BASELINE, APP))
-    return {"bare_ms": bare * 1000, "baseline_ms": (base - bare) * 1000,
-            "app_ms": (app - bare) * 1000, "ratio": (app - bare) / (base - bare)}
+    return {
+        "bare_ms": bare * 1000,
+        "baseline_ms": (base - bare) * 1000,
+        "app_ms": (app - bare) * 1000,
+        "ratio": (app - bare) / (base - bare),
+    }
 
 
 def request_counts(api: Any, stack_last_code: Callable[[str], str | None]) -> dict[str, int]:
@@ -80,8 +88,6 @@ def main() -> int:
         seed_region(20)
         from local.client import ApiClient
 
-        logging.getLogger().setLevel(logging.WARNING)  # the figures, not the access log
-
         def last_code(phone: str) -> str | None:
             import re
 
@@ -91,13 +97,57 @@ def main() -> int:
                     return found.group(1) if found else None
             return None
 
-        counts = request_counts(ApiClient(), last_code)
+        api = ApiClient()
+        logging.getLogger().setLevel(logging.WARNING)  # the figures, not the access log
+        counts = request_counts(api, last_code)
+        settlement = settlement_through_api(api)
     budgets = {"POST /v1/auth/otp": 3, "POST /v1/auth/token": 3, "GET /v1/me": 1}
     print("DynamoDB requests per endpoint (local stack)")
     for endpoint, n in counts.items():
         ok = "ok" if n <= budgets[endpoint] else "OVER BUDGET"
         print(f"  {endpoint:<22} {n}  (budget ≤ {budgets[endpoint]}: {ok})")
+
+    from bench.settlement import engine_figures
+
+    engine = engine_figures()
+    print("settle() on a 30-item bill (median of 7 rounds)")
+    print(f"  settle: {engine['settle_us']:.1f} µs; summing the items: {engine['sum_us']:.2f} µs")
+    print(f"  ratio settle / sum = {engine['ratio']:.0f}")
+    print("settlements through the API on the local stack (moto server over HTTP)")
+    print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
+    ok = settlement["queries"] == 1 and settlement["transactions"] == 1 and not settlement["other"]
+    print(
+        f"  DynamoDB per settlement: {settlement['queries']} Query + "
+        f"{settlement['transactions']} TransactWriteItems + {settlement['other']} other "
+        f"(budget: one read batch and one transaction: {'ok' if ok else 'OVER BUDGET'})"
+    )
     return 0
+
+
+def settlement_through_api(api: Any) -> dict[str, float]:
+    from datetime import datetime
+    from urllib.parse import urlencode
+
+    from bench.settlement import api_figures
+    from chalicelib.bootstrap import container
+    from chalicelib.demo import person
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.clients import register_client
+
+    c = container()
+    client_id, secret = register_client(
+        c.clients, c.settings.pepper, "bench", ["settlements:write"], "H990101001", datetime.now()
+    )
+    token = api.request(
+        "POST",
+        "/v1/oauth/token",
+        raw=urlencode(
+            {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+        ).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ).body["access_token"]
+    ids = [person_id_for(person(990101, i).id_number, c.settings.pepper) for i in range(2, 20)]
+    return api_figures(api, token, ids)
 
 
 if __name__ == "__main__":

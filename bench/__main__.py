@@ -115,11 +115,11 @@ def main() -> int:
     print(f"  ratio settle / sum = {engine['ratio']:.0f}")
     print("settlements through the API on the local stack (moto server over HTTP)")
     print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
-    ok = settlement["queries"] == 1 and settlement["transactions"] == 1 and not settlement["other"]
+    within = settlement["queries"] == 1 and settlement["transactions"] == 1 and not settlement["other"]
     print(
         f"  DynamoDB per settlement: {settlement['queries']} Query + "
         f"{settlement['transactions']} TransactWriteItems + {settlement['other']} other "
-        f"(budget: one read batch and one transaction: {'ok' if ok else 'OVER BUDGET'})"
+        f"(budget: one read batch and one transaction: {'ok' if within else 'OVER BUDGET'})"
     )
     return 0
 

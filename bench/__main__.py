@@ -115,7 +115,8 @@ def main() -> int:
     print(f"  ratio settle / sum = {engine['ratio']:.0f}")
     print("settlements through the API on the local stack (moto server over HTTP)")
     print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
-    within = settlement["queries"] == 1 and settlement["transactions"] == 1 and not settlement["other"]
+    one_each = settlement["queries"] == 1 and settlement["transactions"] == 1
+    within = one_each and not settlement["other"]
     print(
         f"  DynamoDB per settlement: {settlement['queries']} Query + "
         f"{settlement['transactions']} TransactWriteItems + {settlement['other']} other "

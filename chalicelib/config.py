@@ -36,7 +36,7 @@ def _int(name: str, default: int) -> int:
 class OtpLimits:
     """How many codes may be sent (短信验证码发送频率限制)."""
 
-    per_phone_minute: int
+    code_gap_seconds: int  # one code per phone and purpose, then none for this long
     per_phone_hour: int
     per_phone_day: int
     per_ip_hour: int
@@ -55,6 +55,7 @@ class Settings:
     token_ttl_seconds: int
     pepper: str
     sms_sender: str
+    public_url: str | None  # the portal's public origin (QR codes); None: from the request
     otp: OtpLimits
 
 
@@ -70,8 +71,9 @@ def settings() -> Settings:
         token_ttl_seconds=_int("YIBAO_TOKEN_TTL_SECONDS", 900),
         pepper=_get("YIBAO_PEPPER"),
         sms_sender=os.environ.get("YIBAO_SMS_SIGNATURE", "示范县医保"),
+        public_url=os.environ.get("YIBAO_PUBLIC_URL") or None,
         otp=OtpLimits(
-            per_phone_minute=_int("YIBAO_OTP_PER_PHONE_MINUTE", 1),
+            code_gap_seconds=_int("YIBAO_OTP_GAP_SECONDS", 60),
             per_phone_hour=_int("YIBAO_OTP_PER_PHONE_HOUR", 5),
             per_phone_day=_int("YIBAO_OTP_PER_PHONE_DAY", 10),
             per_ip_hour=_int("YIBAO_OTP_PER_IP_HOUR", 30),

@@ -55,11 +55,13 @@ class PersonView:
 
 @dataclass(frozen=True)
 class RateBucket:
-    """One fixed window of one rate limit: at most ``limit`` within [start, end)."""
+    """One rate limit: at most ``limit`` within the fixed window [start, ``window_end``);
+    or, with ``gap`` seconds, one request and then none until ``gap`` seconds later."""
 
     key: str
     limit: int
     window_end: int  # epoch seconds
+    gap: int | None = None
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,10 @@ def check_certificate(code: str) -> Response:
 
 
 def _public_url(request: Request) -> str:
+    """The portal's public origin: configured (behind CloudFront), else from the request."""
+    configured = container().settings.public_url
+    if configured:
+        return configured.rstrip("/")
     host = request.headers.get("host", "127.0.0.1")
     proto = request.headers.get("x-forwarded-proto", "http" if host.startswith("127.") else "https")
     return f"{proto}://{host}"

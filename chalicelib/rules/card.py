@@ -207,8 +207,9 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
         return [
             NextStep(
                 "request_replacement",
-                "申请补卡,7天内可以领取或邮寄到家。",
-                "Request a replacement, ready within the due date, at an outlet or by mail.",
+                f"申请补卡,{policy.replacement_due_days}天内办好,可以到网点领取或邮寄到家。",
+                f"Request a replacement: ready within {policy.replacement_due_days} days, "
+                "at an outlet or by mail.",
             ),
             NextStep(
                 "unfreeze",

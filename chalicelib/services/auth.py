@@ -68,14 +68,21 @@ def _buckets(
     limits = ctx.limits
     phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
     ip_key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
+    # A phone gets one code a minute per purpose: 60 s after the last, not per clock minute.
+    buckets = [
+        RateBucket(
+            f"RL#phone#{phone_key}#{purpose}#gap",
+            1,
+            now + limits.code_gap_seconds,
+            gap=limits.code_gap_seconds,
+        )
+    ]
     windows = [
-        (f"phone#{phone_key}#{purpose}", "m", 60, limits.per_phone_minute),
         (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
         (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
         (f"ip#{ip_key}", "h", 3600, limits.per_ip_hour),
         (f"ip#{ip_key}", "d", 86_400, limits.per_ip_day),
     ]
-    buckets = []
     for subject, unit, seconds, limit in windows:
         start = now - now % seconds
         buckets.append(RateBucket(f"RL#{subject}#{unit}{start}", limit, start + seconds))
@@ -109,9 +116,7 @@ def _send_code(
         else None
     )
     try:
-        ctx.login.record_code_request(
-            _buckets(ctx, phone, client_ip, now, purpose), pending, now
-        )
+        ctx.login.record_code_request(_buckets(ctx, phone, client_ip, now, purpose), pending, now)
     except RateLimited as exc:
         log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
         raise TooManyRequests(

@@ -180,3 +180,17 @@ def test_codes_are_stored_hashed(stack, api):
     stored = item.attribute_values
     assert code not in str(stored)
     assert p.id_number not in str(stored) and p.phone not in str(stored)
+
+
+def test_one_code_a_minute_counts_from_the_last_code_not_the_clock_minute(stack, api, clock):
+    p = stack.fresh_person()
+    body = {"id_number": p.id_number, "phone": p.phone}
+    clock.advance(days=3)
+    clock._at = clock._at.replace(second=59)  # the last second of a clock minute
+    assert api.post(OTP, body).status == 202
+    clock.advance(seconds=2)  # a new clock minute, 2 s after the code
+    refused = api.post(OTP, body)
+    assert refused.status == 429
+    assert int(refused.headers["Retry-After"]) == 58
+    clock.advance(seconds=58)
+    assert api.post(OTP, body).status == 202

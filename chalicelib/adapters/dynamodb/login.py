@@ -8,6 +8,7 @@ burst of requests can never send more codes than the limits allow.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
@@ -24,6 +25,13 @@ def _connection() -> Connection:
     return Connection(region=meta.region, host=meta.host)
 
 
+def _wait(bucket: RateBucket, old: dict[str, Any] | None, now: int) -> int:
+    """Seconds until the full bucket lets a request through again."""
+    if bucket.gap is not None and old and "until" in old:
+        return int(old["until"]["N"]) - now
+    return bucket.window_end - now
+
+
 class DynamoLoginStore:
     def record_code_request(
         self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int
@@ -31,9 +39,19 @@ class DynamoLoginStore:
         try:
             with TransactWrite(connection=_connection()) as tx:
                 for bucket in buckets:
-                    item = RateItem(bucket.key, "RL")
+                    if bucket.gap is not None:  # one, then none for `gap` seconds
+                        tx.update(
+                            RateItem(bucket.key, "RL"),
+                            actions=[
+                                RateItem.until.set(now + bucket.gap),
+                                RateItem.ttl.set(now + bucket.gap + _DAY),
+                            ],
+                            condition=RateItem.until.does_not_exist() | (RateItem.until <= now),
+                            return_values="ALL_OLD",
+                        )
+                        continue
                     tx.update(
-                        item,
+                        RateItem(bucket.key, "RL"),
                         actions=[
                             RateItem.hits.add(1),
                             RateItem.ttl.set(bucket.window_end + _DAY),
@@ -56,7 +74,7 @@ class DynamoLoginStore:
             reasons = (exc.cancellation_reasons or [])[0 if code is None else 1 :]
             for bucket, reason in zip(buckets, reasons, strict=False):
                 if reason is not None and reason.code == "ConditionalCheckFailed":
-                    raise RateLimited(bucket.window_end - now, bucket.key) from None
+                    raise RateLimited(_wait(bucket, reason.raw_item, now), bucket.key) from None
             raise
 
     def attempt_code(

@@ -214,6 +214,7 @@ class RateItem(_AuthBase):
     """A fixed-window counter for rate limits (pk ``RL#<subject>#<window>``)."""
 
     hits = NumberAttribute(default=0)
+    until = NumberAttribute(null=True)  # a gap limit: nothing more before this time
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 

@@ -30,7 +30,7 @@ from chalicelib.ports import (
 )
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
-from chalicelib.services.profile import CARD_STATUSES, mask_card_number
+from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +76,6 @@ def card_policy_in_force(region: str, day: Any) -> rules.CardPolicy:
     )
 
 
-def _label(table: dict[str, tuple[str, str]], code: str) -> dict[str, str]:
-    zh, en = table.get(code, (code, code))
-    return {"zh": zh, "en": en}
-
-
 def _load(ctx: CardContext, person_id: str) -> CardRecord:
     record = ctx.cards.load(person_id)
     if record is None:
@@ -99,7 +94,7 @@ def _view(
     return {
         "number_masked": mask_card_number(shown.number),
         "status": shown.status,
-        "status_label": _label(CARD_STATUSES, shown.status),
+        "status_label": label(CARD_STATUSES, shown.status),
         "status_since": shown.since.isoformat() if shown.since else None,
         "temporary_loss_ends_at": lapses.isoformat() if lapses else None,
         "replacement_due": shown.replacement_due.isoformat() if shown.replacement_due else None,
@@ -113,11 +108,11 @@ def _view(
             {
                 "at": e.at,
                 "action": e.action,
-                "action_label": _label(ACTIONS, e.action),
+                "action_label": label(ACTIONS, e.action),
                 "before": e.before,
                 "after": e.after,
                 "channel": e.channel,
-                "channel_label": _label(CHANNELS, e.channel),
+                "channel_label": label(CHANNELS, e.channel),
             }
             for e in sorted(record.events, key=lambda e: e.at, reverse=True)
         ],
@@ -224,11 +219,11 @@ def _view_event(event: CardEvent) -> dict[str, Any]:
     return {
         "at": event.at,
         "action": event.action,
-        "action_label": _label(ACTIONS, event.action),
+        "action_label": label(ACTIONS, event.action),
         "before": event.before,
         "after": event.after,
         "channel": event.channel,
-        "channel_label": _label(CHANNELS, event.channel),
+        "channel_label": label(CHANNELS, event.channel),
     }
 
 

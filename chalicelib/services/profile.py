@@ -37,7 +37,7 @@ CARD_STATUSES = {
 }
 
 
-def _label(table: dict[str, tuple[str, str]], code: str) -> dict[str, str]:
+def label(table: dict[str, tuple[str, str]], code: str) -> dict[str, str]:
     zh, en = table.get(code, (code, code))
     return {"zh": zh, "en": en}
 
@@ -57,13 +57,13 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
     region_zh, region_en = REGIONS.get(person.region, (person.region, person.region))
     groups = []
     for code in person.groups:
-        label = _label(GROUPS, code)
+        words = label(GROUPS, code)
         if code == "poverty_exited" and person.poverty_exit_year:
-            label = {
-                "zh": f"{label['zh']}({person.poverty_exit_year}年脱贫)",
-                "en": f"{label['en']}, exited {person.poverty_exit_year}",
+            words = {
+                "zh": f"{words['zh']}({person.poverty_exit_year}年脱贫)",
+                "en": f"{words['en']}, exited {person.poverty_exit_year}",
             }
-        groups.append({"code": code, **label})
+        groups.append({"code": code, **words})
     return {
         "person_id": person.person_id,
         "name": person.name,
@@ -72,10 +72,10 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
         "sex": person.sex,
         "birth_date": person.birth_date,
         "scheme": person.scheme,
-        "scheme_label": _label(SCHEMES, person.scheme),
+        "scheme_label": label(SCHEMES, person.scheme),
         "region": {"code": person.region, "name_zh": region_zh, "name_en": region_en},
         "status": person.status,
-        "status_label": _label(STATUSES, person.status),
+        "status_label": label(STATUSES, person.status),
         "retired": person.retired,
         "groups": groups,
         "chronic": person.chronic,
@@ -86,7 +86,7 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
         else {
             "number_masked": mask_card_number(card.number),
             "status": card.status,
-            "status_label": _label(CARD_STATUSES, card.status),
+            "status_label": label(CARD_STATUSES, card.status),
             "issued_on": card.issued_on,
         },
     }

@@ -6,7 +6,6 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -22,6 +21,7 @@ from chalicelib.adapters.dynamodb.models import (
     IdempotencyItem,
     PersonItem,
     person_pk,
+    transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
 from chalicelib.ports import (
@@ -35,11 +35,6 @@ from chalicelib.ports import (
 from chalicelib.rules.card import Card
 
 _DAY = 86_400
-
-
-def _connection() -> Connection:
-    meta = CardItem.Meta
-    return Connection(region=meta.region, host=meta.host)
 
 
 def _card(item: CardItem) -> Card:
@@ -134,7 +129,7 @@ class DynamoCardRepository:
             version=record.version,  # save() checks it is unchanged, then adds one
         )
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=transaction_connection()) as tx:
                 tx.save(item)
                 tx.save(
                     CardEventItem(
@@ -187,7 +182,7 @@ class DynamoCardRepository:
         )
         mine = CertificateItem(person_pk(certificate.person_id), CERTIFICATE_SK, **fields)
         public = CertificateItem(f"CERTIFICATE#{certificate.code}", "CERTIFICATE", **fields)
-        with TransactWrite(connection=_connection()) as tx:
+        with TransactWrite(connection=transaction_connection()) as tx:
             tx.save(mine)
             tx.save(public, condition=CertificateItem.pk.does_not_exist())
 

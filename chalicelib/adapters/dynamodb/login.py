@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb.models import OtpItem, RateItem, code_sk, person_pk
+from chalicelib.adapters.dynamodb.models import (
+    OtpItem,
+    RateItem,
+    code_sk,
+    person_pk,
+    transaction_connection,
+)
 from chalicelib.ports import PendingCode, RateBucket, RateLimited
 
 _DAY = 86_400
-
-
-def _connection() -> Connection:
-    meta = RateItem.Meta
-    return Connection(region=meta.region, host=meta.host)
 
 
 def _wait(bucket: RateBucket, old: dict[str, Any] | None, now: int) -> int:
@@ -37,7 +37,7 @@ class DynamoLoginStore:
         self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int
     ) -> None:
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=transaction_connection()) as tx:
                 for bucket in buckets:
                     if bucket.gap is not None:  # one, then none for `gap` seconds
                         tx.update(

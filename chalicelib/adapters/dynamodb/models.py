@@ -12,6 +12,7 @@ PynamoDB reads ``Meta.host`` / ``Meta.table_name`` when it first connects, so
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
@@ -21,6 +22,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 PROFILE_SK = "ME#PROFILE"
@@ -247,6 +249,17 @@ def bind(table_name: str, region: str, host: str | None) -> None:
             meta.region = region
             meta.host = host
             model._connection = None
+
+
+def transaction_connection() -> Connection:
+    """The connection for TransactWrite, one per container (a botocore client is costly)."""
+    meta: Any = _Base.Meta
+    return _transaction_connection(meta.region, meta.host)
+
+
+@cache
+def _transaction_connection(region: str, host: str | None) -> Connection:
+    return Connection(region=region, host=host)
 
 
 def create_tables() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -30,6 +29,7 @@ from chalicelib.adapters.dynamodb.models import (
     SettlementKeyItem,
     YtdItem,
     person_pk,
+    transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
 from chalicelib.ports import (
@@ -41,11 +41,6 @@ from chalicelib.ports import (
     VisitAlreadySettled,
 )
 from chalicelib.rules.bill import YTD_FIELDS
-
-
-def _connection() -> Connection:
-    meta = SettlementItem.Meta
-    return Connection(region=meta.region, host=meta.host)
 
 
 def _key(item: SettlementKeyItem) -> SettlementKey:
@@ -113,7 +108,7 @@ class DynamoSettlementRepository:
             status="settled",
         )
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=transaction_connection()) as tx:
                 tx.save(
                     SettlementKeyItem(
                         f"VISIT#{new.hospital_id}#{new.visit_id}", "VISIT", **key_fields
@@ -203,7 +198,7 @@ class DynamoSettlementRepository:
         pk = person_pk(key.person_id)
         settled = SettlementKeyItem.status == "settled"
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=transaction_connection()) as tx:
                 tx.update(
                     SettlementKeyItem(f"SETTLEMENT#{key.settlement_id}", "SETTLEMENT"),
                     actions=[SettlementKeyItem.status.set("reversed")],

@@ -15,10 +15,16 @@ from chalicelib.api.http import (
     route,
 )
 from chalicelib.bootstrap import container, now_clock
-from chalicelib.services import settlements
 from chalicelib.services.profile import get_me
 
 bp = Blueprint(__name__)
+
+
+def _settlements() -> Any:
+    """The settlement service, imported on first use (it brings the rules engine)."""
+    from chalicelib.services import settlements
+
+    return settlements
 
 
 def current_person_id(request: Request, scope: str | None = None) -> str:
@@ -49,7 +55,7 @@ def estimate() -> Response:
     person_id = current_person_id(request)
     body = json_body(request, "estimate-request")
     return json_response(
-        settlements.estimate(container().settlements(), person_id, body),
+        _settlements().estimate(container().settlements(), person_id, body),
         headers={"Cache-Control": "no-store"},
     )
 
@@ -64,7 +70,7 @@ def my_settlements() -> Response:
         raise field_error(
             "limit", "range", "limit is a whole number from 1 to 100.", "每页条数应为1到100的整数。"
         )
-    body = settlements.my_settlements(
+    body = _settlements().my_settlements(
         container().settlements(), person_id, int(limit_text), query.get("cursor")
     )
     return json_response(body, headers={"Cache-Control": "no-store"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from chalice.app import Blueprint, Request, Response
 
@@ -18,9 +19,18 @@ from chalicelib.api.http import (
 )
 from chalicelib.bootstrap import container, now_clock
 from chalicelib.ports import TokenClaims
-from chalicelib.services import clients, settlements
+from chalicelib.services import clients
 
 bp = Blueprint(__name__)
+
+
+def _settlements() -> Any:
+    """The settlement service, imported on first use (it brings the rules engine)."""
+    from chalicelib.services import settlements
+
+    return settlements
+
+
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -87,7 +97,7 @@ def settle_visit() -> Response:
     request = bp.current_request
     hospital_id = _hospital(request)
     body = json_body(request, "settlement-request")
-    answer = settlements.settle_visit(container().settlements(), hospital_id, body)
+    answer = _settlements().settle_visit(container().settlements(), hospital_id, body)
     return json_response(answer, headers=NO_STORE)
 
 
@@ -96,5 +106,7 @@ def reverse(settlement_id: str) -> Response:
     hospital_id = _hospital(bp.current_request)
     if not settlement_id.isalnum() or len(settlement_id) > 40:
         raise errors.NotFound("No settlement has this id.", "没有这笔结算。")
-    answer = settlements.reverse_settlement(container().settlements(), hospital_id, settlement_id)
+    answer = _settlements().reverse_settlement(
+        container().settlements(), hospital_id, settlement_id
+    )
     return json_response(answer, headers=NO_STORE)

@@ -156,7 +156,7 @@ function readAmount(id, { required }) {
   return [fen, null];
 }
 
-/** The request body, or the errors to show ([input id, message key, params]). */
+/** The request body, or the errors to show ([input id, message key, params or () => params]). */
 function build() {
   const errors = [];
   const kind = checked("kind");
@@ -181,7 +181,8 @@ function build() {
   }
   // What is left of the total is catalogue A (甲类): it must be more than nothing.
   if (!totalBad && !bBad && !cBad && total - b - c <= 0) {
-    errors.push(["amount", "v.amount.split", { n: money(fenToYuan(b + c)) }]);
+    // Params as a function: the amount's unit follows a later change of language.
+    errors.push(["amount", "v.amount.split", () => ({ n: money(fenToYuan(b + c)) })]);
   }
   if (errors.length) return { errors };
 
@@ -217,6 +218,17 @@ function build() {
   return { errors: [], body: { visit, items, use_account: useAccount } };
 }
 
+/**
+ * setFieldError, but a radio group's note goes inside its box, after the hint
+ * (app.js puts it after the element, i.e. below the fieldset's border).
+ */
+function markField(id, text) {
+  if (!setFieldError(id, text)) return false;
+  const node = $(id);
+  if (node.tagName === "FIELDSET") node.querySelector(".hint")?.after($(`${id}-error`));
+  return true;
+}
+
 /** Focus an input, or the first radio of a group; open the details it sits in. */
 function focusField(id) {
   const node = $(id);
@@ -232,7 +244,9 @@ form.addEventListener("submit", async (event) => {
   clearFieldErrors();
   const { errors, body } = build();
   if (errors.length) {
-    for (const [id, key, params] of errors) setFieldError(id, () => t(key, params));
+    for (const [id, key, params] of errors) {
+      markField(id, () => t(key, typeof params === "function" ? params() : params));
+    }
     message.show(() => t("err.fields"), "error");
     focusField(errors[0][0]);
     return;
@@ -257,7 +271,7 @@ function failed(err) {
   for (const item of err?.problem?.errors || []) {
     const id = fieldOf[item.pointer];
     const text = () => (lang() === "en" ? item.detail : item.detail_zh || item.detail) || "";
-    if (id && setFieldError(id, text)) shown.push(id);
+    if (id && markField(id, text)) shown.push(id);
     else err.unplaced.push(item);
   }
   message.show(() => errorText(err), "error");
@@ -276,6 +290,16 @@ function fenOf(a, part) {
   const value = part === "hospital_borne" ? a.hospital_borne : a.parts?.[part];
   const fen = parseFen(String(value ?? "0"));
   return Number.isFinite(fen) ? fen : 0;
+}
+
+/**
+ * A line's text with break chances (<wbr>) before "=" and "×": a formula such as
+ * "(20000.00−500.00)×85%=16575.00元" has none of its own and would otherwise
+ * break inside a number on a small screen. The text itself is unchanged.
+ */
+function breakable(text) {
+  const parts = String(text || "").split(/(?=[=×])/);
+  return parts.flatMap((part, i) => (i ? [el("wbr"), part] : [part]));
 }
 
 function render(a) {
@@ -349,7 +373,7 @@ function render(a) {
           className: refusalLines.includes(l) ? "est-line refused" : "est-line",
           dataset: { rule: l.rule || "" },
         },
-        el("p", { className: "line-text", text: en ? l.text_en : l.text_zh }),
+        el("p", { className: "line-text" }, breakable(en ? l.text_en : l.text_zh)),
         el("p", { className: "line-amount", text: t("est.line.amount", { n: money(l.amount) }) }),
       ),
     ),

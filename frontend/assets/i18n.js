@@ -468,7 +468,7 @@ const STRINGS = {
     "est.submit": "Estimate",
     "est.busy": "Calculating…",
     "est.done": "Done. The estimate is below.",
-    "est.result.h2": "Estimate",
+    "est.result.h2": "Your estimate",
     "est.stale": "You changed your answers above. Press “Estimate” again to update the result.",
     "est.refusal.title": "For this visit your insurance cannot pay for now",
     "est.total": "Total cost",

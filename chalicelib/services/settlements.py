@@ -80,6 +80,25 @@ def _bill(
     }
 
 
+def _insured(subject: SettlementSubject) -> None:
+    """Benefits need insurance in force: a suspended or ended person is refused in plain words."""
+    status = subject.person.status
+    if status == "suspended":
+        raise errors.RuleViolation(
+            "Insurance is suspended because contributions are missing, so the funds pay nothing "
+            "now. After the missing contributions are paid, benefits resume.",
+            "您的医保因欠缴暂停,暂时不能享受医保报销。补缴欠费后即可恢复待遇。",
+            code="insurance_suspended",
+        )
+    if status != "active":
+        raise errors.RuleViolation(
+            "This person's insurance has ended, so the funds pay nothing. Enrol again to be "
+            "covered.",
+            "该参保人的医保已终止,不能享受医保报销。重新参保缴费后才能恢复。",
+            code="insurance_ended",
+        )
+
+
 def _engine(
     subject: SettlementSubject,
     visit: dict[str, Any],
@@ -170,6 +189,7 @@ def _settle_once(
         raise _not_found()
     if card_number is not None:
         _check_card(ctx, subject, card_number, now)
+    _insured(subject)
     result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
     settlement_id = "s" + secrets.token_hex(10)
     answer = {
@@ -301,6 +321,7 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
     subject = ctx.store.load_subject(person_id, now.year)
     if subject is None:
         raise _not_found()
+    _insured(subject)
     result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
     return {"estimate": True, "date": now.date().isoformat(), **result.to_json()}
 

@@ -116,10 +116,22 @@ def test_citizens_see_their_own_settlements_newest_first_with_a_cursor(stack, ap
 
 
 def test_an_estimate_explains_the_zhang_refusal_and_writes_nothing(stack, api, login):
+    from datetime import datetime
+
+    from chalicelib.adapters.clock import CHINA, FixedClock
+    from chalicelib.bootstrap import use_clock
     from chalicelib.demo import person
 
     li = person(990101, 1)  # 李秀英: in-service employee at 85%, chronic qualification
-    token = login(li)
+    # A past clock: her one-code-a-minute gap ends long before the browser tests log her in.
+    use_clock(FixedClock(datetime(2026, 1, 10, 9, 0, tzinfo=CHINA)))
+    try:
+        zhang_refusal(api, login(li))
+    finally:
+        use_clock(None)
+
+
+def zhang_refusal(api, token):
     before = api.get("/v1/me/settlements", token=token).body
     reply = api.post("/v1/me/estimates", {
         "visit": {"kind": "chronic_outpatient", "hospital_level": 2, "location": "in_county"},
@@ -165,3 +177,12 @@ def test_wrong_client_secret_is_401(stack, api, hospital):
     ok = api.post("/v1/oauth/token", {"grant_type": "client_credentials"},
                   headers={"Authorization": f"Basic {basic}"})
     assert ok.status == 200 and ok.body["scope"] == "settlements:write"
+
+
+def test_a_person_whose_insurance_is_not_active_is_refused_in_plain_words(stack, api, hospital):
+    from chalicelib.demo import person
+
+    suspended = next(p for i in range(5, 250) if (p := person(990101, i)).status == "suspended")
+    reply = api.post(SETTLE, visit_body(hospital, person=pid(suspended)), token=hospital["token"])
+    assert reply.status == 422 and reply.body["code"] == "insurance_suspended"
+    assert "补缴" in reply.body["detail_zh"]

@@ -18,6 +18,7 @@ from typing import Any
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
@@ -32,6 +33,8 @@ CERTIFICATE_SK = "ME#CERTIFICATE"
 ACCOUNT_SK = "ME#ACCOUNT"
 YTD_PREFIX = "ME#YTD#"
 SETTLEMENT_PREFIX = "SETTLEMENT#"
+CONTRIBUTION_PAGE = "CONTRIB#"
+ACCOUNT_PAGE = "ACCOUNT#"
 ME_PREFIX = "ME#"
 OTP_SK = "OTP"
 
@@ -96,6 +99,30 @@ class AccountItem(_Base):
 
     balance = NumberAttribute(default=0)
     version = VersionAttribute()
+
+
+class LedgerEntry(MapAttribute[str, Any]):
+    """One line of a ledger page: an amount in fen (signed: credits +, debits −)."""
+
+    at = UnicodeAttribute()  # ISO 8601 with offset, or the period's first day
+    period = UnicodeAttribute()  # YYYY-MM (employees' months) or YYYY (residents' years)
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()
+    detail = UnicodeAttribute(null=True)  # JSON of the kind's own fields
+    ref = UnicodeAttribute(null=True)  # e.g. the settlement id
+
+
+class LedgerYearItem(_Base):
+    """A year's page of a ledger (sk ``CONTRIB#<yyyy>`` or ``ACCOUNT#<yyyy>``).
+
+    A citizen reads a year in one request, and a settlement appends its account
+    debit to the page in its own transaction. Entries are only ever appended:
+    arrears and back-payments are entries of their own, history is never rewritten.
+    """
+
+    entries = ListAttribute(of=LedgerEntry, default=list)
+    opening_balance = NumberAttribute(null=True)  # account pages: the balance on 1 January
+    months_before = NumberAttribute(null=True)  # contribution pages: paid months before this year
 
 
 class SettlementItem(_Base):
@@ -226,6 +253,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     AccountItem,
     SettlementItem,
     SettlementKeyItem,
+    LedgerYearItem,
     ClientItem,
     CardItem,
     CardEventItem,

@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.models import (
+    ACCOUNT_PAGE,
     ACCOUNT_SK,
     CARD_SK,
     ME_PREFIX,
@@ -24,6 +25,8 @@ from chalicelib.adapters.dynamodb.models import (
     AccountItem,
     CardIndexItem,
     CardItem,
+    LedgerEntry,
+    LedgerYearItem,
     PersonItem,
     SettlementItem,
     SettlementKeyItem,
@@ -57,6 +60,25 @@ def _key(item: SettlementKeyItem) -> SettlementKey:
 def _version(version: int | None) -> dict[str, Any]:
     """No version: the year's first figures (save() then checks none exist yet)."""
     return {} if version is None else {"version": version}
+
+
+def _account_line(
+    pk: str, at: str, kind: str, amount: int, ref: str, balance_before: int, hospital_id: str
+) -> tuple[LedgerYearItem, list[Any]]:
+    """Append a line to the year's account page (created with its opening balance if new)."""
+    page = LedgerYearItem(pk, f"{ACCOUNT_PAGE}{at[:4]}")
+    line = LedgerEntry(  # type: ignore[no-untyped-call]
+        at=at,
+        period=at[:7],
+        kind=kind,
+        amount=amount,
+        ref=ref,
+        detail=json.dumps({"hospital_id": hospital_id, "balance_after": balance_before + amount}),
+    )
+    return page, [
+        LedgerYearItem.entries.set((LedgerYearItem.entries | []).append([line])),
+        LedgerYearItem.opening_balance.set(LedgerYearItem.opening_balance | balance_before),
+    ]
 
 
 def _cancelled(exc: TransactWriteError) -> list[str | None]:
@@ -149,6 +171,17 @@ class DynamoSettlementRepository:
                         actions=[AccountItem.balance.add(-new.account_debit)],
                         condition=AccountItem.balance >= new.account_debit,
                     )
+                    tx.update(
+                        *_account_line(
+                            pk,
+                            new.settled_at,
+                            "settlement",
+                            -new.account_debit,
+                            new.settlement_id,
+                            subject.account_balance or 0,
+                            new.hospital_id,
+                        )
+                    )
         except TransactWriteError as exc:
             codes = _cancelled(exc)
             if codes and codes[0] == "ConditionalCheckFailed":
@@ -229,6 +262,17 @@ class DynamoSettlementRepository:
                     tx.update(
                         AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
                         actions=[AccountItem.balance.add(account_credit)],
+                    )
+                    tx.update(
+                        *_account_line(
+                            pk,
+                            reversed_at,
+                            "reversal",
+                            account_credit,
+                            key.settlement_id,
+                            subject.account_balance or 0,
+                            key.hospital_id,
+                        )
                     )
         except TransactWriteError as exc:
             codes = _cancelled(exc)

@@ -120,7 +120,7 @@ def test_usage_errors_are_one_line_too() -> None:
 def test_validate_the_packaged_policies() -> None:
     result = cli("validate", str(POLICIES))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 2 policy files")
+    assert result.stdout.startswith("ok: 3 policy files")
 
 
 def test_validate_names_the_file_and_the_field(tmp_path: Path) -> None:

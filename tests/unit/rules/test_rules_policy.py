@@ -54,13 +54,15 @@ def error_of(folder: Path, doc: Any, name: str = "990101/2022-01-01.json") -> st
 
 def test_the_packaged_folder_validates() -> None:
     policies = packaged_policies()
-    assert sorted(p.version for p in policies) == ["2012-07-01", "2022-01-01"]
+    assert sorted(p.version for p in policies) == ["2010-01-01", "2012-07-01", "2022-01-01"]
     assert {p.region for p in policies} == {"990101"}
 
 
 @pytest.mark.parametrize(
     ("day", "version"),
     [
+        (date(2010, 1, 1), "2010-01-01"),
+        (date(2012, 6, 30), "2010-01-01"),
         (date(2012, 7, 1), "2012-07-01"),
         (date(2021, 12, 31), "2012-07-01"),
         (date(2022, 1, 1), "2022-01-01"),
@@ -73,7 +75,7 @@ def test_the_version_in_force_is_picked_by_date(day: date, version: str) -> None
 
 def test_no_version_before_the_first() -> None:
     with pytest.raises(PolicyNotFound) as caught:
-        policy_in_force("990101", date(2012, 6, 30))
+        policy_in_force("990101", date(2009, 12, 31))
     assert caught.value.field == "date"
 
 

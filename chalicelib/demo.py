@@ -16,7 +16,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from chalicelib.demo_history import Ledgers, ledgers
 from chalicelib.rules.identity import check_digit
 
 REGION = "990101"
@@ -93,7 +95,6 @@ class DemoPerson:
     card_number: str = ""
     tier_pct: float | None = None  # employees not retired-qualified: % of the average wage
     years_met: bool = False
-    account_balance: int = 0  # fen; employees only
     notes: str = field(default="", compare=False)
 
 
@@ -127,7 +128,6 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
             "retired": True,
             "years_met": True,
             "chronic": True,
-            "account_balance": 612_350,
             "notes": "退休职工, 慢特病",
         },
     ),
@@ -141,7 +141,6 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
             "employer": "示范县人民医院",
             "chronic": True,
             "tier_pct": 85.0,
-            "account_balance": 238_640,
             "notes": "在职职工, 慢特病, 缴费85%: 门诊慢特病要95%",
         },
     ),
@@ -211,9 +210,7 @@ def person(seed: int, i: int) -> DemoPerson:
             exit_year = rng.randrange(2014, 2021)
     tier_pct = None
     years_met = False
-    balance = 0
     if scheme == "employee":
-        balance = rng.randrange(0, 800_000)
         if retired:
             years_met = rng.random() < 0.85
         if not years_met:
@@ -238,7 +235,6 @@ def person(seed: int, i: int) -> DemoPerson:
         card_number=_card_number(i),
         tier_pct=tier_pct,
         years_met=years_met,
-        account_balance=balance,
     )
 
 
@@ -267,7 +263,7 @@ def seed_region(
         rows = tqdm(rows, total=count, unit="person", file=sys.stderr, mininterval=0.5)
     written = 0
     with models.PersonItem.batch_write() as batch:
-        for p in rows:
+        for index, p in enumerate(rows):
             pid = person_id_for(p.id_number, key)
             pk = models.person_pk(pid)
             batch.save(
@@ -293,9 +289,13 @@ def seed_region(
                     years_met=p.years_met,
                 )
             )
+            books = ledgers(p, seed, index)
+            for page in ledger_pages(pk, books):
+                batch.save(page)
             if p.scheme == "employee":
-                batch.save(models.AccountItem(pk, models.ACCOUNT_SK, balance=p.account_balance,
-                                              version=1))
+                batch.save(
+                    models.AccountItem(pk, models.ACCOUNT_SK, balance=books.balance, version=1)
+                )
             batch.save(
                 models.CardItem(
                     pk,
@@ -309,6 +309,31 @@ def seed_region(
             batch.save(models.CardIndexItem(f"CARD#{p.card_number}", "CARD", person_id=pid))
             written += 1
     return written
+
+
+def ledger_pages(pk: str, books: Ledgers) -> Iterator[Any]:
+    """The year pages of a person's contribution and account ledgers."""
+    import json
+
+    from chalicelib.adapters.dynamodb import models
+
+    def compact(lines: list[dict[str, Any]]) -> str:
+        return json.dumps(lines, ensure_ascii=False, separators=(",", ":"))
+
+    for year, lines in books.contributions.items():
+        yield models.LedgerYearItem(
+            pk,
+            f"{models.CONTRIBUTION_PAGE}{year}",
+            lines=compact(lines),
+            months_before=books.months_before[year],
+        )
+    for year, lines in books.account.items():
+        yield models.LedgerYearItem(
+            pk,
+            f"{models.ACCOUNT_PAGE}{year}",
+            lines=compact(lines),
+            opening_balance=books.opening[year],
+        )
 
 
 def login_lines(seed: int, count: int) -> list[str]:

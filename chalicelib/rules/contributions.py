@@ -617,10 +617,12 @@ def contribution_years(
     sex: Sex,
     policy: Policy,
     retired: bool = False,
+    months_before: int = 0,
 ) -> ContributionYears:
     """Months actually paid by ``as_of`` (regular + back payments) vs the policy's years.
 
     Arrears count only once a payment covers the period; each period counts once.
+    ``months_before``: paid months not in ``entries`` (the ledger's earlier pages).
     ``policy`` must be in force on ``as_of``.
     """
     _check_policy(policy, as_of, "as_of")
@@ -630,7 +632,9 @@ def contribution_years(
     rule = policy.contribution_years
     required_years = rule.male if sex == "male" else rule.female
     required = required_years * 12
-    paid = len(paid_periods(listed, as_of))
+    if months_before < 0:
+        raise ValueError("months_before: must not be negative")
+    paid = months_before + len(paid_periods(listed, as_of))
     missing = max(0, required - paid)
     met = missing == 0
     arrears = open_arrears(listed, as_of)

@@ -18,7 +18,6 @@ from typing import Any
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
-    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
@@ -101,28 +100,30 @@ class AccountItem(_Base):
     version = VersionAttribute()
 
 
-class LedgerEntry(MapAttribute[str, Any]):
-    """One line of a ledger page: an amount in fen (signed: credits +, debits −)."""
-
-    at = UnicodeAttribute()  # ISO 8601 with offset, or the period's first day
-    period = UnicodeAttribute()  # YYYY-MM (employees' months) or YYYY (residents' years)
-    kind = UnicodeAttribute()
-    amount = NumberAttribute()
-    detail = UnicodeAttribute(null=True)  # JSON of the kind's own fields
-    ref = UnicodeAttribute(null=True)  # e.g. the settlement id
-
-
 class LedgerYearItem(_Base):
     """A year's page of a ledger (sk ``CONTRIB#<yyyy>`` or ``ACCOUNT#<yyyy>``).
 
-    A citizen reads a year in one request, and a settlement appends its account
-    debit to the page in its own transaction. Entries are only ever appended:
-    arrears and back-payments are entries of their own, history is never rewritten.
+    ``lines`` is the year's lines as compact JSON (each: at, period, kind, amount in
+    fen (signed), detail, ref), written when the year's figures are booked; lines
+    that happen one by one (a settlement's account debit) are items of their own,
+    :class:`LedgerLineItem`, under the same prefix, so that one Query reads a year.
+    Lines are only ever added: arrears and back-payments are lines of their own.
     """
 
-    entries = ListAttribute(of=LedgerEntry, default=list)
+    lines = UnicodeAttribute(default="[]")
     opening_balance = NumberAttribute(null=True)  # account pages: the balance on 1 January
-    months_before = NumberAttribute(null=True)  # contribution pages: paid months before this year
+    months_before = NumberAttribute(null=True)  # contribution pages: paid months before the year
+
+
+class LedgerLineItem(_Base):
+    """One ledger line written on its own (sk ``ACCOUNT#<yyyy>#<at>#<ref>``)."""
+
+    at = UnicodeAttribute()
+    period = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()
+    detail = UnicodeAttribute(null=True)
+    ref = UnicodeAttribute(null=True)
 
 
 class SettlementItem(_Base):
@@ -254,6 +255,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     SettlementItem,
     SettlementKeyItem,
     LedgerYearItem,
+    LedgerLineItem,
     ClientItem,
     CardItem,
     CardEventItem,

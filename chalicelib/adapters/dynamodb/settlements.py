@@ -25,8 +25,7 @@ from chalicelib.adapters.dynamodb.models import (
     AccountItem,
     CardIndexItem,
     CardItem,
-    LedgerEntry,
-    LedgerYearItem,
+    LedgerLineItem,
     PersonItem,
     SettlementItem,
     SettlementKeyItem,
@@ -64,10 +63,11 @@ def _version(version: int | None) -> dict[str, Any]:
 
 def _account_line(
     pk: str, at: str, kind: str, amount: int, ref: str, balance_before: int, hospital_id: str
-) -> tuple[LedgerYearItem, list[Any]]:
-    """Append a line to the year's account page (created with its opening balance if new)."""
-    page = LedgerYearItem(pk, f"{ACCOUNT_PAGE}{at[:4]}")
-    line = LedgerEntry(  # type: ignore[no-untyped-call]
+) -> LedgerLineItem:
+    """A line of the year's account ledger, read with its page by one Query."""
+    return LedgerLineItem(
+        pk,
+        f"{ACCOUNT_PAGE}{at[:4]}#{at}#{ref}",
         at=at,
         period=at[:7],
         kind=kind,
@@ -75,10 +75,6 @@ def _account_line(
         ref=ref,
         detail=json.dumps({"hospital_id": hospital_id, "balance_after": balance_before + amount}),
     )
-    return page, [
-        LedgerYearItem.entries.set((LedgerYearItem.entries | []).append([line])),
-        LedgerYearItem.opening_balance.set(LedgerYearItem.opening_balance | balance_before),
-    ]
 
 
 def _cancelled(exc: TransactWriteError) -> list[str | None]:
@@ -171,8 +167,8 @@ class DynamoSettlementRepository:
                         actions=[AccountItem.balance.add(-new.account_debit)],
                         condition=AccountItem.balance >= new.account_debit,
                     )
-                    tx.update(
-                        *_account_line(
+                    tx.save(
+                        _account_line(
                             pk,
                             new.settled_at,
                             "settlement",
@@ -263,8 +259,8 @@ class DynamoSettlementRepository:
                         AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
                         actions=[AccountItem.balance.add(account_credit)],
                     )
-                    tx.update(
-                        *_account_line(
+                    tx.save(
+                        _account_line(
                             pk,
                             reversed_at,
                             "reversal",
@@ -276,7 +272,10 @@ class DynamoSettlementRepository:
                     )
         except TransactWriteError as exc:
             codes = _cancelled(exc)
-            if codes[:3] and "ConditionalCheckFailed" in codes[:3]:
+            # PynamoDB sends puts (the figures, the account line) before updates (the
+            # three status changes, then the account).
+            puts = 2 if account_credit else 1
+            if "ConditionalCheckFailed" in codes[puts : puts + 3]:
                 raise AlreadyReversed() from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleFigures() from None

@@ -1,0 +1,126 @@
+"""Ledger reads: each is one request by the person's key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.adapters.dynamodb.models import (
+    ACCOUNT_PAGE,
+    CONTRIBUTION_PAGE,
+    ME_PREFIX,
+    PROFILE_SK,
+    YTD_PREFIX,
+    LedgerLineItem,
+    LedgerYearItem,
+    PersonItem,
+    YtdItem,
+    person_pk,
+)
+from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.ports import Person
+from chalicelib.rules.bill import YTD_FIELDS
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    year: int
+    lines: list[dict[str, Any]]  # in time order
+    opening_balance: int | None
+    months_before: int | None
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _year_of(sk: str, prefix: str) -> int:
+    return int(sk[len(prefix) : len(prefix) + 4])
+
+
+def _pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
+    """Year pages and their separately written lines, merged, lines in time order."""
+    pages: dict[int, LedgerPage] = {}
+    loose: dict[int, list[dict[str, Any]]] = {}
+    for data in items:
+        sk = data["sk"]["S"]
+        year = _year_of(sk, prefix)
+        if len(sk) == len(prefix) + 4:
+            item = LedgerYearItem.from_raw_data(data)
+            pages[year] = LedgerPage(
+                year,
+                list(json.loads(item.lines)),
+                _whole(item.opening_balance),
+                _whole(item.months_before),
+            )
+        else:
+            line = LedgerLineItem.from_raw_data(data)
+            loose.setdefault(year, []).append(
+                {
+                    "at": line.at,
+                    "period": line.period,
+                    "kind": line.kind,
+                    "amount": int(line.amount),
+                    "ref": line.ref,
+                    "detail": json.loads(line.detail) if line.detail else {},
+                }
+            )
+    for year, lines in loose.items():
+        page = pages.get(year) or LedgerPage(year, [], None, None)
+        pages[year] = LedgerPage(
+            year,
+            sorted(page.lines + lines, key=lambda x: x["at"]),
+            page.opening_balance,
+            page.months_before,
+        )
+    return pages
+
+
+class DynamoLedgerRepository:
+    def contributions(self, person_id: str, year: int) -> tuple[Person, LedgerPage | None] | None:
+        """The profile and the year's contribution page: one BatchGetItem."""
+        pk = person_pk(person_id)
+        keys: Any = [
+            {"pk": {"S": pk}, "sk": {"S": sk}} for sk in (PROFILE_SK, f"{CONTRIBUTION_PAGE}{year}")
+        ]
+        raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(
+            keys, consistent_read=True
+        )
+        found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
+        person = page = None
+        for data in found:
+            if data["sk"]["S"] == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(data))
+            else:
+                page = _pages([data], CONTRIBUTION_PAGE).get(year)
+        return (person, page) if person else None
+
+    def account_pages(
+        self, person_id: str, first_year: int, last_year: int
+    ) -> dict[int, LedgerPage]:
+        """The account ledger's pages and lines of those years: one Query."""
+        raw: dict[str, Any] = LedgerYearItem._get_connection().query(
+            person_pk(person_id),
+            range_key_condition=LedgerYearItem.sk.between(
+                f"{ACCOUNT_PAGE}{first_year}", f"{ACCOUNT_PAGE}{last_year}#~"
+            ),
+        )
+        return _pages(raw.get("Items", []), ACCOUNT_PAGE)
+
+    def profile_and_year(self, person_id: str, year: int) -> tuple[Person, dict[str, int]] | None:
+        """The profile and the year's figures (what settlement wrote): one Query."""
+        raw: dict[str, Any] = PersonItem._get_connection().query(
+            person_pk(person_id),
+            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
+        )
+        person = None
+        ytd = dict.fromkeys(YTD_FIELDS, 0)
+        for data in raw.get("Items", []):
+            sk = data["sk"]["S"]
+            if sk == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(data))
+            elif sk == f"{YTD_PREFIX}{year}":
+                item = YtdItem.from_raw_data(data)
+                ytd = {k: int(getattr(item, k) or 0) for k in YTD_FIELDS}
+        return (person, ytd) if person else None

@@ -88,6 +88,18 @@ class Container:
         self.bind_tables()
         return DynamoSettlementRepository()
 
+    @cached_property
+    def ledger_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.ledgers import DynamoLedgerRepository
+
+        self.bind_tables()
+        return DynamoLedgerRepository()
+
+    def ledgers(self) -> Any:
+        from chalicelib.services.ledgers import LedgerContext
+
+        return LedgerContext(store=self.ledger_store, clock=now_clock(self))
+
     def settlements(self) -> Any:
         from chalicelib.services.cards import card_policy_in_force
         from chalicelib.services.settlements import SettlementContext

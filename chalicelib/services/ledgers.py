@@ -1,0 +1,309 @@
+"""缴费记录、个人账户、待遇余额: what the citizen asks a window most (``001:83``).
+
+Each view is one read by the person's key; the figures are explained by the rules
+layer (contribution years, the year's tier, the benefit balance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from chalicelib import errors
+from chalicelib.errors import FieldError
+from chalicelib.ports import Clock, Person
+from chalicelib.rules import bill as bills
+from chalicelib.rules.benefits import benefit_balance
+from chalicelib.rules.contributions import (
+    PAYER_EN,
+    PAYER_ZH,
+    SUBSIDY_EN,
+    SUBSIDY_ZH,
+    ContributionEntry,
+    contribution_years,
+    enrolment_window,
+    year_tier,
+)
+from chalicelib.rules.money import format_fen
+from chalicelib.rules.policy import policy_in_force
+
+PAGE_SIZE = 50
+
+KINDS = {
+    "regular": ("按时缴费", "paid on time"),
+    "arrears": ("欠缴", "in arrears (not paid)"),
+    "back_payment": ("补缴", "back payment"),
+    "resident": ("居民医保年度缴费", "resident yearly contribution"),
+    "credit": ("个人账户划入", "monthly account credit"),
+    "pharmacy": ("定点药店购药", "pharmacy purchase"),
+    "settlement": ("看病结算支付", "paid at a hospital settlement"),
+    "reversal": ("结算冲正退回", "settlement reversed: refunded"),
+    "family": ("家庭共济支付", "family mutual aid"),
+}
+
+
+@dataclass(frozen=True)
+class LedgerContext:
+    store: Any  # DynamoLedgerRepository
+    clock: Clock
+
+
+def _label(code: str) -> dict[str, str]:
+    zh, en = KINDS.get(code, (code, code))
+    return {"zh": zh, "en": en}
+
+
+def _not_found() -> errors.NotFound:
+    return errors.NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
+
+
+def _year(text: str | None, today: date) -> int:
+    if text is None:
+        return today.year
+    if not text.isdigit() or not 2000 <= int(text) <= today.year:
+        raise errors.ValidationFailed(
+            [
+                FieldError(
+                    "$.year",
+                    "/year",
+                    "range",
+                    f"year is a year from 2000 to {today.year}.",
+                    f"年份应在2000年到{today.year}年之间。",
+                )
+            ]
+        )
+    return int(text)
+
+
+def _employee_entry(line: dict[str, Any]) -> ContributionEntry:
+    d = line["detail"]
+    paid_on = date.fromisoformat(d["paid_on"]) if d.get("paid_on") else None
+    return ContributionEntry(
+        line["period"],
+        d["base"],
+        d["individual"],
+        d["employer"],
+        d["large_amount"],
+        d["payer"],
+        line["kind"],
+        paid_on,
+    )
+
+
+def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
+    """A year of the contribution ledger, with what it entitles the person to."""
+    today = ctx.clock.now().date()
+    year = _year(year_text, today)
+    found = ctx.store.contributions(person_id, year)
+    if found is None:
+        raise _not_found()
+    person, page = found
+    lines = page.lines if page else []
+    as_of = min(today, date(year, 12, 31))
+    policy = policy_in_force(person.region, as_of)
+    body: dict[str, Any] = {
+        "year": year,
+        "scheme": person.scheme,
+        "previous_year": year - 1 if year > 2010 else None,
+    }
+    if person.scheme == "employee":
+        entries = [_employee_entry(line) for line in lines]
+        body["entries"] = [
+            {
+                **e.to_json(),
+                "kind": e.kind,
+                "kind_label": _label(e.kind),
+                "payer_label": {"zh": PAYER_ZH[e.payer], "en": PAYER_EN[e.payer]},
+            }
+            for e in entries
+        ]
+        years = contribution_years(
+            entries,
+            as_of,
+            sex=person.sex,
+            policy=policy,
+            retired=person.retired,
+            months_before=page.months_before or 0 if page else 0,
+        )
+        body["summary"] = {"contribution_years": years.to_json()}
+        if entries:
+            body["summary"]["tier"] = year_tier(
+                entries, year, policy, as_of=as_of, retiree_years_met=person.years_met
+            ).to_json()
+    else:
+        window = enrolment_window(year)
+        body["entries"] = [
+            {
+                "year": year,
+                "kind": "resident",
+                "kind_label": _label("resident"),
+                "individual": format_fen(line["detail"]["individual"]),
+                "subsidy": format_fen(line["detail"]["subsidy"]),
+                "subsidy_source": line["detail"]["subsidy_source"],
+                "subsidy_label": _subsidy(line["detail"]["subsidy_source"]),
+                "total": format_fen(line["amount"]),
+                "paid_on": line["detail"]["paid_on"],
+                "enrolment_window": {
+                    "start": window.start.isoformat(),
+                    "end": window.end.isoformat(),
+                },
+            }
+            for line in lines
+        ]
+        paid = bool(lines)
+        body["summary"] = {
+            "paid": paid,
+            "text_zh": (
+                f"{year}年度居民医保已缴费,全年享受居民医保待遇。"
+                if paid
+                else f"{year}年度居民医保还没有缴费记录。请在缴费期内缴费,否则看病不能报销。"
+            ),
+            "text_en": (
+                f"The {year} resident contribution is paid: covered for the year."
+                if paid
+                else f"No {year} resident contribution yet: pay it in the enrolment "
+                "window, or care will not be reimbursed."
+            ),
+        }
+    return body
+
+
+def _subsidy(source: str | None) -> dict[str, str] | None:
+    return None if source is None else {"zh": SUBSIDY_ZH[source], "en": SUBSIDY_EN[source]}
+
+
+def _account_lines(pages: dict[int, Any]) -> tuple[list[dict[str, Any]], int | None]:
+    """All lines of the pages in time order, each with the balance after it."""
+    if not pages:
+        return [], None
+    first = min(pages)
+    balance = pages[first].opening_balance or 0
+    out = []
+    for year in sorted(pages):
+        for line in pages[year].lines:
+            balance += int(line["amount"])
+            out.append({**line, "balance_after": balance})
+    return out, balance
+
+
+def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
+    """个人账户: balance, this month's credit, and the month-end balances of a year."""
+    today = ctx.clock.now().date()
+    pages = ctx.store.account_pages(person_id, today.year - 1, today.year)
+    lines, balance = _account_lines(pages)
+    if balance is None:
+        raise errors.NotFound(
+            "No personal account: residents have none.", "没有个人账户:城乡居民医保没有个人账户。"
+        )
+    month_end: dict[str, int] = {}
+    for line in lines:
+        month_end[line["period"]] = line["balance_after"]
+    months = sorted(month_end)[-12:]
+    credits = [line for line in lines if line["kind"] == "credit"]
+    latest = credits[-1] if credits else None
+    return {
+        "balance": format_fen(balance),
+        "as_of": lines[-1]["at"] if lines else None,
+        "latest_credit": None
+        if latest is None
+        else {
+            "period": latest["period"],
+            "amount": format_fen(latest["amount"]),
+            "text_zh": latest["detail"].get("text_zh"),
+            "text_en": latest["detail"].get("text_en"),
+        },
+        "months": [{"period": m, "balance": format_fen(month_end[m])} for m in months],
+    }
+
+
+def account_entries(
+    ctx: LedgerContext, person_id: str, month: str | None, cursor: str | None
+) -> dict[str, Any]:
+    """The account statement (个人账户明细) of a month or of this year, newest first."""
+    today = ctx.clock.now().date()
+    if month is not None and not _is_month(month, today):
+        raise errors.ValidationFailed(
+            [
+                FieldError(
+                    "$.month",
+                    "/month",
+                    "format",
+                    "month is YYYY-MM, from 2010 to this year.",
+                    "月份格式应为YYYY-MM,2010年至今。",
+                )
+            ]
+        )
+    year = int(month[:4]) if month else today.year
+    offset = 0
+    if cursor is not None:
+        if not cursor.isdigit() or int(cursor) > 100_000:
+            raise errors.ValidationFailed(
+                [
+                    FieldError(
+                        "$.cursor",
+                        "/cursor",
+                        "cursor",
+                        "This cursor is not valid.",
+                        "翻页参数无效,请从第一页重新查看。",
+                    )
+                ]
+            )
+        offset = int(cursor)
+    pages = ctx.store.account_pages(person_id, year, year)
+    lines, _ = _account_lines(pages)
+    if month:
+        lines = [line for line in lines if line["period"] == month]
+    lines.reverse()
+    page = lines[offset : offset + PAGE_SIZE]
+    following = offset + PAGE_SIZE
+    return {
+        "entries": [
+            {
+                "at": line["at"],
+                "period": line["period"],
+                "kind": line["kind"],
+                "kind_label": _label(line["kind"]),
+                "amount": format_fen(int(line["amount"])),
+                "balance_after": format_fen(line["balance_after"]),
+                "text_zh": line["detail"].get("text_zh"),
+                "text_en": line["detail"].get("text_en"),
+                "ref": line.get("ref"),
+            }
+            for line in page
+        ],
+        "next_cursor": str(following) if following < len(lines) else None,
+    }
+
+
+def _is_month(text: str, today: date) -> bool:
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+        return False
+    return 1 <= int(text[5:]) <= 12 and 2010 <= int(text[:4]) <= today.year
+
+
+def benefits(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
+    """本年度待遇余额: each annual benefit's cap, used and left, from settlement's figures."""
+    today = ctx.clock.now().date()
+    year = _year(year_text, today)
+    found = ctx.store.profile_and_year(person_id, year)
+    if found is None:
+        raise _not_found()
+    person, ytd = found
+    as_of = min(today, date(year, 12, 31))
+    policy = policy_in_force(person.region, as_of)
+    balance = benefit_balance(policy, _bill_person(person), ytd, as_of=as_of)
+    return balance.to_json()
+
+
+def _bill_person(p: Person) -> bills.Person:
+    return bills.Person(
+        scheme=p.scheme,  # type: ignore[arg-type]
+        retired=p.retired,
+        years_met=p.years_met,
+        tier_pct=Fraction(str(p.tier_pct)) if p.tier_pct is not None else None,
+        groups=frozenset(p.groups),
+        poverty_exit_year=p.poverty_exit_year,
+        chronic=p.chronic,
+    )

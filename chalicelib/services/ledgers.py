@@ -30,6 +30,7 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
 
 PAGE_SIZE = 50
+FIRST_YEAR = 2010  # the ledgers (and the region's policies) start in 2010
 
 KINDS = {
     "regular": ("按时缴费", "paid on time"),
@@ -62,15 +63,15 @@ def _not_found() -> errors.NotFound:
 def _year(text: str | None, today: date) -> int:
     if text is None:
         return today.year
-    if not text.isdigit() or not 2000 <= int(text) <= today.year:
+    if not text.isdigit() or len(text) != 4 or not FIRST_YEAR <= int(text) <= today.year:
         raise errors.ValidationFailed(
             [
                 FieldError(
                     "$.year",
                     "/year",
                     "range",
-                    f"year is a year from 2000 to {today.year}.",
-                    f"年份应在2000年到{today.year}年之间。",
+                    f"year is a year from {FIRST_YEAR} to {today.year}.",
+                    f"年份应在{FIRST_YEAR}年到{today.year}年之间。",
                 )
             ]
         )
@@ -238,7 +239,7 @@ def account_entries(
     year = int(month[:4]) if month else today.year
     offset = 0
     if cursor is not None:
-        if not cursor.isdigit() or int(cursor) > 100_000:
+        if not cursor.isdigit() or len(cursor) > 6:
             raise errors.ValidationFailed(
                 [
                     FieldError(

@@ -8,7 +8,6 @@ transitions racing on one card: one wins, the other is re-read and refused.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
@@ -30,6 +29,7 @@ from chalicelib.ports import (
 )
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
+from chalicelib.services.idempotency import fingerprint
 from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
@@ -127,11 +127,6 @@ def card_status(ctx: CardContext, person_id: str) -> dict[str, Any]:
     return _view(record, record.card, now, policy)
 
 
-def fingerprint(action: str, params: dict[str, Any]) -> str:
-    text = json.dumps({"action": action, **params}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def earlier_answer(
     ctx: CardContext, person_id: str, key: str | None, action: str, params: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -139,7 +134,7 @@ def earlier_answer(
     if not key:
         return None
     earlier = ctx.cards.find_answer(person_id, key)
-    return None if earlier is None else _replay(earlier, fingerprint(action, params))
+    return None if earlier is None else _replay(earlier, fingerprint({"action": action, **params}))
 
 
 def change_card(
@@ -153,7 +148,7 @@ def change_card(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """Apply one transition; the same ``idempotency_key`` again returns the first answer."""
-    print_ = fingerprint(action, params)
+    digest = fingerprint({"action": action, **params})
     earlier = earlier_answer(ctx, person_id, idempotency_key, action, params)
     if earlier is not None:
         return earlier
@@ -181,7 +176,7 @@ def change_card(
         )
         answer_body = _view(record, after, now, policy)
         answer_body["history"].insert(0, _view_event(event))
-        stored = StoredAnswer(print_, 200, json.dumps(answer_body, ensure_ascii=False))
+        stored = StoredAnswer(digest, 200, json.dumps(answer_body, ensure_ascii=False))
         try:
             ctx.cards.save_transition(
                 record,
@@ -227,8 +222,8 @@ def _view_event(event: CardEvent) -> dict[str, Any]:
     }
 
 
-def _replay(stored: StoredAnswer, print_: str) -> dict[str, Any]:
-    if stored.fingerprint != print_:
+def _replay(stored: StoredAnswer, digest: str) -> dict[str, Any]:
+    if stored.fingerprint != digest:
         raise Conflict(
             "This Idempotency-Key was already used for a different request.",
             "这个请求编号已用于另一项办理,请换一个编号。",

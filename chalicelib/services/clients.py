@@ -23,7 +23,11 @@ def _secret_hash(pepper: str, client_id: str, secret: str) -> str:
 
 
 def register_client(
-    store: Any, pepper: str, name: str, scopes: Sequence[str], hospital_id: str | None,
+    store: Any,
+    pepper: str,
+    name: str,
+    scopes: Sequence[str],
+    hospital_id: str | None,
     now: datetime,
 ) -> tuple[str, str]:
     """A new client id and secret; the secret is shown once and stored only hashed."""
@@ -34,14 +38,27 @@ def register_client(
         raise ValueError("a client that settles must be registered for a hospital")
     client_id = "c" + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    store.save(MachineClient(client_id, name, _secret_hash(pepper, client_id, secret),
-                             tuple(scopes), hospital_id, now.isoformat(timespec="seconds")))
+    store.save(
+        MachineClient(
+            client_id,
+            name,
+            _secret_hash(pepper, client_id, secret),
+            tuple(scopes),
+            hospital_id,
+            now.isoformat(timespec="seconds"),
+        )
+    )
     return client_id, secret
 
 
 def client_token(
-    store: Any, tokens: TokenService, pepper: str, client_id: str, secret: str,
-    wanted: Sequence[str], now: int,
+    store: Any,
+    tokens: TokenService,
+    pepper: str,
+    client_id: str,
+    secret: str,
+    wanted: Sequence[str],
+    now: int,
 ) -> tuple[str, int, tuple[str, ...]]:
     """An access token for a client with valid credentials, for the scopes asked (or all)."""
     client = store.get(client_id)
@@ -54,7 +71,8 @@ def client_token(
     scopes = tuple(wanted) if wanted else client.scopes
     if not set(scopes) <= set(client.scopes):
         raise errors.Forbidden(
-            "The client is not registered for these scopes.", "该接入方未获得这些权限。",
+            "The client is not registered for these scopes.",
+            "该接入方未获得这些权限。",
             code="invalid_scope",
         )
     extra = {"hospital_id": client.hospital_id} if client.hospital_id else {}

@@ -8,7 +8,6 @@ the same person got in between (no lost update).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
@@ -39,6 +38,7 @@ from chalicelib.rules.bill import YTD_FIELDS, BillError, parse_bill
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import PolicyNotFound, policy_in_force
 from chalicelib.rules.settlement import settle
+from chalicelib.services.idempotency import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -130,18 +130,13 @@ def _not_found() -> errors.NotFound:
     return errors.NotFound("No insured person matches.", "没有找到这位参保人。")
 
 
-def fingerprint(body: dict[str, Any]) -> str:
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """结算: settle one visit; the same (hospital, visit) again returns the same answer."""
     if body["hospital_id"] != hospital_id:
         raise errors.Forbidden(
             "This client settles for another hospital.", "该接入方不能为这家医院结算。"
         )
-    print_ = fingerprint(body)
+    digest = fingerprint(body)
     card_number = body.get("card_number")
     person_id = body.get("person_id") or ctx.store.person_for_card(card_number)
     if person_id is None:
@@ -149,9 +144,9 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
     try:
         for attempt in _optimistic():
             with attempt:
-                answer = _settle_once(ctx, hospital_id, body, person_id, card_number, print_)
+                answer = _settle_once(ctx, hospital_id, body, person_id, card_number, digest)
     except VisitAlreadySettled:
-        return _same_visit(ctx, hospital_id, body["visit_id"], print_)
+        return _same_visit(ctx, hospital_id, body["visit_id"], digest)
     except RetryError:
         raise _busy() from None
     return answer
@@ -181,7 +176,7 @@ def _settle_once(
     body: dict[str, Any],
     person_id: str,
     card_number: str | None,
-    print_: str,
+    digest: str,
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     subject = ctx.store.load_subject(person_id, now.year)
@@ -211,7 +206,7 @@ def _settle_once(
             visit_id=body["visit_id"],
             settled_at=answer["settled_at"],
             year=now.year,
-            fingerprint=print_,
+            fingerprint=digest,
             body=json.dumps(answer, ensure_ascii=False),
             ytd_after=result.ytd_after.as_dict(),
             account_debit=result.parts.account,
@@ -225,12 +220,12 @@ def _settle_once(
 
 
 def _same_visit(
-    ctx: SettlementContext, hospital_id: str, visit_id: str, print_: str
+    ctx: SettlementContext, hospital_id: str, visit_id: str, digest: str
 ) -> dict[str, Any]:
     key = ctx.store.find_by_visit(hospital_id, visit_id)
     if key is None:  # pragma: no cover - the key was there a moment ago
         raise errors.Conflict("Please retry.", "请重试。")
-    if key.fingerprint != print_:
+    if key.fingerprint != digest:
         raise errors.Conflict(
             "This visit_id was already settled with a different bill. Use a new visit_id for "
             "a new visit, or reverse the settlement first.",

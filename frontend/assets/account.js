@@ -1,0 +1,239 @@
+// 个人账户 (account.html): the employee personal account from GET /v1/me/account
+// (the balance, the latest monthly credit with its explanation, the month-end
+// balances of the last 12 months as bars with a table for screen readers) and the
+// statement of a month from GET /v1/me/account/entries?month=YYYY-MM, newest first,
+// "加载更多" following next_cursor. Residents have no personal account: the API
+// answers 404 and the page shows its plain words.
+import { api, el, getToken, goToLogin, initPage, lang, messageBox, onLangChange, pick, t, whileBusy } from "./app.js";
+
+initPage();
+
+const $ = (id) => document.getElementById(id);
+const message = messageBox($("message"));
+const select = $("acct-month");
+const more = $("acct-more");
+const list = $("acct-entries");
+
+let account = null; // GET /v1/me/account
+let statement = { month: null, entries: [], cursor: null }; // what the list shows
+let asked = 0; // the last statement request: an older answer arriving late is dropped
+
+onLangChange(() => {
+  if (!account) return;
+  renderAccount(account);
+  fillMonths(account.months || [], select.value);
+  renderStatement();
+});
+
+select.addEventListener("change", () => loadStatement(select.value));
+more.addEventListener("click", () =>
+  whileBusy(more, () => loadStatement(statement.month, statement.cursor), () => statement.cursor == null),
+);
+
+if (!getToken()) goToLogin("session.expired");
+else load();
+
+// ---------------------------------------------------------------- words for figures
+
+/** "8935.56" -> "8,935.56 元"; `signed` adds "+" or "−" (never colour alone). */
+function money(yuan, signed = false) {
+  const text = String(yuan ?? "0");
+  const negative = text.startsWith("-");
+  const [units, cents = "00"] = text.replace(/^-/, "").split(".");
+  const sign = negative ? "−" : signed ? "+" : "";
+  return t("ledger.yuan", { n: `${sign}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
+}
+
+/** "2026-03-05T09:00:00+08:00" -> "2026年3月5日" / "5 Mar 2026" (the date as written: Beijing time). */
+function day(iso) {
+  const [y, m, d] = String(iso || "").slice(0, 10).split("-").map(Number);
+  if (!y || !m || !d) return iso || "—";
+  return t("ledger.date", { y, m, d, mon: t(`ledger.mon.${m}`) });
+}
+
+/** "2026-03" -> "2026年3月" / "Mar 2026". */
+function monthText(period) {
+  const [y, m] = String(period).split("-").map(Number);
+  return t("ledger.month", { y, m, mon: t(`ledger.mon.${m}`) });
+}
+
+const say = (zh, en) => (lang() === "en" ? en : zh) || "";
+const fen = (yuan) => Math.round(Number(yuan) * 100) || 0;
+
+/** A figure that must not break across lines (an amount with its unit, a date). */
+const whole = (text) => el("span", { className: "nowrap", text });
+
+/** t(key) with its "{name}" placeholders filled by `params` (strings or nodes), as nodes. */
+function fill(key, params) {
+  return t(key)
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      return name && name in params ? params[name] : part;
+    });
+}
+
+// ---------------------------------------------------------------- the account
+
+async function load() {
+  const section = $("acct-summary");
+  try {
+    account = await api("GET", "/v1/me/account");
+  } catch (err) {
+    if (err.status === 401) return goToLogin("session.expired");
+    $("acct-loading").hidden = true;
+    section.removeAttribute("aria-busy");
+    if (err.status === 404) {
+      // 城乡居民医保没有个人账户: the server's own words, not an error of the page.
+      section.hidden = true;
+      message.show(() => (lang() === "en" ? err.problem?.detail : err.problem?.detail_zh) || err.message, "info");
+      return;
+    }
+    message.error(err);
+    return;
+  }
+  section.removeAttribute("aria-busy");
+  renderAccount(account);
+  const months = account.months || [];
+  fillMonths(months, months.length ? months[months.length - 1].period : null);
+  $("acct-statement").hidden = false;
+  if (select.value) loadStatement(select.value);
+}
+
+function renderAccount(a) {
+  $("acct-loading").hidden = true;
+  $("acct-balance").textContent = money(a.balance);
+  const asOf = $("acct-as-of");
+  asOf.replaceChildren(...(a.as_of ? fill("acct.as_of", { date: whole(day(a.as_of)) }) : []));
+  asOf.hidden = !a.as_of;
+  const credit = a.latest_credit;
+  $("acct-credit-value").replaceChildren(
+    ...(credit
+      ? fill("acct.credit.value", { month: monthText(credit.period), n: whole(money(credit.amount, true)) })
+      : [t("acct.credit.none")]),
+  );
+  const why = $("acct-credit-text");
+  why.textContent = credit ? say(credit.text_zh, credit.text_en) : "";
+  why.hidden = !why.textContent;
+  $("acct-summary-body").hidden = false;
+  renderChart(a.months || []);
+}
+
+// ---- the last months' balances: bars (for the eye) and a table (for screen readers)
+
+function renderChart(months) {
+  const history = $("acct-history");
+  if (!months.length) {
+    history.hidden = true;
+    return;
+  }
+  const values = months.map((m) => fen(m.balance));
+  const top = Math.max(...values, 1);
+  $("acct-chart").replaceChildren(
+    ...months.map((m, i) => {
+      const bar = el("div", { className: "chart-bar" });
+      // Never below 2 px, so that a month with a balance shows at all; 0 stays 0.
+      bar.style.height = values[i] > 0 ? `max(2px, ${(Math.max(values[i], 0) * 100) / top}%)` : "0";
+      const [, mm] = m.period.split("-").map(Number);
+      return el(
+        "div",
+        { className: i === months.length - 1 ? "chart-col latest" : "chart-col", dataset: { period: m.period } },
+        el("div", { className: "chart-track" }, bar),
+        el("span", { className: "chart-label", text: String(mm) }),
+      );
+    }),
+  );
+  const highest = months[values.indexOf(Math.max(...values))];
+  const lowest = months[values.indexOf(Math.min(...values))];
+  $("acct-chart-note").textContent = t("acct.chart.note", {
+    from: monthText(months[0].period),
+    to: monthText(months[months.length - 1].period),
+    max: money(highest.balance),
+    min: money(lowest.balance),
+  });
+  $("acct-chart-body").replaceChildren(
+    ...months.map((m) =>
+      el("tr", {}, el("th", { scope: "row", text: monthText(m.period) }), el("td", { text: money(m.balance) })),
+    ),
+  );
+  history.hidden = false;
+}
+
+// ---------------------------------------------------------------- the statement
+
+function fillMonths(months, chosen) {
+  select.replaceChildren(
+    ...[...months]
+      .reverse()
+      .map((m) => el("option", { value: m.period, text: monthText(m.period), selected: m.period === chosen })),
+  );
+  if (chosen) select.value = chosen;
+}
+
+/** Load a month's statement; with `cursor`, the next page is added below what is shown. */
+async function loadStatement(month, cursor = null) {
+  const ticket = ++asked;
+  const box = $("acct-entries-box");
+  box.setAttribute("aria-busy", "true");
+  const query = new URLSearchParams({ month });
+  if (cursor) query.set("cursor", cursor);
+  try {
+    const page = await api("GET", `/v1/me/account/entries?${query}`);
+    if (ticket !== asked) return;
+    const added = page.entries || [];
+    const before = cursor ? statement.entries.length : 0;
+    statement = {
+      month,
+      entries: cursor ? [...statement.entries, ...added] : added,
+      cursor: page.next_cursor ?? null,
+    };
+    message.clear();
+    renderStatement();
+    // After "加载更多", the keyboard continues at the first new line.
+    if (cursor && added.length) list.children[before]?.focus();
+  } catch (err) {
+    if (ticket !== asked) return;
+    if (err.status === 401) return goToLogin("session.expired");
+    message.error(err);
+  } finally {
+    if (ticket === asked) box.setAttribute("aria-busy", "false");
+  }
+}
+
+function renderStatement() {
+  const { month, entries, cursor } = statement;
+  const empty = $("acct-empty");
+  empty.textContent = month ? t("acct.stmt.empty", { month: monthText(month) }) : "";
+  empty.hidden = entries.length > 0 || !month;
+  list.replaceChildren(...entries.map(line));
+  more.hidden = cursor == null;
+}
+
+function line(e) {
+  const out = String(e.amount).startsWith("-");
+  const text = say(e.text_zh, e.text_en);
+  return el(
+    "li",
+    { className: `stmt stmt-${e.kind}`, tabindex: "-1", dataset: { kind: e.kind } },
+    el(
+      "div",
+      { className: "stmt-head" },
+      el("span", { className: "stmt-kind", text: pick(e.kind_label) }),
+      el(
+        "span",
+        { className: out ? "stmt-amount out" : "stmt-amount in" },
+        el("span", { className: "visually-hidden", text: `${t(out ? "acct.out" : "acct.in")} ` }),
+        money(e.amount, true),
+      ),
+    ),
+    el(
+      "p",
+      { className: "stmt-meta" },
+      whole(day(e.at)),
+      " · ",
+      fill("acct.after", { n: whole(money(e.balance_after)) }),
+    ),
+    text ? el("p", { className: "stmt-text", text }) : null,
+  );
+}

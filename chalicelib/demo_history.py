@@ -10,6 +10,7 @@ up to ``DEMO_UNTIL`` (not the clock).
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +20,6 @@ from typing import Any
 
 from chalicelib.rules.account_credit import monthly_account_credit
 from chalicelib.rules.contributions import employee_month, monthly_average_wage, resident_year
-from chalicelib.rules.money import round_half_up
 from chalicelib.rules.policy import Policy, policy_in_force
 
 FIRST_YEAR = 2010
@@ -76,8 +76,9 @@ def _versions() -> tuple[Policy, ...]:
 
 
 def employee_base(tier_pct: float, policy: Policy) -> int:
-    """The monthly contribution base (fen) that is ``tier_pct`` % of the monthly average wage."""
-    return round_half_up(monthly_average_wage(policy) * Fraction(str(tier_pct)) / 100)
+    """The monthly contribution base (fen): at least ``tier_pct`` % of the monthly average wage
+    (rounded up, so that the year's tier is the one meant, never a fen below it)."""
+    return math.ceil(monthly_average_wage(policy) * Fraction(str(tier_pct)) / 100)
 
 
 def _line(
@@ -106,9 +107,11 @@ def employee_ledgers(p: Any, seed: int, index: int) -> Ledgers:
     open_arrears = not p.retired and rng.random() < 0.03  # the last month not paid yet
     # Paid months before the ledger starts (demo): since age 22, or since 1990.
     prior = max(0, (start.year - max(p.birth_date.year + 22, 1990)) * 12)
+    needed = _policy(start).contribution_years
     if p.years_met:
-        needed = _policy(start).contribution_years
         prior = max(prior, (needed.male if p.sex == "male" else needed.female) * 12)
+    elif p.retired:
+        prior = 0  # a retiree short of the years: no earlier record (the ledger alone is < 25)
     paid_so_far = prior
     balance = 0
     for month in _months(start, DEMO_UNTIL):

@@ -190,9 +190,9 @@ def _account_lines(pages: dict[int, Any]) -> tuple[list[dict[str, Any]], int | N
 
 
 def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
-    """个人账户: balance, this month's credit, and the month-end balances of a year."""
+    """个人账户: balance, the latest credit, and the balance at the end of each of 12 months."""
     today = ctx.clock.now().date()
-    pages = ctx.store.account_pages(person_id, today.year - 1, today.year)
+    pages = ctx.store.account_pages(person_id, FIRST_YEAR, today.year)
     lines, balance = _account_lines(pages)
     if balance is None:
         raise errors.NotFound(
@@ -201,7 +201,11 @@ def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
     month_end: dict[str, int] = {}
     for line in lines:
         month_end[line["period"]] = line["balance_after"]
-    months = sorted(month_end)[-12:]
+    months, carried = [], pages[min(pages)].opening_balance or 0
+    for period in _last_months(today, 12):
+        earlier = [p for p in month_end if p <= period]
+        carried = month_end[max(earlier)] if earlier else carried
+        months.append({"period": period, "balance": format_fen(carried)})
     credits = [line for line in lines if line["kind"] == "credit"]
     latest = credits[-1] if credits else None
     return {
@@ -215,8 +219,18 @@ def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
             "text_zh": latest["detail"].get("text_zh"),
             "text_en": latest["detail"].get("text_en"),
         },
-        "months": [{"period": m, "balance": format_fen(month_end[m])} for m in months],
+        "months": months,
     }
+
+
+def _last_months(today: date, count: int) -> list[str]:
+    """The ``count`` calendar months ending with this one, oldest first (YYYY-MM)."""
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return out[::-1]
 
 
 def account_entries(

@@ -96,7 +96,10 @@ async function load() {
   section.removeAttribute("aria-busy");
   renderAccount(account);
   const months = account.months || [];
-  fillMonths(months, months.length ? months[months.length - 1].period : null);
+  // Open on the month of the latest line (this month may have none yet).
+  const latest = account.as_of ? account.as_of.slice(0, 7) : null;
+  const shown = months.some((m) => m.period === latest) ? latest : months.at(-1)?.period ?? null;
+  fillMonths(months, shown);
   $("acct-statement").hidden = false;
   if (select.value) loadStatement(select.value);
 }

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from tests.browser.pages import log_in
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,20 +60,6 @@ def line_count(page: Page, element_id: str) -> int:
 
 def beijing(iso: str) -> str:
     return f"{datetime.fromisoformat(iso).astimezone(BEIJING):%Y-%m-%d %H:%M}"
-
-
-def log_in(page: Page, stack: Any, person: Any) -> None:
-    """Log in through index.html with the code from the SMS; land on home.html."""
-    page.goto("/index.html")
-    page.get_by_label("身份证号").fill(person.id_number)
-    page.get_by_label("手机号").fill(person.phone)
-    page.get_by_role("button", name="获取验证码").click()
-    expect(page.locator("#message")).to_have_attribute("data-kind", "success")
-    code = stack.last_code(person.phone)
-    assert code, "no login code was sent"
-    page.get_by_label("短信验证码").fill(code)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home.html")
 
 
 def open_card_page(page: Page) -> None:

@@ -65,8 +65,17 @@ def request_counts(api: Any, stack_last_code: Callable[[str], str | None]) -> di
     with dynamodb_requests() as c:
         token = api.post("/v1/auth/token", {"id_number": p.id_number, "code": code}).body
     counts["POST /v1/auth/token"] = sum(c.values())
-    for path in ("/v1/me", "/v1/me/card", "/v1/me/contributions", "/v1/me/account",
-                 "/v1/me/account/entries", "/v1/me/benefits", "/v1/me/settlements"):
+    for path in (
+        "/v1/me",
+        "/v1/me/card",
+        "/v1/me/contributions",
+        "/v1/me/account",
+        "/v1/me/account/entries",
+        "/v1/me/benefits",
+        "/v1/me/settlements",
+        "/v1/me/family",
+        "/v1/me/family/uses",
+    ):
         with dynamodb_requests() as c:
             reply = api.get(path, token=token["access_token"])
         assert reply.status == 200, (path, reply.text)

@@ -95,6 +95,26 @@ class Container:
         self.bind_tables()
         return DynamoLedgerRepository()
 
+    @cached_property
+    def family_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.family import DynamoFamilyRepository
+
+        self.bind_tables()
+        return DynamoFamilyRepository()
+
+    def family(self) -> Any:
+        from chalicelib.services.family import FamilyContext
+
+        s = self.settings
+        return FamilyContext(
+            store=self.family_store,
+            auth=self.auth(),
+            sms=self.sms,
+            clock=now_clock(self),
+            pepper=s.pepper,
+            sms_signature=s.sms_sender,
+        )
+
     def ledgers(self) -> Any:
         from chalicelib.services.ledgers import LedgerContext
 
@@ -105,7 +125,10 @@ class Container:
         from chalicelib.services.settlements import SettlementContext
 
         return SettlementContext(
-            store=self.settlement_store, clock=now_clock(self), card_policy_for=card_policy_in_force
+            store=self.settlement_store,
+            clock=now_clock(self),
+            card_policy_for=card_policy_in_force,
+            family_store=self.family_store,
         )
 
     def card_services(self) -> Any:

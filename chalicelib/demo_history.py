@@ -211,7 +211,8 @@ def resident_ledgers(p: Any) -> Ledgers:
     paid = max(0, (first - FIRST_YEAR)) * 12
     for year in range(first, DEMO_UNTIL.year + 1):
         due = resident_year(year, p.groups, _policy(date(year, 1, 1)))
-        paid_on = date(year - 1, 11, 15)
+        # paid on 15 November of the year before (demo), kept inside the policy's window
+        paid_on = min(max(date(year - 1, 11, 15), due.window.start), due.window.end)
         out.months_before[year] = paid
         out.contributions[year] = [
             _line(

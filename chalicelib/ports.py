@@ -237,6 +237,7 @@ class SettlementSubject:
     ytd_version: int | None  # None: no figures yet this year
     account_balance: int | None  # fen; None: no personal account
     account_version: int | None
+    links: tuple[StoredLink, ...] = ()  # family links (家庭共济) on this side
 
 
 @dataclass(frozen=True)
@@ -285,3 +286,47 @@ class MachineClient:
     scopes: tuple[str, ...]
     hospital_id: str | None
     created_at: str
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    """One side's copy of a family link as stored (see ``rules.family.Link``)."""
+
+    link: Any  # chalicelib.rules.family.Link
+    person_id: str  # this side
+    other_person_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class FamilySide:
+    """One person's side of family aid, read in one Query: profile, account, links."""
+
+    person: Person
+    account_balance: int | None  # fen; None: no personal account
+    account_version: int | None
+    links: tuple[StoredLink, ...]
+
+
+@dataclass(frozen=True)
+class FamilyUse:
+    """One use of a link, written to both statements (amount in fen, as the payer paid it)."""
+
+    link: StoredLink  # the payer's copy
+    relative_link: StoredLink
+    kind: str  # settlement | contribution | refund
+    amount: int  # positive: paid; a refund is negative
+    at: str
+    ref: str
+    text_zh: str
+    text_en: str
+    relative_text_zh: str
+    relative_text_en: str
+
+
+class LinkTaken(Exception):
+    """The relative already has an active payer."""
+
+
+class StaleLink(Exception):
+    """The link changed since it was read."""

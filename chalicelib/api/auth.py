@@ -18,7 +18,7 @@ CODE_REQUESTED = {
 }
 
 
-def _id_number(raw: str) -> IdNumber:
+def id_number_field(raw: str) -> IdNumber:
     try:
         return parse_id_number(raw, now_clock(container()).now().date())
     except InvalidIdentity as exc:
@@ -29,7 +29,7 @@ def _id_number(raw: str) -> IdNumber:
 def request_code() -> Response:
     request = bp.current_request
     body = json_body(request, "auth-otp-request")
-    id_number = _id_number(body["id_number"])
+    id_number = id_number_field(body["id_number"])
     try:
         phone = parse_mobile(body["phone"])
     except InvalidIdentity as exc:
@@ -41,7 +41,7 @@ def request_code() -> Response:
 @route(bp, "/v1/auth/token", "POST")
 def exchange_code() -> Response:
     body = json_body(bp.current_request, "auth-token-request")
-    id_number = _id_number(body["id_number"])
+    id_number = id_number_field(body["id_number"])
     token, lifetime = auth.exchange_code(container().auth(), id_number, body["code"])
     return json_response(
         {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},

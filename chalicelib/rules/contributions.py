@@ -21,10 +21,10 @@ What the ledger gives:
   (monthly = annual / 12) → the benefit tier 60 / 80 / 95 (``002@2470``, from the
   policy); below the lowest tier the personal account only *(demo)*.
 
-The rates, the unemployment floor, the residents' standard, subsidies and window are
-not in the policy files yet: they are module constants marked ``# demo`` here (to
-move into the policy). The average wage and the tiers and years come from the policy
-version in force. Pure: values in, values out; amounts in integer fen.
+Every number comes from the policy version in force (its ``contributions`` section:
+the rates, the premium, the unemployment floor, the residents' standard, subsidies and
+enrolment window; the average wage, the tiers and years); the demo region's values are
+the ones above. Pure: values in, values out; amounts in integer fen.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from typing import Any, Literal, cast, get_args
 
 from chalicelib.rules.explain import BENEFIT_EN, BENEFIT_ZH, Line, line, pct, round_yuan, yuan
 from chalicelib.rules.money import MAX_INPUT_FEN, format_fen, format_pct, round_half_up, share
-from chalicelib.rules.policy import Cited, Policy
+from chalicelib.rules.policy import Policy
 
 Payer = Literal["employer", "unemployment_fund", "self"]
 EntryKind = Literal["regular", "arrears", "back_payment"]
@@ -53,49 +53,6 @@ SUBSIDY_SOURCES: tuple[SubsidySource, ...] = get_args(SubsidySource)
 SEXES: tuple[Sex, ...] = get_args(Sex)
 TIER_KINDS = ("inpatient", "outpatient", "chronic_outpatient")
 ALL_BENEFITS: tuple[Benefit, ...] = get_args(Benefit)
-
-# --- demo constants (not in the policy files yet; the lead moves them into the policy) --------
-
-# demo: 002@1868 sets 2% individual + 8% employer of the base; the policy file has no field.
-INDIVIDUAL_PCT = Fraction(2)
-EMPLOYER_PCT = Fraction(8)
-RATES = Cited("contributions.employee.rates", "002@1868 (demo constant, not in the policy file)")
-
-# demo: 002@2238 sets the large-amount premium at 0.8% of last year's average wage a year.
-LARGE_AMOUNT_PCT = Fraction(8, 10)
-LARGE_AMOUNT = Cited(
-    "contributions.employee.large_amount",
-    "002@2238 (demo constant; monthly = round half up of annual / 12 demo)",
-)
-
-# demo: 002@2031 sets the unemployment-benefit recipients' base at no less than 60% of the
-# average wage, paid by the unemployment fund, the person paying nothing.
-UNEMPLOYED_BASE_FLOOR_PCT = Fraction(60)
-UNEMPLOYED = Cited(
-    "contributions.employee.unemployment_fund",
-    "002@2031 (demo constant; no large-amount premium, the person pays nothing: demo reading)",
-)
-
-# demo: 002@2109 flexible workers (其他从业人员) bear the whole contribution themselves.
-FLEXIBLE = Cited("contributions.employee.self", "002@2109 (both parts paid by the person)")
-
-# demo: the residents' yearly individual standard; 000:135 implies 270 for 2020.
-RESIDENT_STANDARD_FEN = 40_000
-RESIDENT_STANDARD = Cited("contributions.resident.standard", "demo (000:135 implies 270 in 2020)")
-
-# demo: 000:135 subsidises 低保 and 建档立卡 130 yuan, 特困 the whole individual contribution.
-RESIDENT_SUBSIDY_FEN: Mapping[str, int | None] = {
-    "tekun": None,  # None: the whole individual contribution
-    "dibao": 13_000,
-    "low_income": 13_000,
-}
-RESIDENT_SUBSIDY = Cited("contributions.resident.subsidy", "000:135 (demo constant)")
-
-# demo: the enrolment window, 1 September to 31 December of the year before the benefit year
-# (001:101 ran 2020-10 to 2021-02-28; 000:159 extended a window: dates vary by year and place).
-ENROLMENT_WINDOW_START = (9, 1)
-ENROLMENT_WINDOW_END = (12, 31)
-ENROLMENT_WINDOW = Cited("contributions.resident.enrolment_window", "demo (001:101, 000:159)")
 
 # demo: 002@2470 says nothing below 60%; the demo gives the personal account only.
 BELOW_TIERS_INCLUDES: tuple[Benefit, ...] = ("personal_account",)
@@ -171,8 +128,9 @@ def monthly_average_wage(policy: Policy) -> Fraction:
 
 
 def large_amount_annual(policy: Policy) -> int:
-    """The large-amount premium for a year: 0.8% of the average wage, rounded half up."""
-    return round_half_up(share(policy.average_wage.fen, LARGE_AMOUNT_PCT))
+    """The large-amount premium for a year: the policy's % (demo 0.8%) of the average wage,
+    rounded half up."""
+    return round_half_up(share(policy.average_wage.fen, policy.contributions.large_amount.pct))
 
 
 def large_amount_monthly(policy: Policy) -> int:
@@ -180,7 +138,7 @@ def large_amount_monthly(policy: Policy) -> int:
 
     Twelve monthly amounts may differ from the annual amount by a few fen (399.96 vs 400.00).
     """
-    return round_half_up(share(policy.average_wage.fen, LARGE_AMOUNT_PCT) / 12)
+    return round_half_up(share(policy.average_wage.fen, policy.contributions.large_amount.pct) / 12)
 
 
 # --- ledger entries ---------------------------------------------------------------------------
@@ -258,11 +216,11 @@ class EnrolmentWindow:
         return self.start <= day <= self.end
 
 
-def enrolment_window(year: int) -> EnrolmentWindow:
-    """*(demo)* 1 September to 31 December of the year before the benefit ``year``."""
-    return EnrolmentWindow(
-        date(year - 1, *ENROLMENT_WINDOW_START), date(year - 1, *ENROLMENT_WINDOW_END)
-    )
+def enrolment_window(policy: Policy, year: int) -> EnrolmentWindow:
+    """The policy's enrolment window for the benefit ``year`` (demo: 1 September to 31 December
+    of the year before)."""
+    rule = policy.contributions.enrolment_window
+    return EnrolmentWindow(rule.start.on(year), rule.end.on(year))
 
 
 @dataclass(frozen=True)
@@ -350,10 +308,11 @@ class EmployeeMonth:
 def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> EmployeeMonth:
     """The amounts due for ``period`` on a monthly contribution base, in fen.
 
-    Individual 2% and employer 8% of the base, each rounded half up; the large-amount
-    premium is the monthly share of 0.8% of the policy's average wage (last year's),
-    paid by the person. ``unemployment_fund``: the base is raised to 60% of the monthly
-    average wage when lower and the fund pays both parts; no large-amount premium.
+    The policy's individual and employer % of the base (demo 2% and 8%), each rounded half
+    up; the large-amount premium is the monthly share of the policy's % (demo 0.8%) of its
+    average wage (last year's), paid by the person. ``unemployment_fund``: the base is
+    raised to the policy's floor (demo 60%) of the monthly average wage when lower and the
+    fund pays both parts; no large-amount premium.
     ``self`` (flexible worker): the person pays both parts. ``policy`` must be the
     version in force on the period's first day.
     """
@@ -362,33 +321,37 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
     _check_fen("base_fen", base_fen)
     if payer not in PAYERS:
         raise ValueError(f"payer: must be one of {', '.join(PAYERS)}")
+    rules = policy.contributions
+    rates = rules.rates
+    unemployed = rules.unemployment_floor
     lines: list[Line] = []
     base = base_fen
     if payer == "unemployment_fund":
-        floor = math.ceil(monthly_average_wage(policy) * UNEMPLOYED_BASE_FLOOR_PCT / 100)
+        floor = math.ceil(monthly_average_wage(policy) * unemployed.pct / 100)
         if base < floor:
             lines.append(
                 line(
-                    UNEMPLOYED,
+                    unemployed.cited,
                     floor,
                     f"领取失业保险金期间,缴费基数不低于上年度在岗职工月平均工资的"
-                    f"{pct(UNEMPLOYED_BASE_FLOOR_PCT)}%,按{yuan(floor)}元核定。",
+                    f"{pct(unemployed.pct)}%,按{yuan(floor)}元核定。",
                     f"While receiving unemployment benefit the base is at least "
-                    f"{pct(UNEMPLOYED_BASE_FLOOR_PCT)}% of last year's monthly average wage: "
+                    f"{pct(unemployed.pct)}% of last year's monthly average wage: "
                     f"{yuan(floor)} yuan.",
                 )
             )
             base = floor
-    individual = round_half_up(share(base, INDIVIDUAL_PCT))
-    employer = round_half_up(share(base, EMPLOYER_PCT))
+    individual_pct, employer_pct = rates.individual_pct, rates.employer_pct
+    individual = round_half_up(share(base, individual_pct))
+    employer = round_half_up(share(base, employer_pct))
     lines.append(
         line(
-            RATES,
+            rates.cited,
             individual + employer,
-            f"{period}基本医疗保险费:缴费基数{yuan(base)}元,个人{pct(INDIVIDUAL_PCT)}%"
-            f"即{yuan(individual)}元,单位{pct(EMPLOYER_PCT)}%即{yuan(employer)}元。",
+            f"{period}基本医疗保险费:缴费基数{yuan(base)}元,个人{pct(individual_pct)}%"
+            f"即{yuan(individual)}元,单位{pct(employer_pct)}%即{yuan(employer)}元。",
             f"Basic medical insurance for {period}: base {yuan(base)} yuan; individual "
-            f"{pct(INDIVIDUAL_PCT)}% = {yuan(individual)} yuan, employer {pct(EMPLOYER_PCT)}% = "
+            f"{pct(individual_pct)}% = {yuan(individual)} yuan, employer {pct(employer_pct)}% = "
             f"{yuan(employer)} yuan.",
         )
     )
@@ -397,7 +360,7 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
         person = 0
         lines.append(
             line(
-                UNEMPLOYED,
+                unemployed.cited,
                 0,
                 "两部分都由失业保险基金支付,个人不缴费。",
                 "The unemployment fund pays both parts; you pay nothing.",
@@ -407,13 +370,14 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
         large = large_amount_monthly(policy)
         annual = large_amount_annual(policy)
         wage = policy.average_wage.fen
+        premium = rules.large_amount
         lines.append(
             line(
-                LARGE_AMOUNT,
+                premium.cited,
                 large,
                 f"大额医疗保险费由个人缴纳:上年度在岗职工平均工资{round_yuan(wage)}元的"
-                f"{pct(LARGE_AMOUNT_PCT)}%,每年{yuan(annual)}元,按月{yuan(large)}元。",
-                f"Large-amount medical premium, paid by you: {pct(LARGE_AMOUNT_PCT)}% of last "
+                f"{pct(premium.pct)}%,每年{yuan(annual)}元,按月{yuan(large)}元。",
+                f"Large-amount medical premium, paid by you: {pct(premium.pct)}% of last "
                 f"year's average wage {round_yuan(wage)} yuan, {yuan(annual)} yuan a year, "
                 f"{yuan(large)} yuan a month.",
             )
@@ -422,7 +386,7 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
             person = individual + employer + large
             lines.append(
                 line(
-                    FLEXIBLE,
+                    rules.flexible,
                     person,
                     f"灵活就业人员单位和个人两部分都由本人缴纳,本月共{yuan(person)}元。",
                     f"As a flexible worker you pay both parts yourself: {yuan(person)} yuan "
@@ -471,25 +435,28 @@ class ResidentYear:
 def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentYear:
     """What a resident pays for benefit ``year`` after the subsidy of the highest group.
 
-    特困 (tekun): the whole standard; 低保 (dibao) and registered low-income: 130 yuan
-    (``000:135``); 脱贫户 (poverty_exited) alone: no subsidy. The highest group follows the
-    policy's assisted order. ``policy`` must be in force on 1 January of ``year``.
+    The policy's standard (demo 400 yuan) and subsidy by group: 特困 (tekun) the whole
+    standard; 低保 (dibao) and registered low-income: 130 yuan (``000:135``); 脱贫户
+    (poverty_exited) alone: no subsidy. The highest group follows the policy's assisted
+    order. ``policy`` must be in force on 1 January of ``year``.
     """
     _check_policy(policy, date(year, 1, 1), "year")
     held = set(groups)
     unknown = held - {*SUBSIDY_SOURCES, "poverty_exited"}
     if unknown:
         raise ValueError(f"groups: unknown group {sorted(unknown)[0]!r}")
-    window = enrolment_window(year)
-    standard = RESIDENT_STANDARD_FEN
+    rules = policy.contributions
+    subsidies = rules.resident_subsidy
+    window = enrolment_window(policy, year)
+    standard = rules.resident_standard.fen
     source: SubsidySource | None = None
     for group in policy.assisted_groups:
-        if group in held and group in RESIDENT_SUBSIDY_FEN:
+        if group in held and group in subsidies.by_group:
             source = cast(SubsidySource, group)
             break
     lines = [
         line(
-            RESIDENT_STANDARD,
+            rules.resident_standard.cited,
             standard,
             f"{year}年度城乡居民医保个人缴费标准为{yuan(standard)}元。",
             f"The residents' individual contribution for {year} is {yuan(standard)} yuan.",
@@ -497,13 +464,13 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
     ]
     subsidy = 0
     if source is not None:
-        fixed = RESIDENT_SUBSIDY_FEN[source]
+        fixed = subsidies.by_group[source]
         subsidy = standard if fixed is None else min(fixed, standard)
         whole_zh = "全额资助" if subsidy == standard else f"资助{yuan(subsidy)}元"
         whole_en = "pays all of it" if subsidy == standard else f"pays {yuan(subsidy)} yuan"
         lines.append(
             line(
-                RESIDENT_SUBSIDY,
+                subsidies.cited,
                 subsidy,
                 f"您是{SUBSIDY_ZH[source]},医疗救助{whole_zh},"
                 f"个人缴纳{yuan(standard - subsidy)}元。",
@@ -514,7 +481,7 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
     elif "poverty_exited" in held:
         lines.append(
             line(
-                RESIDENT_SUBSIDY,
+                subsidies.cited,
                 0,
                 "脱贫户本身没有个人缴费资助;如同时是特困、低保或低收入人口,按其身份资助。",
                 "Households that exited poverty get no contribution subsidy as such; one who is "
@@ -523,7 +490,7 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
         )
     lines.append(
         line(
-            ENROLMENT_WINDOW,
+            rules.enrolment_window.cited,
             standard - subsidy,
             f"请在{window.start.year}年{window.start.month}月{window.start.day}日至"
             f"{window.end.month}月{window.end.day}日集中缴费期内缴费,{year}年全年享受待遇。",

@@ -301,6 +301,61 @@ class AccountCreditRules:
 
 
 @dataclass(frozen=True)
+class EmployeeRates:
+    """Employees' monthly contribution: percentage points of the base (individual, employer)."""
+
+    cited: Cited
+    individual_pct: Fraction
+    employer_pct: Fraction
+
+
+@dataclass(frozen=True)
+class ResidentSubsidy:
+    """Subsidy of a resident's contribution by assisted group, in fen; None: the whole standard."""
+
+    cited: Cited
+    by_group: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class WindowDay:
+    """A day of the enrolment window, in the year before the benefit year or in it."""
+
+    year: Literal["before", "benefit"]
+    month: int
+    day: int
+
+    def on(self, benefit_year: int) -> date:
+        return date(
+            benefit_year - 1 if self.year == "before" else benefit_year, self.month, self.day
+        )
+
+
+@dataclass(frozen=True)
+class EnrolmentWindowRule:
+    """The residents' enrolment window (集中缴费期), both days inclusive."""
+
+    cited: Cited
+    start: WindowDay
+    end: WindowDay
+
+
+@dataclass(frozen=True)
+class ContributionRules:
+    """缴费: employees' rates, the large-amount premium (% of the average wage a year), the
+    unemployment-benefit base floor (% of the monthly average wage), flexible workers;
+    residents' yearly standard, subsidies by group and enrolment window."""
+
+    rates: EmployeeRates
+    large_amount: Rate
+    unemployment_floor: Rate
+    flexible: Cited
+    resident_standard: Amount
+    resident_subsidy: ResidentSubsidy
+    enrolment_window: EnrolmentWindowRule
+
+
+@dataclass(frozen=True)
 class Policy:
     """One version of one region's policy, in force ``effective_from``..``effective_to``."""
 
@@ -318,6 +373,7 @@ class Policy:
     tiers: Tiers
     contribution_years: ContributionYears
     chronic_qualification: ChronicQualification
+    contributions: ContributionRules
     layers: tuple[Layer, ...]
     items: ItemRules
     basic: BasicRules
@@ -583,6 +639,61 @@ def _account_credit(r: _Reader, effective_from: date) -> AccountCreditRules:
     )
 
 
+def _window_day(r: _Reader, *path: str | int) -> WindowDay:
+    node = r.get(*path)
+    try:
+        date(2001, node["month"], node["day"])  # a common year: 29 February is not every year's
+    except ValueError:
+        raise r.fail((*path, "day"), "not a day of every year") from None
+    return WindowDay(node["year"], node["month"], node["day"])
+
+
+def _contributions(r: _Reader, assisted: tuple[str, ...]) -> ContributionRules:
+    e = ("contributions", "employee")
+    res = ("contributions", "resident")
+    rates = (*e, "rates")
+    individual = r.pct(*rates, "individual_pct")
+    employer = r.pct(*rates, "employer_pct")
+    if individual + employer > 100:
+        raise r.fail((*rates, "employer_pct"), "a ratio above 100% with the individual part")
+    standard = r.yuan(*res, "standard", "yuan")
+    by_group = r.get(*res, "subsidy", "by_group")
+    for group in assisted:
+        if group not in by_group:
+            raise r.fail(
+                (*res, "subsidy", "by_group", group),
+                f"missing: the assisted group {group} has no subsidy",
+            )
+    subsidies: dict[str, int | None] = {}
+    for group in by_group:
+        fen = r.optional_yuan(*res, "subsidy", "by_group", group)
+        if fen is not None and fen > standard:
+            raise r.fail(
+                (*res, "subsidy", "by_group", group),
+                "a subsidy above the standard (null: the whole standard)",
+            )
+        subsidies[group] = fen
+    window = (*res, "enrolment_window")
+    start = _window_day(r, *window, "from")
+    end = _window_day(r, *window, "to")
+    if end.on(2001) < start.on(2001):
+        raise r.fail((*window, "to"), "the window ends before it starts")
+    return ContributionRules(
+        rates=EmployeeRates(r.cited(*rates), individual, employer),
+        large_amount=Rate(
+            r.cited(*e, "large_amount"), r.pct(*e, "large_amount", "average_wage_pct")
+        ),
+        unemployment_floor=Rate(
+            r.cited(*e, "unemployment_fund"),
+            r.points(*e, "unemployment_fund", "base_floor_average_wage_pct"),
+        ),
+        flexible=r.cited(*e, "self"),
+        resident_standard=Amount(r.cited(*res, "standard"), standard),
+        resident_subsidy=ResidentSubsidy(r.cited(*res, "subsidy"), subsidies),
+        enrolment_window=EnrolmentWindowRule(r.cited(*window), start, end),
+    )
+
+
 _CARD_DAYS = ("temporary_loss_lapse_days", "replacement_due_days")
 
 
@@ -622,6 +733,7 @@ def _policy(file: str, doc: dict[str, Any]) -> Policy:
             r.cited("eligibility", "chronic_qualification"),
             bool(r.get("eligibility", "chronic_qualification", "required")),
         ),
+        contributions=_contributions(r, assisted),
         layers=_layers(r),
         items=ItemRules(
             r.cited(*items, "catalogues"),

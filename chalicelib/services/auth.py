@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chalicelib.config import OtpLimits
@@ -60,29 +61,33 @@ class AuthContext:
 
 
 def _buckets(
-    ctx: AuthContext, phone: str, client_ip: str, now: int, purpose: str
+    ctx: AuthContext, phone: str | None, client_ip: str, now: int, purpose: str
 ) -> list[RateBucket]:
     """The windows a code request counts in. The hour and day limits of a phone hold for
     all its codes together; the minute limit is per purpose, so that a person who has
     just signed in can at once ask for the code that unfreezes a card."""
     limits = ctx.limits
-    phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
     ip_key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
-    # A phone gets one code a minute per purpose: 60 s after the last, not per clock minute.
-    buckets = [
-        RateBucket(
-            f"RL#phone#{phone_key}#{purpose}#gap",
-            1,
-            now + limits.code_gap_seconds,
-            gap=limits.code_gap_seconds,
-        )
-    ]
+    buckets = []
     windows = [
-        (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
-        (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
         (f"ip#{ip_key}", "h", 3600, limits.per_ip_hour),
         (f"ip#{ip_key}", "d", 86_400, limits.per_ip_day),
     ]
+    if phone is not None:
+        phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
+        # A phone gets one code a minute per purpose: 60 s after the last, not per clock minute.
+        buckets.append(
+            RateBucket(
+                f"RL#phone#{phone_key}#{purpose}#gap",
+                1,
+                now + limits.code_gap_seconds,
+                gap=limits.code_gap_seconds,
+            )
+        )
+        windows[:0] = [
+            (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
+            (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
+        ]
     for subject, unit, seconds, limit in windows:
         start = now - now % seconds
         buckets.append(RateBucket(f"RL#{subject}#{unit}{start}", limit, start + seconds))
@@ -97,26 +102,35 @@ def code_hash(pepper: str, person_id: str, code: str, purpose: str = "login") ->
 def _send_code(
     ctx: AuthContext,
     person: Person | None,
-    phone: str,
+    phone: str | None,
     client_ip: str,
     purpose: str,
     wording: str,
+    *,
+    bound_to: str = "",
+    extra: Sequence[RateBucket] = (),
+    text: Callable[[str, int], str] | None = None,
 ) -> None:
-    """Count the request against every limit; if ``person`` is given, store and send a code."""
+    """Count the request against every limit; if ``person`` is given, store and send a code.
+
+    ``bound_to`` ties the code to one request (a family link), ``extra`` adds limits of
+    the person asking, ``text`` words the SMS (code, minutes) when it is not a plain code.
+    """
     now = int(ctx.clock.now().timestamp())
     code = f"{secrets.randbelow(1_000_000):06d}"
     pending = (
         PendingCode(
             person.person_id,
-            code_hash(ctx.pepper, person.person_id, code, purpose),
+            code_hash(ctx.pepper, person.person_id, bound_to + code, purpose),
             now + ctx.limits.ttl_seconds,
             purpose=purpose,
         )
         if person is not None
         else None
     )
+    buckets = [*extra, *_buckets(ctx, phone, client_ip, now, purpose)]
     try:
-        ctx.login.record_code_request(_buckets(ctx, phone, client_ip, now, purpose), pending, now)
+        ctx.login.record_code_request(buckets, pending, now)
     except RateLimited as exc:
         log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
         raise TooManyRequests(
@@ -128,8 +142,12 @@ def _send_code(
         minutes = ctx.limits.ttl_seconds // 60
         ctx.sms.send(
             person.phone,
-            f"【{ctx.sms_signature}】您的{wording}验证码是{code},{minutes}分钟内有效。"
-            "如非本人操作,请忽略本短信。",
+            f"【{ctx.sms_signature}】"
+            + (
+                text(code, minutes)
+                if text
+                else f"您的{wording}验证码是{code},{minutes}分钟内有效。如非本人操作,请忽略本短信。"
+            ),
         )
         log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
 
@@ -185,3 +203,46 @@ def request_step_up(ctx: AuthContext, person_id: str, purpose: str, client_ip: s
 def verify_step_up(ctx: AuthContext, person_id: str, purpose: str, code: str) -> None:
     """Raise :class:`CodeInvalid` unless ``code`` is the fresh step-up code for ``purpose``."""
     _check_code(ctx, person_id, code, purpose)
+
+
+def request_consent(
+    ctx: AuthContext,
+    requester_id: str,
+    relative: Person | None,
+    client_ip: str,
+    bound_to: str,
+    text: Callable[[str, int], str],
+) -> None:
+    """Send a relative a consent code for one request (家庭共济), if the relative is known.
+
+    The requester may ask one a minute and 5 a day, whoever they name; the relative's
+    phone counts as for any code. Without a relative, only the limits are counted.
+    """
+    now = int(ctx.clock.now().timestamp())
+    key = keyed_hash(ctx.pepper, "consent", requester_id, 16)
+    gap = ctx.limits.code_gap_seconds
+    day = now - now % 86_400
+    extra = [
+        RateBucket(f"RL#consent#{key}#gap", 1, now + gap, gap=gap),
+        RateBucket(f"RL#consent#{key}#d{day}", CONSENTS_PER_DAY, day + 86_400),
+    ]
+    phone = relative.phone if relative else None
+    _send_code(
+        ctx,
+        relative,
+        phone,
+        client_ip,
+        "family_consent",
+        "",
+        bound_to=bound_to + ":",
+        extra=extra,
+        text=text,
+    )
+
+
+def verify_consent(ctx: AuthContext, relative_id: str, bound_to: str, code: str) -> None:
+    """Raise :class:`CodeInvalid` unless ``code`` is the relative's code for this request."""
+    _check_code(ctx, relative_id, bound_to + ":" + code, "family_consent")
+
+
+CONSENTS_PER_DAY = 5

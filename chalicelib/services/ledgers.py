@@ -60,18 +60,20 @@ def _not_found() -> errors.NotFound:
     return errors.NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
 
 
-def _year(text: str | None, today: date) -> int:
+def _year(text: str | None, today: date, last: int | None = None) -> int:
+    """The year asked for: from 2010 to this year (or ``last``)."""
+    last = today.year if last is None else last
     if text is None:
         return today.year
-    if not text.isdigit() or len(text) != 4 or not FIRST_YEAR <= int(text) <= today.year:
+    if not text.isdigit() or len(text) != 4 or not FIRST_YEAR <= int(text) <= last:
         raise errors.ValidationFailed(
             [
                 FieldError(
                     "$.year",
                     "/year",
                     "range",
-                    f"year is a year from {FIRST_YEAR} to {today.year}.",
-                    f"年份应在{FIRST_YEAR}年到{today.year}年之间。",
+                    f"year is a year from {FIRST_YEAR} to {last}.",
+                    f"年份应在{FIRST_YEAR}年到{last}年之间。",
                 )
             ]
         )
@@ -96,7 +98,8 @@ def _employee_entry(line: dict[str, Any]) -> ContributionEntry:
 def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
     """A year of the contribution ledger, with what it entitles the person to."""
     today = ctx.clock.now().date()
-    year = _year(year_text, today)
+    # next year too: residents pay for it in this year's enrolment window
+    year = _year(year_text, today, today.year + 1)
     found = ctx.store.contributions(person_id, year)
     if found is None:
         raise _not_found()
@@ -134,7 +137,7 @@ def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> 
                 entries, year, policy, as_of=as_of, retiree_years_met=person.years_met
             ).to_json()
     else:
-        window = enrolment_window(year)
+        window = enrolment_window(policy, year)
         body["entries"] = [
             {
                 "year": year,

@@ -50,6 +50,51 @@ class SettlementContext:
     store: Any  # DynamoSettlementRepository
     clock: Clock
     card_policy_for: Any  # (region, date) -> rules.card.CardPolicy
+    family_store: Any = None  # DynamoFamilyRepository: a linked relative's account (家庭共济)
+
+
+FAMILY_WHAT = ("看病结算自付费用", "self-pay of a settlement")
+
+
+def _family_aid(
+    ctx: SettlementContext, subject: SettlementSubject, cash: int, ref: str, now: datetime
+) -> tuple[Any, dict[str, Any]]:
+    """家庭共济 at settlement: a linked relative's account pays what is left to pay.
+
+    Returns the planned use (None when nothing is paid) and the answer's ``family_aid``.
+    Without an active link the settlement goes on and the answer says why nothing was paid.
+    """
+    from chalicelib.rules.family import RELATION_LABELS, Refusal
+    from chalicelib.services.family import plan_use
+
+    planned = plan_use(
+        ctx.family_store,
+        now,
+        subject.links,
+        subject.person.status,
+        cash,
+        "settlement",
+        ref,
+        FAMILY_WHAT,
+    )
+    if isinstance(planned, Refusal):
+        return None, {
+            "amount": "0.00",
+            "code": planned.code,
+            "text_zh": planned.text_zh,
+            "text_en": planned.text_en,
+        }
+    use, payer = planned
+    mine = use.relative_link.link
+    zh, en = RELATION_LABELS[mine.relation]
+    return (use, payer) if use.amount else None, {
+        "amount": format_fen(use.amount),
+        "link_id": mine.link_id,
+        "payer_name": mine.other_name,
+        "payer_relation": {"zh": zh, "en": en},
+        "text_zh": use.relative_text_zh,
+        "text_en": use.relative_text_en,
+    }
 
 
 def _bill(
@@ -187,6 +232,11 @@ def _settle_once(
     _insured(subject)
     result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
     settlement_id = "s" + secrets.token_hex(10)
+    family, family_json = (
+        _family_aid(ctx, subject, result.parts.cash, settlement_id, now)
+        if body.get("use_family_account")
+        else (None, None)
+    )
     answer = {
         "settlement_id": settlement_id,
         "person_id": person_id,
@@ -196,6 +246,8 @@ def _settle_once(
         "status": "settled",
         **result.to_json(),
         "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
+        "family_aid": family_json,
+        "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
     }
     ctx.store.save(
         subject,
@@ -211,6 +263,7 @@ def _settle_once(
             ytd_after=result.ytd_after.as_dict(),
             account_debit=result.parts.account,
         ),
+        family,
     )
     log.info(
         "settled",
@@ -285,8 +338,32 @@ def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], ye
     added = _added(original)
     ytd_after = {k: subject.ytd[k] - added[k] for k in YTD_FIELDS}
     credit = _fen(original["parts"]["account"])
-    reversed_at = ctx.clock.now().isoformat(timespec="milliseconds")
-    ctx.store.reverse(key, original["visit_id"], subject, year, ytd_after, credit, reversed_at)
+    now = ctx.clock.now()
+    reversed_at = now.isoformat(timespec="milliseconds")
+    refund = _family_refund(ctx, subject, original, now)
+    ctx.store.reverse(
+        key, original["visit_id"], subject, year, ytd_after, credit, reversed_at, refund
+    )
+
+
+def _family_refund(
+    ctx: SettlementContext, subject: SettlementSubject, original: dict[str, Any], now: datetime
+) -> Any:
+    """What a reversal gives back to the relative's account that paid (even if the link ended)."""
+    aid = original.get("family_aid") or {}
+    amount = _fen(aid.get("amount") or "0")
+    if not amount:
+        return None
+    from chalicelib.ports import FamilyUse
+    from chalicelib.services.family import use_texts
+
+    mine = next(s for s in subject.links if s.link.link_id == aid["link_id"])
+    payer = ctx.family_store.side(mine.other_person_id)
+    payer_copy = next(s for s in payer.links if s.link.link_id == aid["link_id"])
+    texts = use_texts(-amount, payer_copy, mine, *FAMILY_WHAT)
+    at = now.isoformat(timespec="milliseconds")
+    ref = original["settlement_id"] + "-r"
+    return FamilyUse(payer_copy, mine, "refund", -amount, at, ref, **texts), payer
 
 
 def _reversed() -> errors.Conflict:
@@ -318,7 +395,18 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
         raise _not_found()
     _insured(subject)
     result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
-    return {"estimate": True, "date": now.date().isoformat(), **result.to_json()}
+    family, family_json = (
+        _family_aid(ctx, subject, result.parts.cash, "estimate", now)
+        if body.get("use_family_account")
+        else (None, None)
+    )
+    return {
+        "estimate": True,
+        "date": now.date().isoformat(),
+        **result.to_json(),
+        "family_aid": family_json,
+        "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
+    }
 
 
 def my_settlements(

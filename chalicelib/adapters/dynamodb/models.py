@@ -33,6 +33,9 @@ ACCOUNT_SK = "ME#ACCOUNT"
 YTD_PREFIX = "ME#YTD#"
 SETTLEMENT_PREFIX = "SETTLEMENT#"
 CONTRIBUTION_PAGE = "CONTRIB#"
+FAMILY_LINK_PREFIX = "ME#FAMILY#"
+FAMILY_PAYER_SK = "ME#FAMILY_PAYER"
+FAMILY_USE_PREFIX = "FAMILY#"
 ACCOUNT_PAGE = "ACCOUNT#"
 ME_PREFIX = "ME#"
 OTP_SK = "OTP"
@@ -159,6 +162,48 @@ class ClientItem(_Base):
     created_at = UnicodeAttribute()
 
 
+class FamilyLinkItem(_Base):
+    """家庭共济 link, one copy in each person's partition (sk ``ME#FAMILY#<link_id>``).
+
+    Both copies change in one transaction; ``role`` is this side's (payer or relative),
+    ``relation`` what the other side is to this side.
+    """
+
+    link_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    relation = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending | active | ended
+    other_person_id = UnicodeAttribute()
+    other_name = UnicodeAttribute()  # masked
+    created_at = UnicodeAttribute()
+    consented_at = UnicodeAttribute(null=True)
+    ended_at = UnicodeAttribute(null=True)
+    end_reason = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class FamilyPayerItem(_Base):
+    """The relative's one active payer (sk ``ME#FAMILY_PAYER``): a guard for one link at a time."""
+
+    link_id = UnicodeAttribute()
+    payer_person_id = UnicodeAttribute()
+
+
+class FamilyUseItem(_Base):
+    """One use of a family link, in both statements (sk ``FAMILY#<yyyy>#<at>#<ref>``), fen."""
+
+    at = UnicodeAttribute()
+    link_id = UnicodeAttribute()
+    role = UnicodeAttribute()  # this side's role
+    kind = UnicodeAttribute()  # settlement | contribution | refund
+    amount = NumberAttribute()  # positive: paid (payer) or received (relative); refunds negative
+    relation = UnicodeAttribute()
+    other_name = UnicodeAttribute()
+    ref = UnicodeAttribute()
+    text_zh = UnicodeAttribute()
+    text_en = UnicodeAttribute()
+
+
 class CardItem(_Base):
     """医保卡: the person's current card and its status (optimistic lock: ``version``)."""
 
@@ -260,6 +305,9 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     CardItem,
     CardEventItem,
     CardIndexItem,
+    FamilyLinkItem,
+    FamilyPayerItem,
+    FamilyUseItem,
     IdempotencyItem,
     CertificateItem,
     OtpItem,

@@ -14,10 +14,12 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.cards import _card
+from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     ACCOUNT_SK,
     CARD_SK,
+    FAMILY_PAYER_SK,
     ME_PREFIX,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
@@ -25,6 +27,7 @@ from chalicelib.adapters.dynamodb.models import (
     AccountItem,
     CardIndexItem,
     CardItem,
+    FamilyPayerItem,
     LedgerLineItem,
     PersonItem,
     SettlementItem,
@@ -77,6 +80,18 @@ def _account_line(
     )
 
 
+def _family_use(tx: TransactWrite, use: Any, payer: Any) -> None:
+    """A relative's account pays: the link must still be active (the relative's guard names
+    it), then the payer's account, statement and both family lines."""
+    tx.condition_check(
+        FamilyPayerItem,
+        person_pk(use.relative_link.person_id),
+        FAMILY_PAYER_SK,
+        condition=FamilyPayerItem.link_id == use.link.link.link_id,
+    )
+    add_use(tx, use, payer.account_balance or 0, payer.account_version or 0)
+
+
 def _cancelled(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in (exc.cancellation_reasons or [])]
 
@@ -97,6 +112,7 @@ class DynamoSettlementRepository:
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
         ytd_version = balance = account_version = None
+        links = []
         for data in raw.get("Items", []):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
@@ -110,11 +126,18 @@ class DynamoSettlementRepository:
             elif sk == ACCOUNT_SK:
                 account = AccountItem.from_raw_data(data)
                 balance, account_version = int(account.balance or 0), int(account.version or 0)
+            else:
+                link = link_from_raw(data, person_id)
+                if link is not None:
+                    links.append(link)
         if person is None:
             return None
-        return SettlementSubject(person, card, ytd, ytd_version, balance, account_version)
+        return SettlementSubject(
+            person, card, ytd, ytd_version, balance, account_version, tuple(links)
+        )
 
-    def save(self, subject: SettlementSubject, new: NewSettlement) -> None:
+    def save(self, subject: SettlementSubject, new: NewSettlement, family: Any = None) -> None:
+        """``family``: ``(FamilyUse, payer's FamilySide)`` when a relative's account pays."""
         pk = person_pk(new.person_id)
         person_sk = f"{SETTLEMENT_PREFIX}{new.settled_at}#{new.settlement_id}"
         key_fields: dict[str, Any] = dict(
@@ -127,6 +150,8 @@ class DynamoSettlementRepository:
         )
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
+                if family is not None:
+                    _family_use(tx, *family)
                 tx.save(
                     SettlementKeyItem(
                         f"VISIT#{new.hospital_id}#{new.visit_id}", "VISIT", **key_fields
@@ -180,7 +205,9 @@ class DynamoSettlementRepository:
                     )
         except TransactWriteError as exc:
             codes = _cancelled(exc)
-            if codes and codes[0] == "ConditionalCheckFailed":
+            # condition checks go first (the family link's guard), then puts (the visit key)
+            visit = 1 if family is not None else 0
+            if len(codes) > visit and codes[visit] == "ConditionalCheckFailed":
                 raise VisitAlreadySettled() from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleFigures() from None
@@ -223,6 +250,7 @@ class DynamoSettlementRepository:
         ytd_after: dict[str, int],
         account_credit: int,
         reversed_at: str,
+        refund: Any = None,
     ) -> None:
         pk = person_pk(key.person_id)
         settled = SettlementKeyItem.status == "settled"
@@ -270,11 +298,14 @@ class DynamoSettlementRepository:
                             key.hospital_id,
                         )
                     )
+                if refund is not None:
+                    use, payer = refund
+                    add_use(tx, use, payer.account_balance or 0, payer.account_version or 0)
         except TransactWriteError as exc:
             codes = _cancelled(exc)
-            # PynamoDB sends puts (the figures, the account line) before updates (the
-            # three status changes, then the account).
-            puts = 2 if account_credit else 1
+            # PynamoDB sends puts (the figures, the account line, a family refund's three
+            # lines) before updates (the three status changes, then the accounts).
+            puts = 1 + (1 if account_credit else 0) + (3 if refund is not None else 0)
             if "ConditionalCheckFailed" in codes[puts : puts + 3]:
                 raise AlreadyReversed() from None
             if "ConditionalCheckFailed" in codes:

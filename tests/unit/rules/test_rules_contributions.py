@@ -7,6 +7,8 @@ The account-credit cases (age 45→46, the 2021 era) live in test_rules_account_
 
 from __future__ import annotations
 
+import copy
+import json
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -31,7 +33,7 @@ from chalicelib.rules.contributions import (
     years_months_en,
     years_months_zh,
 )
-from chalicelib.rules.policy import Policy, policy_in_force
+from chalicelib.rules.policy import PACKAGED_POLICIES, Policy, parse_policy, policy_in_force
 
 POLICY = policy_in_force("990101", date(2024, 1, 1))  # the 2022-01-01 version
 OLD_POLICY = policy_in_force("990101", date(2015, 1, 1))  # the 2012-07-01 version
@@ -178,7 +180,7 @@ def test_poverty_exited_alone_is_told_why_there_is_no_subsidy() -> None:
 
 def test_the_demo_enrolment_window_is_september_to_december_of_the_year_before() -> None:
     year = resident_year(2024, ["dibao"], POLICY)
-    assert year.window == enrolment_window(2024)
+    assert year.window == enrolment_window(POLICY, 2024)
     assert (year.window.start, year.window.end) == (date(2023, 9, 1), date(2023, 12, 31))
     on_time = year.entry(date(2023, 12, 31))
     late = year.entry(date(2024, 1, 2))
@@ -186,6 +188,50 @@ def test_the_demo_enrolment_window_is_september_to_december_of_the_year_before()
     assert late.paid and not late.in_window
     assert not year.entry().paid
     assert year.to_json()["window"] == {"start": "2023-09-01", "end": "2023-12-31"}
+
+
+def _edited_policy(*edits: tuple[tuple[str, ...], object]) -> Policy:
+    """The 2022 version with ``contributions`` fields replaced, parsed like a policy file."""
+    path = PACKAGED_POLICIES / "990101" / "2022-01-01.json"
+    doc = copy.deepcopy(json.loads(path.read_text(encoding="utf-8")))
+    for keys, value in edits:
+        node = doc["contributions"]
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+    return parse_policy(doc, "edited.json")
+
+
+def test_the_residents_standard_subsidy_and_window_are_read_from_the_policy() -> None:
+    policy = _edited_policy(
+        (("resident", "standard", "yuan"), "380.00"),
+        (("resident", "subsidy", "by_group", "dibao"), "100.00"),
+        (("resident", "enrolment_window", "to"), {"year": "benefit", "month": 2, "day": 28}),
+    )
+    plain = resident_year(2024, [], policy)
+    assert (plain.standard_fen, plain.individual_fen) == (38_000, 38_000)
+    assert "380.00" in plain.lines[0].text_zh
+    assert resident_year(2024, ["dibao"], policy).individual_fen == 28_000  # 380 − 100
+    assert resident_year(2024, ["tekun"], policy).individual_fen == 0  # still the whole
+    assert (plain.window.start, plain.window.end) == (date(2023, 9, 1), date(2024, 2, 28))
+    assert plain.window == enrolment_window(policy, 2024)
+    assert resident_year(2024, [], POLICY).standard_fen == 40_000  # the file is untouched
+
+
+def test_an_employees_rates_and_premium_are_read_from_the_policy() -> None:
+    policy = _edited_policy(
+        (("employee", "rates", "individual_pct"), "3"),
+        (("employee", "rates", "employer_pct"), "7.5"),
+        (("employee", "large_amount", "average_wage_pct"), "1.2"),
+        (("employee", "unemployment_fund", "base_floor_average_wage_pct"), "50"),
+    )
+    m = month("2024-03", 500_000, policy=policy)
+    assert (m.individual_fen, m.employer_fen) == (15_000, 37_500)
+    assert large_amount_annual(policy) == 60_000  # 1.2% × 50,000.00
+    assert m.large_amount_fen == 5_000
+    assert "个人3%" in m.lines[0].text_zh and "单位7.5%" in m.lines[0].text_zh
+    floor = month("2024-03", 100_000, "unemployment_fund", policy)
+    assert floor.base_fen == 208_334  # 50% × 4,166.666… rounded up
 
 
 def test_resident_year_refuses_unknown_groups_and_a_policy_not_in_force() -> None:

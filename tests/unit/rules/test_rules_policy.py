@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.rules.policy import (
     PACKAGED_POLICIES,
+    Cited,
     PolicyError,
     PolicyNotFound,
     load_policy,
@@ -26,6 +27,7 @@ from chalicelib.rules.policy import (
 ROOT = Path(__file__).resolve().parents[3]
 REFORM = PACKAGED_POLICIES / "990101" / "2022-01-01.json"
 ORIGINAL = PACKAGED_POLICIES / "990101" / "2012-07-01.json"
+FIRST = PACKAGED_POLICIES / "990101" / "2010-01-01.json"
 
 
 def doc_of(path: Path = REFORM) -> dict[str, Any]:
@@ -116,6 +118,25 @@ def test_demo_numbers_come_from_the_file() -> None:
     assert policy.account_credit.retiree_fixed_fen == 8000
 
 
+@pytest.mark.parametrize("day", [date(2010, 1, 1), date(2015, 1, 1), date(2024, 1, 1)])
+def test_the_contribution_numbers_come_from_every_version(day: date) -> None:
+    c = policy_in_force("990101", day).contributions
+    assert (c.rates.individual_pct, c.rates.employer_pct) == (2, 8)
+    assert c.rates.cited == Cited("contributions.employee.rates", "002@1868")
+    assert c.large_amount.pct == Fraction(8, 10)
+    assert c.large_amount.cited.rule == "contributions.employee.large_amount"
+    assert c.unemployment_floor.pct == 60
+    assert c.unemployment_floor.cited.rule == "contributions.employee.unemployment_fund"
+    assert c.flexible.rule == "contributions.employee.self"
+    assert c.resident_standard.fen == 40_000
+    assert c.resident_standard.cited.source.startswith("demo")
+    assert c.resident_subsidy.by_group == {"tekun": None, "dibao": 13_000, "low_income": 13_000}
+    assert c.resident_subsidy.cited == Cited("contributions.resident.subsidy", "000:135")
+    window = c.enrolment_window
+    assert (window.start.on(2024), window.end.on(2024)) == (date(2023, 9, 1), date(2023, 12, 31))
+    assert window.cited.rule == "contributions.resident.enrolment_window"
+
+
 def test_the_2012_version_has_the_age_bands_and_retiree_phases() -> None:
     policy = policy_in_force("990101", date(2013, 1, 1))
     bands = policy.account_credit.by_age
@@ -147,7 +168,7 @@ def _numbers_without_source(node: Any, path: str, sourced: bool) -> list[str]:
     return [path] if numeric and not sourced and path != ".region" else []
 
 
-@pytest.mark.parametrize("path", [ORIGINAL, REFORM], ids=["2012", "2022"])
+@pytest.mark.parametrize("path", [FIRST, ORIGINAL, REFORM], ids=["2010", "2012", "2022"])
 def test_every_number_has_its_source(path: Path) -> None:
     assert _numbers_without_source(doc_of(path), "", False) == []
 
@@ -253,6 +274,76 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "safety_net.guarantees[5].id: guarantee assisted_inpatient appears twice",
     ),
     (_with(BASE, "990102", "region"), "region: 990102 but the file is in folder 990101"),
+    (_without(BASE, "contributions"), "contributions: required"),
+    (
+        _without(BASE, "contributions", "resident", "standard", "yuan"),
+        "contributions.resident.standard.yuan: required",
+    ),
+    (
+        _without(BASE, "contributions", "resident", "standard", "source"),
+        "contributions.resident.standard.source: required",
+    ),
+    (
+        _with(BASE, 400, "contributions", "resident", "standard", "yuan"),
+        "contributions.resident.standard.yuan:",
+    ),
+    (
+        _with(BASE, "2%", "contributions", "employee", "rates", "individual_pct"),
+        "contributions.employee.rates.individual_pct:",
+    ),
+    (
+        _with(BASE, "101", "contributions", "employee", "large_amount", "average_wage_pct"),
+        "contributions.employee.large_amount.average_wage_pct: a ratio above 100%",
+    ),
+    (
+        _with(BASE, "99", "contributions", "employee", "rates", "employer_pct"),
+        "contributions.employee.rates.employer_pct: a ratio above 100% with the individual part",
+    ),
+    (
+        _with(BASE, "500.00", "contributions", "resident", "subsidy", "by_group", "dibao"),
+        "contributions.resident.subsidy.by_group.dibao: a subsidy above the standard",
+    ),
+    (
+        _without(BASE, "contributions", "resident", "subsidy", "by_group", "low_income"),
+        "contributions.resident.subsidy.by_group.low_income: missing",
+    ),
+    (
+        _with(
+            BASE,
+            {"year": "before", "month": 11, "day": 31},
+            "contributions",
+            "resident",
+            "enrolment_window",
+            "to",
+        ),
+        "contributions.resident.enrolment_window.to.day: not a day of every year",
+    ),
+    (
+        _with(
+            BASE,
+            {"year": "before", "month": 2, "day": 29},
+            "contributions",
+            "resident",
+            "enrolment_window",
+            "from",
+        ),
+        "contributions.resident.enrolment_window.from.day: not a day of every year",
+    ),
+    (
+        _with(BASE, 13, "contributions", "resident", "enrolment_window", "from", "month"),
+        "contributions.resident.enrolment_window.from.month:",
+    ),
+    (
+        _with(
+            BASE,
+            {"year": "before", "month": 8, "day": 31},
+            "contributions",
+            "resident",
+            "enrolment_window",
+            "to",
+        ),
+        "contributions.resident.enrolment_window.to: the window ends before it starts",
+    ),
     (_with(BASE, "2022-02-30", "effective_from"), "effective_from:"),
 ]
 

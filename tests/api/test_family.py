@@ -1,0 +1,336 @@
+"""家庭共济 (family mutual aid) through the API: consent, use, end, automatic end, BOLA."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import pytest
+
+from chalicelib.adapters.clock import CHINA, FixedClock
+from chalicelib.bootstrap import container, use_clock
+from chalicelib.config import settings
+from chalicelib.rules.money import parse_yuan
+from chalicelib.services.auth import person_id_for
+from chalicelib.services.family import change_insurance_status
+from local.metering import dynamodb_requests
+
+FAMILY = "/v1/me/family"
+
+
+@pytest.fixture
+def clock():
+    """In the 2027 enrolment window (Sep–Dec 2026); moved on by tests that need the gap."""
+    fixed = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=CHINA))
+    use_clock(fixed)
+    yield fixed
+    use_clock(None)
+
+
+@pytest.fixture
+def hospital(hospital, api, clock):
+    """The session's hospital client, with a token issued at the test's clock."""
+    reply = api.post(
+        "/v1/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": hospital["client_id"],
+            "client_secret": hospital["secret"],
+        },
+    )
+    assert reply.status == 200, reply.text
+    return {**hospital, "token": reply.body["access_token"]}
+
+
+def pid(p):
+    return person_id_for(p.id_number, settings().pepper)
+
+
+def ask(api, token, relative, relation="parent", name=None):
+    return api.post(
+        FAMILY,
+        {"id_number": relative.id_number, "name": name or relative.name, "relation": relation},
+        token=token,
+    )
+
+
+def linked(stack, api, login, payer=None, relative=None):
+    """An employee and a resident relative with an active link, and their tokens."""
+    payer = payer or stack.fresh_person(scheme="employee", retired=False)
+    relative = relative or stack.fresh_person(scheme="resident", groups=())
+    payer_token, relative_token = login(payer), login(relative)
+    asked = ask(api, payer_token, relative)
+    assert asked.status == 201, asked.text
+    link = asked.body
+    code = stack.last_code(relative.phone, "家庭共济")
+    assert code, "the relative got no consent code"
+    done = api.post(f"{FAMILY}/{link['link_id']}/consent", {"code": code}, token=payer_token)
+    assert done.status == 200, done.text
+    assert done.body["status"] == "active"
+    return payer, relative, payer_token, relative_token, link["link_id"]
+
+
+def balance(api, token):
+    return parse_yuan(api.get("/v1/me/account", token=token).body["balance"])
+
+
+def settle(api, hospital, relative, amount="300", **extra):
+    return api.post(
+        "/v1/settlements",
+        {
+            "hospital_id": hospital["id"],
+            "visit_id": uuid.uuid4().hex,
+            "person_id": pid(relative),
+            "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+            "items": [{"code": "X", "catalogue": "C", "amount": amount}],
+            **extra,
+        },
+        token=hospital["token"],
+    )
+
+
+def test_a_relative_consents_by_sms_code_and_both_see_the_link(stack, api, login, clock):
+    _payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
+    sms = stack.last_sms(relative.phone)
+    assert "家庭共济绑定已生效" in sms
+    with dynamodb_requests() as count:
+        mine = api.get(FAMILY, token=payer_token)
+    assert mine.status == 200 and sum(count.values()) == 1
+    assert mine.body["can_pay"] is True
+    [link] = [x for x in mine.body["links"] if x["link_id"] == link_id]
+    assert link["role"] == "payer" and link["relation"] == "parent"
+    assert link["other_name"] != relative.name and link["other_name"][0] == relative.name[0]
+    theirs = api.get(FAMILY, token=relative_token).body
+    [seen] = [x for x in theirs["links"] if x["link_id"] == link_id]
+    assert seen["role"] == "relative" and seen["relation"] == "child"  # the payer is their child
+    assert seen["status"] == "active" and seen["consented_at"]
+    assert theirs["can_pay"] is False and theirs["cannot_pay_reason"]["code"] == "not_an_employee"
+
+
+def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
+    stack, api, login, hospital, clock
+):
+    _payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
+    before = balance(api, payer_token)
+    assert before > 30_000
+    settled = settle(api, hospital, relative, use_family_account=True)
+    assert settled.status == 200, settled.text
+    body = settled.body
+    assert body["parts"]["cash"] == "300.00"  # catalogue C: all self-pay, as the contract says
+    assert body["family_aid"]["amount"] == "300.00" and body["patient_pays"] == "0.00"
+    assert body["family_aid"]["link_id"] == link_id
+    assert balance(api, payer_token) == before - 30_000
+    entries = api.get("/v1/me/account/entries", token=payer_token).body["entries"]
+    assert entries[0]["kind"] == "family" and entries[0]["amount"] == "-300.00"
+    assert parse_yuan(entries[0]["balance_after"]) == before - 30_000
+    for token, role in ((payer_token, "payer"), (relative_token, "relative")):
+        with dynamodb_requests() as count:
+            uses = api.get(f"{FAMILY}/uses", token=token)
+        assert uses.status == 200 and sum(count.values()) == 1
+        [use] = uses.body["entries"]
+        assert use["role"] == role and use["kind"] == "settlement" and use["amount"] == "300.00"
+        assert use["ref"] == body["settlement_id"] and use["text_zh"]
+    reversed_ = api.post(
+        f"/v1/settlements/{body['settlement_id']}/reversal", token=hospital["token"]
+    )
+    assert reversed_.status == 200, reversed_.text
+    assert balance(api, payer_token) == before
+    for token in (payer_token, relative_token):
+        kinds = [u["kind"] for u in api.get(f"{FAMILY}/uses", token=token).body["entries"]]
+        assert sorted(kinds) == ["refund", "settlement"]
+
+
+def test_the_account_pays_only_what_it_holds_and_never_more_than_the_self_pay(
+    stack, api, login, hospital, clock
+):
+    _payer, relative, payer_token, _, _ = linked(stack, api, login)
+    held = balance(api, payer_token)
+    big = settle(api, hospital, relative, amount=f"{held // 100 + 500}", use_family_account=True)
+    assert big.status == 200, big.text
+    assert parse_yuan(big.body["family_aid"]["amount"]) == held
+    assert parse_yuan(big.body["patient_pays"]) == parse_yuan(big.body["parts"]["cash"]) - held
+    assert balance(api, payer_token) == 0
+    empty = settle(api, hospital, relative, use_family_account=True)
+    assert empty.body["family_aid"]["amount"] == "0.00" and empty.body["patient_pays"] == "300.00"
+
+
+def test_without_the_flag_or_a_link_nothing_is_taken_from_a_relative(
+    stack, api, login, hospital, clock
+):
+    _payer, relative, payer_token, _, _ = linked(stack, api, login)
+    before = balance(api, payer_token)
+    plain = settle(api, hospital, relative)
+    assert plain.body["family_aid"] is None and plain.body["patient_pays"] == "300.00"
+    stranger = stack.fresh_person(scheme="resident")
+    alone = settle(api, hospital, stranger, use_family_account=True)
+    assert alone.status == 200
+    assert alone.body["family_aid"]["code"] == "no_family_link"
+    assert balance(api, payer_token) == before
+
+
+def test_the_payer_pays_a_resident_relatives_contribution_once(stack, api, login, clock):
+    _payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
+    before = balance(api, payer_token)
+    paid = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027}, token=payer_token)
+    assert paid.status == 201, paid.text
+    assert paid.body["paid"] == "400.00"
+    assert balance(api, payer_token) == before - 40_000
+    year = api.get("/v1/me/contributions?year=2027", token=relative_token)
+    assert year.status == 200, year.text
+    [entry] = year.body["entries"]
+    assert entry["individual"] == "400.00" and year.body["summary"]["paid"] is True
+    assert "代缴" in stack.last_sms(relative.phone)
+    again = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027}, token=payer_token)
+    assert again.status == 409 and again.body["code"] == "already_paid"
+    assert balance(api, payer_token) == before - 40_000
+    late = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2028}, token=payer_token)
+    assert late.status == 422 and late.body["code"] == "outside_enrolment_window"
+    by_relative = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027}, token=relative_token)
+    assert by_relative.status == 403
+
+
+def test_a_wrong_name_gets_the_same_answer_and_no_sms(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    token = login(payer)
+    sent = stack.sms_count(relative.phone)
+    asked = ask(api, token, relative, name="王某某")
+    assert asked.status == 201 and asked.body["status"] == "pending"
+    assert set(asked.body) == set(ask_shape(stack, api, login, clock))
+    assert stack.sms_count(relative.phone) == sent
+    guess = api.post(f"{FAMILY}/{asked.body['link_id']}/consent", {"code": "123456"}, token=token)
+    assert guess.status == 400 and guess.body["type"].endswith("code-invalid")
+
+
+def ask_shape(stack, api, login, clock):
+    clock.advance(minutes=2)
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    return ask(api, login(payer), relative).body
+
+
+def test_a_request_lapses_after_a_day_and_can_be_asked_again(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    token = login(payer)
+    first = ask(api, token, relative).body
+    code = stack.last_code(relative.phone, "家庭共济")
+    clock.advance(hours=25)
+    token = login(payer)
+    [seen] = api.get(FAMILY, token=token).body["links"]
+    assert seen["status"] == "ended" and seen["end_reason"] == "lapsed"
+    late = api.post(f"{FAMILY}/{first['link_id']}/consent", {"code": code}, token=token)
+    assert late.status == 409 and late.body["code"] == "not_pending"
+    assert ask(api, token, relative).status == 201
+
+
+def test_the_relative_can_accept_in_their_own_portal(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    link = ask(api, login(payer), relative, relation="spouse").body
+    relative_token = login(relative)
+    accepted = api.post(f"{FAMILY}/{link['link_id']}/accept", token=relative_token)
+    assert accepted.status == 200, accepted.text
+    assert accepted.body["status"] == "active" and accepted.body["relation"] == "spouse"
+
+
+def test_either_side_ends_the_link_and_the_account_stops_paying(stack, api, login, hospital, clock):
+    payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
+    ended = api.post(f"{FAMILY}/{link_id}/end", token=relative_token)
+    assert ended.status == 200, ended.text
+    assert ended.body["status"] == "ended" and ended.body["end_reason"] == "ended_by_relative"
+    [seen] = [
+        x for x in api.get(FAMILY, token=payer_token).body["links"] if x["link_id"] == link_id
+    ]
+    assert seen["status"] == "ended"
+    assert "解除" in stack.last_sms(payer.phone)
+    before = balance(api, payer_token)
+    after_end = settle(api, hospital, relative, use_family_account=True)
+    assert after_end.body["family_aid"]["amount"] == "0.00"
+    assert balance(api, payer_token) == before
+    again = api.post(f"{FAMILY}/{link_id}/end", token=payer_token)
+    assert again.status == 409 and again.body["code"] == "already_ended"
+    # a new payer may now link the relative: the one-payer guard was freed
+    clock.advance(minutes=2)  # the relative signs in again: one login code a minute
+    linked(stack, api, login, relative=relative)
+
+
+def test_a_link_ends_by_itself_when_either_insurance_ends(stack, api, login, hospital, clock):
+    payer, relative, _payer_token, relative_token, link_id = linked(stack, api, login)
+    c = container()
+    ended = change_insurance_status(c.family(), pid(payer), "ended")
+    assert ended == [link_id]
+    for token in (relative_token,):
+        [seen] = [x for x in api.get(FAMILY, token=token).body["links"] if x["link_id"] == link_id]
+        assert seen["status"] == "ended" and seen["end_reason"] == "insurance_ended"
+    assert "自动解除" in stack.last_sms(relative.phone)
+    stored = c.family_store.side(pid(payer))
+    assert [s.link.status for s in stored.links if s.link.link_id == link_id] == ["ended"]
+    change_insurance_status(c.family(), pid(payer), "active")
+
+
+def test_one_paying_account_at_a_time(stack, api, login, clock):
+    _payer, relative, _, _, _ = linked(stack, api, login)
+    other = stack.fresh_person(scheme="employee", retired=False)
+    other_token = login(other)
+    clock.advance(minutes=2)  # the relative's phone: one consent code a minute
+    link = ask(api, other_token, relative, relation="child").body
+    code = stack.last_code(relative.phone, "家庭共济")
+    taken = api.post(f"{FAMILY}/{link['link_id']}/consent", {"code": code}, token=other_token)
+    assert taken.status == 409 and taken.body["code"] == "relative_already_linked"
+
+
+def test_residents_cannot_pay_for_relatives(stack, api, login, clock):
+    resident = stack.fresh_person(scheme="resident")
+    other = stack.fresh_person(scheme="resident")
+    refused = ask(api, login(resident), other)
+    assert refused.status == 422 and refused.body["code"] == "not_an_employee"
+    assert "职工医保" in refused.body["detail_zh"]
+
+
+def test_requests_are_rate_limited_per_person(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    token = login(payer)
+    first = ask(api, token, stack.fresh_person(scheme="resident"))
+    assert first.status == 201
+    second = ask(api, token, stack.fresh_person(scheme="resident"))
+    assert second.status == 429 and int(second.headers["Retry-After"]) > 0
+
+
+def test_someone_else_never_sees_or_touches_a_link(stack, api, login, hospital, clock):
+    _payer, relative, payer_token, _relative_token, link_id = linked(stack, api, login)
+    settle(api, hospital, relative, use_family_account=True)
+    intruder = stack.fresh_person()
+    token = login(intruder)
+    assert all(x["link_id"] != link_id for x in api.get(FAMILY, token=token).body["links"])
+    assert api.get(f"{FAMILY}/uses", token=token).body["entries"] == []
+    for action, body in (
+        ("end", None),
+        ("accept", None),
+        ("consent", {"code": "123456"}),
+        ("contribution", {"year": 2027}),
+    ):
+        reply = api.post(f"{FAMILY}/{link_id}/{action}", body, token=token)
+        assert reply.status == 404, (action, reply.text)
+    assert api.get(FAMILY).status == 401
+    [still] = [
+        x for x in api.get(FAMILY, token=payer_token).body["links"] if x["link_id"] == link_id
+    ]
+    assert still["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"id_number": "110101199003071234", "name": "张三", "relation": "parent"}, "id_number"),
+        ({"id_number": "11010119900307123X", "name": "张三", "relation": "uncle"}, "relation"),
+        ({"id_number": "11010119900307123X", "name": "<script>", "relation": "child"}, "name"),
+    ],
+)
+def test_bad_requests_are_refused_field_by_field(stack, api, login, clock, body, field):
+    token = login(stack.fresh_person(scheme="employee", retired=False))
+    reply = api.post(FAMILY, body, token=token)
+    assert reply.status == 422, reply.text
+    assert reply.body["errors"][0]["pointer"] == f"/{field}"
+    assert api.get(FAMILY, token=token).body["links"] == []
+    assert api.post(f"{FAMILY}/not-a-link/end", token=token).status == 422

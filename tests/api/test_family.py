@@ -334,3 +334,19 @@ def test_bad_requests_are_refused_field_by_field(stack, api, login, clock, body,
     assert reply.body["errors"][0]["pointer"] == f"/{field}"
     assert api.get(FAMILY, token=token).body["links"] == []
     assert api.post(f"{FAMILY}/not-a-link/end", token=token).status == 422
+
+
+def test_the_operator_command_ends_insurance_and_the_links_with_it(
+    stack, api, login, clock, capsys
+):
+    from chalicelib.insurance import main
+
+    payer, relative, payer_token, _, link_id = linked(stack, api, login)
+    assert main(["not-an-id", "ended"]) == 2
+    assert main(["p" + "a" * 20, "ended"]) == 2
+    assert main([pid(relative), "ended"]) == 0
+    assert f"ended_link={link_id}" in capsys.readouterr().out
+    [seen] = [x for x in api.get(FAMILY, token=payer_token).body["links"] if x["link_id"] == link_id]
+    assert seen["end_reason"] == "insurance_ended"
+    assert "自动解除" in stack.last_sms(payer.phone)
+    assert main([pid(relative), "active"]) == 0

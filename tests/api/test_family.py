@@ -346,7 +346,9 @@ def test_the_operator_command_ends_insurance_and_the_links_with_it(
     assert main(["p" + "a" * 20, "ended"]) == 2
     assert main([pid(relative), "ended"]) == 0
     assert f"ended_link={link_id}" in capsys.readouterr().out
-    [seen] = [x for x in api.get(FAMILY, token=payer_token).body["links"] if x["link_id"] == link_id]
+    [seen] = [
+        x for x in api.get(FAMILY, token=payer_token).body["links"] if x["link_id"] == link_id
+    ]
     assert seen["end_reason"] == "insurance_ended"
     assert "自动解除" in stack.last_sms(payer.phone)
     assert main([pid(relative), "active"]) == 0

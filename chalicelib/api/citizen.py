@@ -11,6 +11,7 @@ from chalicelib.api.http import (
     field_error,
     json_body,
     json_response,
+    query_param,
     require_scope,
     route,
 )
@@ -64,13 +65,13 @@ def estimate() -> Response:
 def my_settlements() -> Response:
     request = bp.current_request
     person_id = current_person_id(request)
-    query: Any = request.query_params or {}
-    limit_text = query.get("limit", "20")
+    limit_text = query_param(request, "limit")
+    limit_text = "20" if limit_text is None else limit_text
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
         raise field_error(
             "limit", "range", "limit is a whole number from 1 to 100.", "每页条数应为1到100的整数。"
         )
     body = _settlements().my_settlements(
-        container().settlements(), person_id, int(limit_text), query.get("cursor")
+        container().settlements(), person_id, int(limit_text), query_param(request, "cursor")
     )
     return json_response(body, headers={"Cache-Control": "no-store"})

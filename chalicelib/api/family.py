@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.auth import id_number_field
 from chalicelib.api.citizen import current_person_id
-from chalicelib.api.http import client_ip, field_error, json_body, json_response, route
+from chalicelib.api.http import client_ip, field_error, json_body, json_response, query_param, route
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)
@@ -30,12 +30,6 @@ def _link_id(link_id: str) -> str:
             "link_id", "pattern", "This is not a family link id.", "家庭共济绑定编号不正确。"
         )
     return link_id
-
-
-def _query(name: str) -> str | None:
-    params: Any = bp.current_request.query_params or {}
-    value = params.get(name)
-    return None if value is None else str(value)
 
 
 @route(bp, "/v1/me/family", "GET")
@@ -59,7 +53,12 @@ def request_link() -> Response:
 @route(bp, "/v1/me/family/uses", "GET")
 def uses() -> Response:
     person_id = current_person_id(bp.current_request, "family:read")
-    body = _service().uses(container().family(), person_id, _query("year"), _query("cursor"))
+    body = _service().uses(
+        container().family(),
+        person_id,
+        query_param(bp.current_request, "year"),
+        query_param(bp.current_request, "cursor"),
+    )
     return json_response(body, headers=NO_STORE)
 
 

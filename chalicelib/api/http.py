@@ -166,3 +166,10 @@ def require_scope(claims: TokenClaims, scope: str) -> None:
 def client_ip(request: Request) -> str:
     identity = (request.context or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "unknown")
+
+
+def query_param(request: Request, name: str) -> str | None:
+    """One query string parameter, or None."""
+    params: Any = request.query_params or {}
+    value = params.get(name)
+    return None if value is None else str(value)

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.api.citizen import current_person_id
-from chalicelib.api.http import json_response, route
+from chalicelib.api.http import json_response, query_param, route
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)
@@ -21,16 +21,12 @@ def _service() -> Any:
     return ledgers
 
 
-def _query(name: str) -> str | None:
-    params: Any = bp.current_request.query_params or {}
-    value = params.get(name)
-    return None if value is None else str(value)
-
-
 @route(bp, "/v1/me/contributions", "GET")
 def contributions() -> Response:
     person_id = current_person_id(bp.current_request, "contributions:read")
-    body = _service().contributions(container().ledgers(), person_id, _query("year"))
+    body = _service().contributions(
+        container().ledgers(), person_id, query_param(bp.current_request, "year")
+    )
     return json_response(body, headers=NO_STORE)
 
 
@@ -44,7 +40,10 @@ def account() -> Response:
 def account_entries() -> Response:
     person_id = current_person_id(bp.current_request, "account:read")
     body = _service().account_entries(
-        container().ledgers(), person_id, _query("month"), _query("cursor")
+        container().ledgers(),
+        person_id,
+        query_param(bp.current_request, "month"),
+        query_param(bp.current_request, "cursor"),
     )
     return json_response(body, headers=NO_STORE)
 
@@ -52,5 +51,7 @@ def account_entries() -> Response:
 @route(bp, "/v1/me/benefits", "GET")
 def benefits() -> Response:
     person_id = current_person_id(bp.current_request, "benefits:read")
-    body = _service().benefits(container().ledgers(), person_id, _query("year"))
+    body = _service().benefits(
+        container().ledgers(), person_id, query_param(bp.current_request, "year")
+    )
     return json_response(body, headers=NO_STORE)

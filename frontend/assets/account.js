@@ -4,7 +4,25 @@
 // statement of a month from GET /v1/me/account/entries?month=YYYY-MM, newest first,
 // "加载更多" following next_cursor. Residents have no personal account: the API
 // answers 404 and the page shows its plain words.
-import { api, el, getToken, goToLogin, initPage, lang, messageBox, onLangChange, pick, t, whileBusy } from "./app.js";
+import {
+  api,
+  day,
+  el,
+  fill,
+  getToken,
+  goToLogin,
+  initPage,
+  lang,
+  messageBox,
+  money,
+  monthText,
+  onLangChange,
+  pick,
+  say,
+  t,
+  whileBusy,
+  whole,
+} from "./app.js";
 
 initPage();
 
@@ -35,44 +53,7 @@ else load();
 
 // ---------------------------------------------------------------- words for figures
 
-/** "8935.56" -> "8,935.56 元"; `signed` adds "+" or "−" (never colour alone). */
-function money(yuan, signed = false) {
-  const text = String(yuan ?? "0");
-  const negative = text.startsWith("-");
-  const [units, cents = "00"] = text.replace(/^-/, "").split(".");
-  const sign = negative ? "−" : signed ? "+" : "";
-  return t("ledger.yuan", { n: `${sign}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
-}
-
-/** "2026-03-05T09:00:00+08:00" -> "2026年3月5日" / "5 Mar 2026" (the date as written: Beijing time). */
-function day(iso) {
-  const [y, m, d] = String(iso || "").slice(0, 10).split("-").map(Number);
-  if (!y || !m || !d) return iso || "—";
-  return t("ledger.date", { y, m, d, mon: t(`ledger.mon.${m}`) });
-}
-
-/** "2026-03" -> "2026年3月" / "Mar 2026". */
-function monthText(period) {
-  const [y, m] = String(period).split("-").map(Number);
-  return t("ledger.month", { y, m, mon: t(`ledger.mon.${m}`) });
-}
-
-const say = (zh, en) => (lang() === "en" ? en : zh) || "";
 const fen = (yuan) => Math.round(Number(yuan) * 100) || 0;
-
-/** A figure that must not break across lines (an amount with its unit, a date). */
-const whole = (text) => el("span", { className: "nowrap", text });
-
-/** t(key) with its "{name}" placeholders filled by `params` (strings or nodes), as nodes. */
-function fill(key, params) {
-  return t(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      return name && name in params ? params[name] : part;
-    });
-}
 
 // ---------------------------------------------------------------- the account
 
@@ -113,7 +94,7 @@ function renderAccount(a) {
   const credit = a.latest_credit;
   $("acct-credit-value").replaceChildren(
     ...(credit
-      ? fill("acct.credit.value", { month: monthText(credit.period), n: whole(money(credit.amount, true)) })
+      ? fill("acct.credit.value", { month: monthText(credit.period), n: whole(money(credit.amount, { plus: true })) })
       : [t("acct.credit.none")]),
   );
   const why = $("acct-credit-text");
@@ -227,7 +208,7 @@ function line(e) {
         "span",
         { className: out ? "stmt-amount out" : "stmt-amount in" },
         el("span", { className: "visually-hidden", text: `${t(out ? "acct.out" : "acct.in")} ` }),
-        money(e.amount, true),
+        money(e.amount, { plus: true }),
       ),
     ),
     el(

@@ -1,6 +1,7 @@
-// Shared by every page: display preferences, the API client, messages and
-// field errors. Page scripts (login.js, home.js, card.js, outbox.js, docs.js) import
-// from here; nothing here knows about a particular page.
+// Shared by every page: display preferences, the API client, messages, field
+// errors and the words for figures (amounts, dates, times). Page scripts (login.js,
+// home.js, card.js, outbox.js, docs.js, the ledger pages, estimate.js, family.js)
+// import from here; nothing here knows about a particular page.
 
 import { applyStrings, lang, setLang, t } from "./i18n.js";
 
@@ -253,15 +254,16 @@ onLangChange(() => {
 
 /**
  * Put each `errors[]` entry of a problem next to its field: the pointer
- * "/id_number" (or the path "$.id_number") names the input id "id_number".
- * Entries without a field on the page are kept in `err.unplaced` (errorText
- * lists them). Returns the ids that got an error, in order.
+ * "/id_number" (or the path "$.id_number") names the input id "id_number";
+ * with `fieldMap` ({"/id_number": "fam-id-number", …}) the pointer is looked up
+ * there instead. Entries without a field on the page are kept in `err.unplaced`
+ * (errorText lists them). Returns the ids that got an error, in order.
  */
-export function showProblemFields(err) {
+export function showProblemFields(err, fieldMap = null) {
   const shown = [];
   err.unplaced = [];
   for (const item of err?.problem?.errors || []) {
-    const id = fieldIdOf(item);
+    const id = fieldMap ? fieldMap[item.pointer] : fieldIdOf(item);
     const text = () => (lang() === "en" ? item.detail : item.detail_zh || item.detail) || "";
     if (id && setFieldError(id, text)) shown.push(id);
     else err.unplaced.push(item);
@@ -316,4 +318,93 @@ export function el(tag, props = {}, ...children) {
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
+}
+
+/** A figure that must not break across lines (an amount with its unit, a date). */
+export const whole = (text) => el("span", { className: "nowrap", text });
+
+/** t(key) with its "{name}" placeholders filled by `params` (strings or nodes), as nodes. */
+export function fill(key, params) {
+  return t(key)
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      return name && name in params ? params[name] : part;
+    });
+}
+
+// ---------------------------------------------------------------- words for figures
+
+/**
+ * The server's own words in the language shown: say(x.text_zh, x.text_en); "" when they
+ * are missing, or with `orOther` the other language's words then.
+ */
+export function say(zh, en, { orOther = false } = {}) {
+  const [shown, other] = lang() === "en" ? [en, zh] : [zh, en];
+  return shown || (orOther && other) || "";
+}
+
+/**
+ * "8935.56" -> "8,935.56 元" / "8,935.56 yuan". A negative amount is written with "−"
+ * (never by colour alone), and with `plus` a positive one with "+"; `sign` ("+", "−"
+ * or "") is written instead of the amount's own.
+ */
+export function money(yuan, { plus = false, sign = null } = {}) {
+  const text = String(yuan ?? "0");
+  const [units, cents = "00"] = text.replace(/^-/, "").split(".");
+  const mark = sign ?? (text.startsWith("-") ? "−" : plus ? "+" : "");
+  return t("ledger.yuan", { n: `${mark}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
+}
+
+/** "2026-03-05T09:00:00+08:00" -> "2026年3月5日" / "5 Mar 2026" (the date as written: Beijing time). */
+export function day(iso) {
+  const [y, m, d] = String(iso || "").slice(0, 10).split("-").map(Number);
+  if (!y || !m || !d) return iso || "—";
+  return t("ledger.date", { y, m, d, mon: t(`ledger.mon.${m}`) });
+}
+
+/** "2026-03" -> "2026年3月" / "Mar 2026". */
+export function monthText(period) {
+  const [y, m] = String(period).split("-").map(Number);
+  return t("ledger.month", { y, m, mon: t(`ledger.mon.${m}`) });
+}
+
+/**
+ * ["2026-11-25", "20:01"] in Beijing time (the citizen's time zone), whatever the device
+ * says; with `seconds`, ["2026-11-25", "20:01:02"]. null for a missing or unreadable time.
+ */
+export function beijingParts(iso, { seconds = false } = {}) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return null;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(seconds ? { second: "2-digit" } : {}),
+      hourCycle: "h23",
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const clock = `${parts.hour}:${parts.minute}${seconds ? `:${parts.second}` : ""}`;
+  return [`${parts.year}-${parts.month}-${parts.day}`, clock];
+}
+
+/**
+ * <time> "2026-11-25 20:01": the date and the time never broken inside; with `zone`,
+ * followed by " (Beijing time)" in English.
+ */
+export function timeEl(iso, { zone = false } = {}) {
+  const parts = beijingParts(iso);
+  if (!parts) return document.createTextNode(iso || "—");
+  const node = el("time", { datetime: iso }, whole(parts[0]), " ", whole(parts[1]));
+  if (!zone) return node;
+  const fragment = document.createDocumentFragment();
+  fragment.append(node, t("time.zone"));
+  return fragment;
 }

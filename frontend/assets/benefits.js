@@ -5,7 +5,21 @@
 // critical illness insurance shows the progress toward its threshold; the
 // inpatient deductible is a note, per admission. A benefit the person cannot use
 // now says so, and the server's own words say why.
-import { api, el, getToken, goToLogin, initPage, lang, messageBox, onLangChange, t } from "./app.js";
+import {
+  api,
+  day,
+  el,
+  fill,
+  getToken,
+  goToLogin,
+  initPage,
+  messageBox,
+  money,
+  onLangChange,
+  say,
+  t,
+  whole,
+} from "./app.js";
 
 initPage();
 
@@ -25,38 +39,7 @@ else load();
 
 // ---------------------------------------------------------------- words for figures
 
-/** "300000.00" -> "300,000.00 元" / "300,000.00 yuan". */
-function money(yuan) {
-  const text = String(yuan ?? "0");
-  const negative = text.startsWith("-");
-  const [units, cents = "00"] = text.replace(/^-/, "").split(".");
-  const n = `${negative ? "−" : ""}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
-  return t("ledger.yuan", { n });
-}
-
-/** "2026-11-25" -> "2026年11月25日" / "25 Nov 2026". */
-function day(iso) {
-  const [y, m, d] = String(iso || "").slice(0, 10).split("-").map(Number);
-  if (!y || !m || !d) return iso || "—";
-  return t("ledger.date", { y, m, d, mon: t(`ledger.mon.${m}`) });
-}
-
-const say = (zh, en) => (lang() === "en" ? en : zh) || "";
 const num = (yuan) => Number(yuan) || 0;
-
-/** A figure that must not break across lines (an amount with its unit, a date). */
-const whole = (text) => el("span", { className: "nowrap", text });
-
-/** t(key) with its "{name}" placeholders filled by `params` (strings or nodes), as nodes. */
-function fill(key, params) {
-  return t(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      return name && name in params ? params[name] : part;
-    });
-}
 
 // ---------------------------------------------------------------- loading
 

@@ -17,8 +17,11 @@ import {
   onLangChange,
   pick,
   setFieldError,
+  showProblemFields,
   t,
+  timeEl,
   whileBusy,
+  whole,
 } from "./app.js";
 
 const CODE_COUNTDOWN_SECONDS = 60;
@@ -78,47 +81,10 @@ async function load() {
   }
 }
 
-/** ["2026-11-25", "20:01"] in Beijing time (the citizen's time zone), whatever the device says. */
-function beijingParts(iso) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return null;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Asia/Shanghai",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
-}
-
-/** <time> "2026-11-25 20:01" (date and time never broken inside), then " (Beijing time)" in English. */
-function timeEl(iso, { zone = true } = {}) {
-  const parts = beijingParts(iso);
-  if (!parts) return document.createTextNode(iso || "—");
-  const [day, clock] = parts;
-  const node = el(
-    "time",
-    { datetime: iso },
-    el("span", { className: "nowrap", text: day }),
-    " ",
-    el("span", { className: "nowrap", text: clock }),
-  );
-  const fragment = document.createDocumentFragment();
-  fragment.append(node, zone ? t("card.tz") : "");
-  return fragment;
-}
-
 /** A text with one "{date}" placeholder, the date kept on one line. */
 function withDate(key, date) {
   const [before, after] = t(key).split("{date}");
-  return [before, el("span", { className: "nowrap", text: date }), after ?? ""];
+  return [before, whole(date), after ?? ""];
 }
 
 // ---------------------------------------------------------------- rendering
@@ -137,7 +103,7 @@ function render(c) {
 
   $("card-number").textContent = c.number_masked || "—";
   $("card-since-row").hidden = !c.status_since;
-  $("card-since").replaceChildren(c.status_since ? timeEl(c.status_since) : "");
+  $("card-since").replaceChildren(c.status_since ? timeEl(c.status_since, { zone: true }) : "");
   $("card-pickup-row").hidden = !c.pickup;
   $("card-pickup").textContent = c.pickup ? t(`card.pickup.${c.pickup}`) : "";
 
@@ -152,7 +118,7 @@ function render(c) {
     deadline.hidden = false;
   } else if (c.temporary_loss_ends_at) {
     $("card-due-label").textContent = t("card.ends.label");
-    due.replaceChildren(timeEl(c.temporary_loss_ends_at));
+    due.replaceChildren(timeEl(c.temporary_loss_ends_at, { zone: true }));
     due.dataset.kind = "temporary_loss_ends";
     $("card-due-note").textContent = t("card.ends.note");
     deadline.hidden = false;
@@ -229,7 +195,7 @@ function renderHistory(items) {
         el(
           "p",
           { className: "history-meta" },
-          timeEl(e.at, { zone: false }),
+          timeEl(e.at),
           " · ",
           pick(e.channel_label) || e.channel || "",
         ),
@@ -288,7 +254,7 @@ async function change(path, payload, slot, { done, fields = {}, onError = null, 
 
 function failed(err, fieldMap = {}) {
   if (err.status === 401) return goToLogin("session.expired");
-  const shown = placeErrors(err, fieldMap);
+  const shown = showProblemFields(err, fieldMap);
   const again = uncertain(err) ? `\n${t("card.retry_safe")}` : "";
   message.show(() => plainError(err) + again, "error");
   if (shown.length) focusFirst(shown);
@@ -303,19 +269,6 @@ function plainError(err) {
     if (text) return text;
   }
   return errorText(err);
-}
-
-/** errors[] entries by JSON pointer onto this page's inputs; the rest are listed in the message. */
-function placeErrors(err, fieldMap) {
-  const shown = [];
-  err.unplaced = [];
-  for (const item of err?.problem?.errors || []) {
-    const id = fieldMap[item.pointer];
-    const text = () => (lang() === "en" ? item.detail : item.detail_zh || item.detail) || "";
-    if (id && setFieldError(id, text)) shown.push(id);
-    else err.unplaced.push(item);
-  }
-  return shown;
 }
 
 /** After a refusal (409) the card may have changed elsewhere: show it as it is now. */
@@ -594,7 +547,7 @@ function renderCertificate(c) {
   $("certificate-name").textContent = c.name || "—";
   $("certificate-id").textContent = c.id_number_masked || "—";
   $("certificate-valid").replaceChildren(
-    timeEl(c.valid_until),
+    timeEl(c.valid_until, { zone: true }),
     c.valid === false ? el("span", { className: "expired", text: ` ${t("card.cert.expired")}` }) : "",
   );
   const path = c.verify_path || `/v1/certificates/${c.code}`;

@@ -4,7 +4,23 @@
 // marked in words), their contribution years toward 30 / 25 as a bar with a text
 // alternative, and the year's tier with what it includes and what to do.
 // Residents see the year's contribution, its subsidy and the enrolment window.
-import { api, el, getToken, goToLogin, initPage, lang, messageBox, onLangChange, pick, t } from "./app.js";
+import {
+  api,
+  day,
+  el,
+  fill,
+  getToken,
+  goToLogin,
+  initPage,
+  messageBox,
+  money,
+  monthText,
+  onLangChange,
+  pick,
+  say,
+  t,
+  whole,
+} from "./app.js";
 
 initPage();
 
@@ -42,28 +58,6 @@ else load(null);
 
 // ---------------------------------------------------------------- words for figures
 
-/** "3541.67" -> "3,541.67 元" / "3,541.67 yuan". */
-function money(yuan) {
-  const text = String(yuan ?? "0");
-  const negative = text.startsWith("-");
-  const [units, cents = "00"] = text.replace(/^-/, "").split(".");
-  const n = `${negative ? "−" : ""}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
-  return t("ledger.yuan", { n });
-}
-
-/** "2025-01-15" -> "2025年1月15日" / "15 Jan 2025". */
-function day(iso) {
-  const [y, m, d] = String(iso || "").slice(0, 10).split("-").map(Number);
-  if (!y || !m || !d) return iso || "—";
-  return t("ledger.date", { y, m, d, mon: t(`ledger.mon.${m}`) });
-}
-
-/** "2025-03" -> "2025年3月" / "Mar 2025". */
-function month(period) {
-  const [y, m] = String(period).split("-").map(Number);
-  return t("ledger.month", { y, m, mon: t(`ledger.mon.${m}`) });
-}
-
 /** 322 months -> ["26年", "10个月"] / ["26 years", "10 months"]. */
 function yearsMonthsParts(total) {
   const years = Math.floor(total / 12);
@@ -76,22 +70,6 @@ function yearsMonthsParts(total) {
 
 /** 322 months -> "26年10个月" / "26 years 10 months". */
 const yearsMonths = (total) => yearsMonthsParts(total).join(t("ledger.ym.sep"));
-
-const say = (zh, en) => (lang() === "en" ? en : zh) || "";
-
-/** A figure that must not break across lines (an amount with its unit, a date). */
-const whole = (text) => el("span", { className: "nowrap", text });
-
-/** t(key) with its "{name}" placeholders filled by `params` (strings or nodes), as nodes. */
-function fill(key, params) {
-  return t(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      return name && name in params ? params[name] : part;
-    });
-}
 
 // ---------------------------------------------------------------- loading a year
 
@@ -287,7 +265,7 @@ function employeeEntries(entries) {
         className: `entry entry-${e.kind}${coveredOn ? " covered" : ""}`,
         dataset: { period: e.period, kind: e.kind },
       },
-      head(month(e.period), e.kind, pick(e.kind_label)),
+      head(monthText(e.period), e.kind, pick(e.kind_label)),
       el(
         "p",
         { className: "entry-total" },

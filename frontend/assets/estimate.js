@@ -15,6 +15,7 @@ import {
   initPage,
   lang,
   messageBox,
+  money,
   onLangChange,
   pick,
   setFieldError,
@@ -104,12 +105,6 @@ function parseFen(text) {
 /** 123450 -> "1234.50" (the API's form: no leading zeros, two decimals). */
 function fenToYuan(fen) {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
-}
-
-/** "16575.00" -> "16,575.00 元" / "16,575.00 yuan". */
-function money(yuan) {
-  const [whole, cents = "00"] = String(yuan).split(".");
-  return t("est.yuan", { n: `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
 }
 
 /** The B self-pay share typed as a percentage ("10", "12.5") -> the API's ratio ("0.1", "0.125"). */

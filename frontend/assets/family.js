@@ -8,230 +8,31 @@
 // form that asks to link a relative (only when I can pay) and the family statement
 // of a year from GET /v1/me/family/uses, newest first, "加载更多" following
 // next_cursor. Every refusal shows the server's own words (detail_zh / detail).
-//
-// The page's own words are here (WORDS, data-fam="key" in the HTML); the shared
-// ones (header, "返回我的医保", "正在读取…", field checks) come from i18n.js.
 import {
   api,
+  beijingParts,
   clearFieldError,
   el,
   errorText,
+  fill,
   focusFirst,
   getToken,
   goToLogin,
   initPage,
   lang,
   messageBox,
+  money,
   onLangChange,
   pick,
+  say,
   setFieldError,
+  showProblemFields,
   t,
+  timeEl,
   whileBusy,
 } from "./app.js";
 
-const WORDS = {
-  zh: {
-    "fam.title": "家庭共济 - 医保服务",
-    "fam.h1": "家庭共济",
-    "fam.rules.h2": "家庭共济是什么",
-    "fam.rules.fallback": "职工医保个人账户里的钱,可以给配偶、父母、子女看病和缴居民医保用。",
-    "fam.source": "政策依据:{source}",
-    "fam.pay.h2": "我能不能为家人支付",
-    "fam.can.yes": "可以用您的个人账户为家人支付",
-    "fam.can.no": "您现在不能为家人支付",
-    "fam.can.no.next": "家人为您支付不受影响。有疑问可以到参保地的医保服务大厅咨询。",
-    "fam.balance": "个人账户现在有 {n}",
-    "fam.payer.h2": "我为家人支付",
-    "fam.relative.h2": "家人为我支付",
-    "fam.payer.empty": "您还没有为家人绑定。可以在下面“添加家人”里申请。",
-    "fam.payer.empty.cannot": "您没有为家人绑定。",
-    "fam.relative.empty": "还没有家人为您支付。如果您的家人参加职工医保,可以请他在“家庭共济”里添加您。",
-    "fam.rel.of": "(您的{rel})",
-    "fam.rel.spouse": "配偶",
-    "fam.rel.parent": "父母",
-    "fam.rel.child": "子女",
-    "fam.f.created": "申请时间",
-    "fam.f.consented": "绑定生效",
-    "fam.f.ended": "解除时间",
-    "fam.f.reason": "解除原因",
-    "fam.code.label": "家人收到的验证码",
-    "fam.code.hint": "请家人看手机短信,把里面的6位数字告诉您",
-    "fam.code.submit": "确认绑定",
-    "fam.btn.withdraw": "撤回申请",
-    "fam.btn.accept": "同意绑定",
-    "fam.btn.decline": "拒绝",
-    "fam.btn.end": "解除绑定",
-    "fam.btn.pay": "代缴{year}年居民医保",
-    "fam.pay.hint": "只能为参加居民医保的家人缴费。缴费期是{last}年9月到12月。钱从您的个人账户里扣。",
-    "fam.confirm.withdraw.title": "确认撤回给{name}的申请?",
-    "fam.confirm.withdraw.text": "撤回后,家人收到的验证码就不能用了。以后需要时可以重新申请。",
-    "fam.confirm.withdraw.yes": "确认撤回",
-    "fam.confirm.decline.title": "确认拒绝{name}的申请?",
-    "fam.confirm.decline.text": "拒绝后,这条申请作废,家人的账户不会为您支付。以后需要时可以请家人重新申请。",
-    "fam.confirm.decline.yes": "确认拒绝",
-    "fam.confirm.end.title": "确认解除和{name}的绑定?",
-    "fam.confirm.end.payer": "解除后,您的个人账户不能再为这位家人支付。以后需要时可以重新申请。",
-    "fam.confirm.end.relative": "解除后,家人的个人账户不能再为您支付。以后需要时可以请家人重新申请。",
-    "fam.confirm.end.yes": "确认解除",
-    "fam.confirm.pay.title": "确认为{name}缴纳{year}年度居民医保?",
-    "fam.confirm.pay.text": "个人缴费的钱从您的职工医保个人账户里扣,家人会收到一条短信。",
-    "fam.confirm.pay.yes": "确认缴费",
-    "fam.confirm.no": "取消",
-    "fam.confirm.yes": "确认",
-    "fam.cancelled": "已取消,没有做任何改动。",
-    "fam.busy": "正在办理…",
-    "fam.done.add":
-      "申请已提交。如果家人在这里参保,姓名和身份证号也对,家人会收到一条短信验证码。请家人把验证码告诉您,在“家人收到的验证码”里输入;也可以请家人登录后自己点“同意绑定”。24小时内有效。",
-    "fam.done.add.note": "申请已提交。如果家人没有收到短信,请先撤回这条申请,核对家人的姓名和身份证号后再重新申请。",
-    "fam.done.consent": "绑定成功。您的个人账户现在可以为{name}支付看病的自付费用和居民医保缴费。双方都会收到一条短信。",
-    "fam.done.accept": "您已同意。{name}的个人账户现在可以为您支付看病的自付费用和居民医保缴费。",
-    "fam.done.withdraw": "申请已撤回。",
-    "fam.done.decline": "已拒绝这条申请。",
-    "fam.done.end": "已解除和{name}的绑定。",
-    "fam.done.pay": "缴费成功:{text}。个人账户现在还有 {balance}。",
-    "fam.add.h2": "添加家人",
-    "fam.add.intro": "填写家人的身份证号和姓名。家人会收到一条短信验证码,请家人把验证码告诉您,您在这里输入后就绑定好了。",
-    "fam.add.id_number": "家人的身份证号",
-    "fam.add.name": "家人的姓名",
-    "fam.add.name.hint": "和身份证上的一样",
-    "fam.add.relation": "这位家人是您的",
-    "fam.add.relation.choose": "请选择",
-    "fam.add.submit": "申请绑定,给家人发验证码",
-    "fam.v.name.empty": "请填写家人的姓名",
-    "fam.v.name.format": "请按身份证上的写法填写姓名,2到30个字",
-    "fam.v.relation.empty": "请选择这位家人是您的配偶、父母还是子女",
-    "fam.uses.h2": "共济明细",
-    "fam.uses.year": "看哪一年的明细",
-    "fam.uses.year.option": "{year}年",
-    "fam.uses.empty": "{year}年没有家庭共济的支付记录。",
-    "fam.kind.settlement": "看病结算",
-    "fam.kind.contribution": "居民医保缴费",
-    "fam.kind.refund": "退回",
-    "fam.use.out": "支出",
-    "fam.use.back": "退回账户",
-    "fam.use.for_me": "家人代付",
-    "fam.use.back_to_them": "退回家人",
-    "fam.use.by_me": "我为{rel}{name}支付",
-    "fam.use.for_me_by": "{rel}{name}为我支付",
-  },
-  en: {
-    "fam.title": "Family mutual aid - Medical insurance",
-    "fam.h1": "Family mutual aid",
-    "fam.rules.h2": "What family mutual aid is",
-    "fam.rules.fallback":
-      "The money in an employee's personal account can pay for a spouse's, parent's or child's care and resident contribution.",
-    "fam.source": "Policy: {source}",
-    "fam.pay.h2": "Can I pay for relatives?",
-    "fam.can.yes": "Your personal account can pay for relatives",
-    "fam.can.no": "You cannot pay for relatives now",
-    "fam.can.no.next":
-      "Relatives can still pay for you. If in doubt, ask at the medical insurance service hall where you are insured.",
-    "fam.balance": "Your personal account holds {n}",
-    "fam.payer.h2": "I pay for relatives",
-    "fam.relative.h2": "Relatives pay for me",
-    "fam.payer.empty": "You have not linked a relative yet. You can ask under “Add a relative” below.",
-    "fam.payer.empty.cannot": "You pay for no relative.",
-    "fam.relative.empty":
-      "No relative pays for you yet. A relative in the employees' scheme can add you under “Family mutual aid”.",
-    "fam.rel.of": " (your {rel})",
-    "fam.rel.spouse": "Spouse",
-    "fam.rel.parent": "Parent",
-    "fam.rel.child": "Child",
-    "fam.f.created": "Asked on",
-    "fam.f.consented": "In force since",
-    "fam.f.ended": "Ended on",
-    "fam.f.reason": "Why it ended",
-    "fam.code.label": "Code your relative received",
-    "fam.code.hint": "Ask your relative to read you the 6 digits in their text message",
-    "fam.code.submit": "Confirm the link",
-    "fam.btn.withdraw": "Withdraw the request",
-    "fam.btn.accept": "Accept",
-    "fam.btn.decline": "Decline",
-    "fam.btn.end": "End the link",
-    "fam.btn.pay": "Pay their {year} resident contribution",
-    "fam.pay.hint":
-      "Only for a relative in the residents' scheme, from September to December {last}. The money comes from your personal account.",
-    "fam.confirm.withdraw.title": "Withdraw your request to {name}?",
-    "fam.confirm.withdraw.text":
-      "The code your relative received will no longer work. You can ask again later.",
-    "fam.confirm.withdraw.yes": "Withdraw",
-    "fam.confirm.decline.title": "Decline the request from {name}?",
-    "fam.confirm.decline.text":
-      "The request is void and their account will not pay for you. They can ask again later.",
-    "fam.confirm.decline.yes": "Decline",
-    "fam.confirm.end.title": "End the link with {name}?",
-    "fam.confirm.end.payer": "Your personal account will no longer pay for this relative. You can ask again later.",
-    "fam.confirm.end.relative": "Your relative's account will no longer pay for you. They can ask again later.",
-    "fam.confirm.end.yes": "End the link",
-    "fam.confirm.pay.title": "Pay the {year} resident contribution of {name}?",
-    "fam.confirm.pay.text":
-      "The individual contribution is taken from your personal account; your relative gets a text message.",
-    "fam.confirm.pay.yes": "Pay",
-    "fam.confirm.no": "Cancel",
-    "fam.confirm.yes": "Confirm",
-    "fam.cancelled": "Cancelled. Nothing was changed.",
-    "fam.busy": "Working…",
-    "fam.done.add":
-      "Request sent. If your relative is insured here under this name and ID number, they get a text message with a code. Ask them to read it to you and enter it under “Code your relative received”, or ask them to sign in and accept. Valid for 24 hours.",
-    "fam.done.add.note":
-      "Request sent. If your relative gets no text message, withdraw this request, check their name and ID card number, and ask again.",
-    "fam.done.consent":
-      "Linked. Your personal account can now pay {name}'s self-pay at hospitals and pharmacies and their resident contribution. You both get a text message.",
-    "fam.done.accept":
-      "Accepted. {name}'s personal account can now pay your self-pay at hospitals and pharmacies and your resident contribution.",
-    "fam.done.withdraw": "The request was withdrawn.",
-    "fam.done.decline": "You declined the request.",
-    "fam.done.end": "The link with {name} has ended.",
-    "fam.done.pay": "Paid: {text}. Your personal account now holds {balance}.",
-    "fam.add.h2": "Add a relative",
-    "fam.add.intro":
-      "Enter your relative's ID card number and name. They get a text message with a code: ask them to read it to you and enter it here.",
-    "fam.add.id_number": "Relative's ID card number",
-    "fam.add.name": "Relative's name",
-    "fam.add.name.hint": "As on the ID card",
-    "fam.add.relation": "This relative is your",
-    "fam.add.relation.choose": "Please choose",
-    "fam.add.submit": "Ask to link and send them a code",
-    "fam.v.name.empty": "Please enter your relative's name",
-    "fam.v.name.format": "Enter the name as on the ID card, 2 to 30 characters",
-    "fam.v.relation.empty": "Choose whether this relative is your spouse, parent or child",
-    "fam.uses.h2": "Family aid statement",
-    "fam.uses.year": "Statement of which year",
-    "fam.uses.year.option": "{year}",
-    "fam.uses.empty": "No family aid payments in {year}.",
-    "fam.kind.settlement": "Care paid at settlement",
-    "fam.kind.contribution": "Resident contribution",
-    "fam.kind.refund": "Refund",
-    "fam.use.out": "Out",
-    "fam.use.back": "Back to the account",
-    "fam.use.for_me": "Paid by a relative",
-    "fam.use.back_to_them": "Back to your relative",
-    "fam.use.by_me": "Paid by me for my {rel} {name}",
-    "fam.use.for_me_by": "Paid for me by my {rel} {name}",
-  },
-};
-
-/** This page's words (falling back to the shared ones of i18n.js), "{name}" filled from `params`. */
-function w(key, params = {}) {
-  const text = WORDS[lang()][key] ?? WORDS.zh[key];
-  if (text == null) return t(key, params);
-  return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-}
-
-/** The static words of family.html: data-fam="key" (text) and data-fam-attr="attr:key". */
-function paintStatic() {
-  for (const node of document.querySelectorAll("[data-fam]")) node.textContent = w(node.dataset.fam);
-  for (const node of document.querySelectorAll("[data-fam-attr]")) {
-    for (const pair of node.dataset.famAttr.split(/\s+/)) {
-      const [attr, key] = pair.split(":");
-      if (attr && key) node.setAttribute(attr, w(key));
-    }
-  }
-  document.title = w("fam.title");
-}
-
 initPage();
-paintStatic();
 
 const $ = (id) => document.getElementById(id);
 const message = messageBox($("message"));
@@ -263,7 +64,6 @@ let thisYear = null; // the server's current year (the first statement answer)
 let asked = 0; // the last statement request: an older answer arriving late is dropped
 
 onLangChange(() => {
-  paintStatic();
   if (!family) return;
   render();
   fillYears(statement.year);
@@ -273,64 +73,12 @@ onLangChange(() => {
 if (!getToken()) goToLogin("session.expired");
 else load();
 
-// ---------------------------------------------------------------- words for figures
-
-const say = (zh, en) => (lang() === "en" ? en || zh : zh || en) || "";
-
-/** "8935.56" -> "8,935.56 元"; `sign` is "+", "−" or "". */
-function money(yuan, sign = "") {
-  const [units, cents = "00"] = String(yuan ?? "0").replace(/^-/, "").split(".");
-  return t("ledger.yuan", { n: `${sign}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
-}
-
-/** ["2026-11-25", "20:01"] in Beijing time (the citizen's time zone), whatever the device says. */
-function beijingParts(iso) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return null;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Asia/Shanghai",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
-}
-
-/** <time> "2026-11-25 20:01": the date and the time never broken inside. */
-function timeEl(iso) {
-  const parts = beijingParts(iso);
-  if (!parts) return document.createTextNode(iso || "—");
-  return el(
-    "time",
-    { datetime: iso },
-    el("span", { className: "nowrap", text: parts[0] }),
-    " ",
-    el("span", { className: "nowrap", text: parts[1] }),
-  );
-}
+// ---------------------------------------------------------------- the coming year
 
 /** Next calendar year in Beijing: the benefit year whose contribution is paid now (Sep–Dec). */
 function nextYear() {
   const parts = beijingParts(new Date().toISOString());
   return Number(parts[0].slice(0, 4)) + 1;
-}
-
-/** w(key) with "{name}" placeholders filled by nodes or strings, as nodes. */
-function fill(key, params) {
-  return w(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      return name && name in params ? params[name] : part;
-    });
 }
 
 // ---------------------------------------------------------------- reading
@@ -367,27 +115,28 @@ async function reload() {
 function render() {
   const f = family;
   // The rules in plain words, and where they come from.
-  $("fam-rules-text").textContent = say(f.rules_zh, f.rules_en) || w("fam.rules.fallback");
+  $("fam-rules-text").textContent = say(f.rules_zh, f.rules_en, { orOther: true }) || t("family.rules.fallback");
   const source = $("fam-source");
-  source.textContent = f.source ? w("fam.source", { source: f.source }) : "";
+  source.textContent = f.source ? t("family.source", { source: f.source }) : "";
   source.hidden = !f.source;
 
   // Can I pay for relatives? If not, why, and what now.
   const canPay = $("fam-can-pay");
-  canPay.textContent = w(f.can_pay ? "fam.can.yes" : "fam.can.no");
+  canPay.textContent = t(f.can_pay ? "family.can.yes" : "family.can.no");
   canPay.dataset.value = f.can_pay ? "yes" : "no";
   const why = $("fam-why");
-  why.textContent = f.cannot_pay_reason ? say(f.cannot_pay_reason.text_zh, f.cannot_pay_reason.text_en) : "";
+  const reason = f.cannot_pay_reason;
+  why.textContent = reason ? say(reason.text_zh, reason.text_en, { orOther: true }) : "";
   why.hidden = f.can_pay || !why.textContent;
-  if (f.cannot_pay_reason?.code) why.dataset.code = f.cannot_pay_reason.code;
+  if (reason?.code) why.dataset.code = reason.code;
   else delete why.dataset.code;
   const whyNext = $("fam-why-next");
-  whyNext.textContent = w("fam.can.no.next");
+  whyNext.textContent = t("family.can.no.next");
   whyNext.hidden = !!f.can_pay;
   const balance = $("fam-balance");
   balance.replaceChildren(
     ...(f.account_balance != null
-      ? fill("fam.balance", { n: el("span", { className: "nowrap fam-balance-value", text: money(f.account_balance) }) })
+      ? fill("family.balance", { n: el("span", { className: "nowrap fam-balance-value", text: money(f.account_balance) }) })
       : []),
   );
   balance.hidden = !f.can_pay || f.account_balance == null;
@@ -416,12 +165,12 @@ function renderLinks() {
   relativeList.replaceChildren(...theirs.map(linkItem));
 
   const payerEmpty = $("fam-payer-empty");
-  payerEmpty.textContent = w(family.can_pay ? "fam.payer.empty" : "fam.payer.empty.cannot");
+  payerEmpty.textContent = t(family.can_pay ? "family.payer.empty" : "family.payer.empty.cannot");
   payerEmpty.hidden = mine.length > 0;
   // Someone who cannot pay and never did has no use for the "I pay" group.
   $("fam-payer").hidden = !family.can_pay && mine.length === 0;
   const relativeEmpty = $("fam-relative-empty");
-  relativeEmpty.textContent = w("fam.relative.empty");
+  relativeEmpty.textContent = t("family.relative.empty");
   relativeEmpty.hidden = theirs.length > 0;
   $("fam-relative").hidden = false;
 
@@ -434,7 +183,7 @@ function renderLinks() {
 
 function linkItem(link) {
   const id = link.link_id;
-  const rel = pick(link.relation_label) || w(`fam.rel.${link.relation}`);
+  const rel = pick(link.relation_label) || t(`family.rel.${link.relation}`);
   const facts = [
     ["created", link.created_at && timeEl(link.created_at)],
     ["consented", link.consented_at && timeEl(link.consented_at)],
@@ -453,7 +202,7 @@ function linkItem(link) {
       "h3",
       { id: `fam-link-${id}-title`, className: "fam-link-title", tabindex: "-1" },
       el("span", { className: "fam-name", text: link.other_name }),
-      el("span", { className: "fam-rel", text: w("fam.rel.of", { rel }) }),
+      el("span", { className: "fam-rel", text: t("family.rel.of", { rel }) }),
     ),
     el("p", { className: "fam-status", dataset: { value: link.status }, text: pick(link.status_label) || link.status }),
     note ? el("p", { className: "fam-note", dataset: { kind: note.kind }, text: note.text() }) : null,
@@ -461,10 +210,10 @@ function linkItem(link) {
       "dl",
       { className: "facts fam-facts" },
       facts.map(([key, value]) =>
-        el("div", { className: "fact" }, el("dt", { text: w(`fam.f.${key}`) }), el("dd", { dataset: { fact: key } }, value)),
+        el("div", { className: "fact" }, el("dt", { text: t(`family.f.${key}`) }), el("dd", { dataset: { fact: key } }, value)),
       ),
     ),
-    el("p", { className: "fam-next", text: say(link.next_step_zh, link.next_step_en) }),
+    el("p", { className: "fam-next", text: say(link.next_step_zh, link.next_step_en, { orOther: true }) }),
     actions(link),
   );
 }
@@ -478,7 +227,7 @@ function confirmButton(action, link, kind) {
     dataset: { action, link: link.link_id },
     "aria-expanded": "false",
     "aria-controls": "fam-confirm",
-    text: w(`fam.btn.${action}`, { year: nextYear() }),
+    text: t(`family.btn.${action}`, { year: nextYear() }),
   });
 }
 
@@ -493,8 +242,8 @@ function actions(link) {
         el(
           "div",
           { className: "field" },
-          el("label", { for: input, text: w("fam.code.label") }),
-          el("p", { id: `${input}-hint`, className: "hint", text: w("fam.code.hint") }),
+          el("label", { for: input, text: t("family.code.label") }),
+          el("p", { id: `${input}-hint`, className: "hint", text: t("family.code.hint") }),
           el("input", {
             id: input,
             name: "code",
@@ -511,7 +260,7 @@ function actions(link) {
           type: "submit",
           id: `fam-consent-${id}`,
           className: "button primary",
-          text: w("fam.code.submit"),
+          text: t("family.code.submit"),
         }),
       ),
       confirmButton("withdraw", link, "secondary"),
@@ -524,7 +273,7 @@ function actions(link) {
         id: `fam-accept-${id}`,
         className: "button primary",
         dataset: { action: "accept", link: id },
-        text: w("fam.btn.accept"),
+        text: t("family.btn.accept"),
       }),
       confirmButton("decline", link, "secondary"),
     ];
@@ -535,7 +284,7 @@ function actions(link) {
     pay.setAttribute("aria-describedby", `fam-pay-hint-${id}`);
     pay.dataset.year = String(year);
     return [
-      el("p", { id: `fam-pay-hint-${id}`, className: "hint fam-pay-hint", text: w("fam.pay.hint", { last: year - 1 }) }),
+      el("p", { id: `fam-pay-hint-${id}`, className: "hint fam-pay-hint", text: t("family.pay.hint", { last: year - 1 }) }),
       pay,
       confirmButton("end", link, "secondary"),
     ];
@@ -601,7 +350,7 @@ async function act(action, linkId) {
   if (!link) return false;
   const name = link.other_name;
   const year = nextYear();
-  message.show(() => w("fam.busy"));
+  message.show(() => t("family.busy"));
   try {
     const answer = await api(
       "POST",
@@ -612,11 +361,11 @@ async function act(action, linkId) {
     const done =
       action === "pay"
         ? () =>
-            w("fam.done.pay", {
-              text: say(answer.text_zh, answer.text_en),
+            t("family.done.pay", {
+              text: say(answer.text_zh, answer.text_en, { orOther: true }),
               balance: money(answer.account_balance),
             })
-        : () => w(`fam.done.${action}`, { name });
+        : () => t(`family.done.${action}`, { name });
     notes.set(linkId, { kind: "success", text: done });
     message.show(done, "success");
     if (action !== "pay") replaceLink(answer);
@@ -662,12 +411,12 @@ async function sendCode(form) {
     return;
   }
   const name = linkOf(linkId)?.other_name || "";
-  message.show(() => w("fam.busy"));
+  message.show(() => t("family.busy"));
   await whileBusy(submit, async () => {
     try {
       const answer = await api("POST", `${FAMILY}/${encodeURIComponent(linkId)}/consent`, { code });
       drafts.delete(linkId);
-      const done = () => w("fam.done.consent", { name });
+      const done = () => t("family.done.consent", { name });
       notes.set(linkId, { kind: "success", text: done });
       message.show(done, "success");
       replaceLink(answer);
@@ -735,12 +484,12 @@ function paintConfirm() {
   const { action, linkId } = confirming;
   const link = linkOf(linkId);
   const params = { name: link?.other_name || "", year: nextYear() };
-  confirmTitle.textContent = w(`fam.confirm.${action}.title`, params);
+  confirmTitle.textContent = t(`family.confirm.${action}.title`, params);
   confirmText.textContent =
-    action === "end" ? w(`fam.confirm.end.${link?.role === "payer" ? "payer" : "relative"}`) : w(`fam.confirm.${action}.text`);
-  confirmYes.textContent = w(`fam.confirm.${action}.yes`);
+    action === "end" ? t(`family.confirm.end.${link?.role === "payer" ? "payer" : "relative"}`) : t(`family.confirm.${action}.text`);
+  confirmYes.textContent = t(`family.confirm.${action}.yes`);
   confirmYes.className = action === "pay" ? "button primary" : "button danger";
-  confirmNo.textContent = w("fam.confirm.no");
+  confirmNo.textContent = t("family.confirm.no");
 }
 
 function closeConfirm(restoreFocus) {
@@ -760,7 +509,7 @@ function park() {
 
 confirmNo.addEventListener("click", () => {
   closeConfirm(true);
-  message.show(() => w("fam.cancelled"));
+  message.show(() => t("family.cancelled"));
 });
 
 confirmBox.addEventListener("keydown", (event) => {
@@ -797,11 +546,11 @@ function checkAdd() {
   if (!id) bad.push([idInput.id, () => t("v.id_number.empty")]);
   else if (!/^\d{17}[\dX]$/.test(id)) bad.push([idInput.id, () => t("v.id_number.format")]);
   const length = [...name].length;
-  if (!name) bad.push([nameInput.id, () => w("fam.v.name.empty")]);
+  if (!name) bad.push([nameInput.id, () => t("family.v.name.empty")]);
   else if (length < 2 || length > 30 || !/^[\u3400-\u9fff·A-Za-z ]+$/.test(name)) {
-    bad.push([nameInput.id, () => w("fam.v.name.format")]);
+    bad.push([nameInput.id, () => t("family.v.name.format")]);
   }
-  if (!relationSelect.value) bad.push([relationSelect.id, () => w("fam.v.relation.empty")]);
+  if (!relationSelect.value) bad.push([relationSelect.id, () => t("family.v.relation.empty")]);
   return { body: { id_number: id, name, relation: relationSelect.value }, bad };
 }
 
@@ -817,7 +566,7 @@ addForm.addEventListener("submit", async (event) => {
     focusFirst(bad.map(([id]) => id));
     return;
   }
-  message.show(() => w("fam.busy"));
+  message.show(() => t("family.busy"));
   await whileBusy(submit, async () => {
     try {
       const link = await api("POST", FAMILY, body);
@@ -825,8 +574,8 @@ addForm.addEventListener("submit", async (event) => {
       idInput.value = "";
       nameInput.value = "";
       relationSelect.value = "";
-      notes.set(link.link_id, { kind: "success", text: () => w("fam.done.add.note") });
-      message.show(() => w("fam.done.add"), "success");
+      notes.set(link.link_id, { kind: "success", text: () => t("family.done.add.note") });
+      message.show(() => t("family.done.add"), "success");
       replaceLink(link);
       render();
       const code = $(`fam-code-${link.link_id}`);
@@ -835,7 +584,7 @@ addForm.addEventListener("submit", async (event) => {
       await reload();
     } catch (err) {
       if (err.status === 401) return goToLogin("session.expired");
-      const shown = placeErrors(err, ADD_FIELDS);
+      const shown = showProblemFields(err, ADD_FIELDS);
       message.error(err);
       if (shown.length) focusFirst(shown);
       else $("message").scrollIntoView({ block: "nearest" });
@@ -843,19 +592,6 @@ addForm.addEventListener("submit", async (event) => {
     }
   });
 });
-
-/** errors[] entries by JSON pointer onto this page's inputs; the rest are listed in the message. */
-function placeErrors(err, fieldMap) {
-  const shown = [];
-  err.unplaced = [];
-  for (const item of err?.problem?.errors || []) {
-    const id = fieldMap[item.pointer];
-    const text = () => (lang() === "en" ? item.detail : item.detail_zh || item.detail) || "";
-    if (id && setFieldError(id, text)) shown.push(id);
-    else err.unplaced.push(item);
-  }
-  return shown;
-}
 
 // ---------------------------------------------------------------- the statement (共济明细)
 
@@ -869,7 +605,7 @@ function fillYears(chosen) {
   const years = [];
   for (let y = thisYear; y >= FIRST_YEAR; y -= 1) years.push(y);
   yearSelect.replaceChildren(
-    ...years.map((y) => el("option", { value: String(y), text: w("fam.uses.year.option", { year: y }) })),
+    ...years.map((y) => el("option", { value: String(y), text: t("family.uses.year.option", { year: y }) })),
   );
   if (chosen) yearSelect.value = String(chosen);
 }
@@ -912,7 +648,7 @@ async function loadStatement(year, cursor = null) {
 function renderStatement() {
   const { year, entries, cursor } = statement;
   const empty = $("fam-uses-empty");
-  empty.textContent = year ? w("fam.uses.empty", { year }) : "";
+  empty.textContent = year ? t("family.uses.empty", { year }) : "";
   empty.hidden = entries.length > 0 || !year;
   usesList.replaceChildren(...entries.map(useLine));
   more.hidden = cursor == null;
@@ -925,26 +661,26 @@ function useLine(e) {
   // the money was never in my account.
   const [word, sign, tone] = payer
     ? negative
-      ? ["fam.use.back", "+", "in"]
-      : ["fam.use.out", "−", "out"]
+      ? ["family.use.back", "+", "in"]
+      : ["family.use.out", "−", "out"]
     : negative
-      ? ["fam.use.back_to_them", "", "family"]
-      : ["fam.use.for_me", "", "family"];
-  const rel = pick(e.relation_label) || w(`fam.rel.${e.relation}`);
-  const who = w(payer ? "fam.use.by_me" : "fam.use.for_me_by", { rel, name: e.other_name || "" });
-  const text = say(e.text_zh, e.text_en);
+      ? ["family.use.back_to_them", "", "family"]
+      : ["family.use.for_me", "", "family"];
+  const rel = pick(e.relation_label) || t(`family.rel.${e.relation}`);
+  const who = t(payer ? "family.use.by_me" : "family.use.for_me_by", { rel, name: e.other_name || "" });
+  const text = say(e.text_zh, e.text_en, { orOther: true });
   return el(
     "li",
     { className: `stmt fam-use fam-use-${e.kind}`, tabindex: "-1", dataset: { kind: e.kind, role: e.role } },
     el(
       "div",
       { className: "stmt-head" },
-      el("span", { className: "stmt-kind", text: w(`fam.kind.${e.kind}`) }),
+      el("span", { className: "stmt-kind", text: t(`family.kind.${e.kind}`) }),
       el(
         "span",
         { className: `stmt-amount ${tone}` },
-        el("span", { className: "visually-hidden", text: `${w(word)} ` }),
-        money(e.amount, sign),
+        el("span", { className: "visually-hidden", text: `${t(word)} ` }),
+        money(e.amount, { sign }),
       ),
     ),
     el("p", { className: "stmt-meta" }, timeEl(e.at), " · ", who),

@@ -1,5 +1,5 @@
 // Local demo outbox: the SMS the local stack "sent" (GET /local/outbox, newest first).
-import { api, el, initPage, messageBox, onLangChange, t, whileBusy } from "./app.js";
+import { api, beijingParts, el, initPage, messageBox, onLangChange, t, whileBusy } from "./app.js";
 
 initPage();
 
@@ -51,22 +51,6 @@ function render(items) {
 
 /** "2026-11-25 20:01:02" in Beijing time (the citizen's time zone), whatever the device says. */
 function shanghaiTime(iso) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return iso || "—";
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Asia/Shanghai",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  const text = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-  return text + t("outbox.tz");
+  const parts = beijingParts(iso, { seconds: true });
+  return parts ? `${parts[0]} ${parts[1]}${t("time.zone")}` : iso || "—";
 }

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts" / "browser"
+from tests.browser.pages import SHOTS, WIDTH
+
+ARTIFACTS = SHOTS
 CHROMIUM = Path("/usr/bin/chromium")
-VIEWPORT = {"width": 360, "height": 780}
+VIEWPORT = {"width": WIDTH, "height": 780}
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -13,49 +13,26 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import (
+    BEIJING,
+    accessibility_basics,
+    assert_fits_width,
+    line_count,
+    log_in,
+    masked_id,
+    open_tile,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "browser"
-WIDTH = 360
-BEIJING = timezone(timedelta(hours=8))
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"card-{name}.png"), full_page=True)
-
-
-def masked_id(id_number: str) -> str:
-    return id_number[:6] + "*" * 8 + id_number[-4:]
-
-
-def scroll_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
-
-
-def line_count(page: Page, element_id: str) -> int:
-    """On how many lines the text of an element is drawn."""
-    return int(
-        page.evaluate(
-            """(id) => {
-                const range = document.createRange();
-                range.selectNodeContents(document.getElementById(id));
-                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-            }""",
-            element_id,
-        )
-    )
 
 
 def beijing(iso: str) -> str:
@@ -64,11 +41,7 @@ def beijing(iso: str) -> str:
 
 def open_card_page(page: Page) -> None:
     """From home.html, the 挂失医保卡 tile leads to card.html."""
-    tile = page.locator("#tile-card-loss")
-    expect(tile).to_have_attribute("href", "card.html")
-    expect(tile).not_to_have_attribute("aria-disabled", "true")
-    tile.click()
-    page.wait_for_url("**/card.html")
+    open_tile(page, "tile-card-loss", "card.html", "医保卡服务")
     expect(page.locator("#card")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#card-status")).not_to_be_empty()
 
@@ -112,43 +85,6 @@ def clear_of_minute_boundary() -> None:
         time.sleep(60.2 - second)
 
 
-def accessibility_basics(page: Page) -> None:
-    """One h1 and one main; every field has exactly one label that names it; every
-    aria-describedby / aria-controls target exists; every button has a name; ids are unique."""
-    expect(page.locator("h1")).to_have_count(1)
-    expect(page.get_by_role("main")).to_have_count(1)
-    expect(page.get_by_role("status")).to_have_count(1)
-    duplicates = page.evaluate(
-        """() => {
-            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
-            return ids.filter((id, i) => ids.indexOf(id) !== i);
-        }"""
-    )
-    assert not duplicates, f"duplicate ids: {duplicates}"
-    fields = page.locator("input, select, textarea")
-    assert fields.count() >= 5
-    for i in range(fields.count()):
-        field = fields.nth(i)
-        field_id = field.get_attribute("id")
-        assert field_id, "a field without an id"
-        label = page.locator(f"label[for='{field_id}']")
-        expect(label).to_have_count(1)
-        text = label.inner_text().strip()
-        assert text, f"the label of #{field_id} is empty"
-        expect(page.get_by_label(text, exact=True)).to_have_attribute("id", field_id)
-        for ref in (field.get_attribute("aria-describedby") or "").split():
-            expect(page.locator(f"[id='{ref}']")).to_have_count(1)
-    for ref in page.eval_on_selector_all(
-        "[aria-controls]", "els => els.map((e) => e.getAttribute('aria-controls'))"
-    ):
-        expect(page.locator(f"[id='{ref}']")).to_have_count(1)
-    names = page.eval_on_selector_all(
-        "button:not([hidden])", "els => els.map((b) => [b.id, b.textContent.trim()])"
-    )
-    for button_id, name in names:
-        assert name, f"button #{button_id} has no name"
-
-
 # ------------------------------------------------------------------ the whole life of a card
 
 
@@ -172,8 +108,8 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     for gone in ("btn-unfreeze-code", "btn-unfreeze", "btn-replacement", "btn-certificate"):
         expect(page.locator(f"#{gone}")).to_be_hidden()
     expect(page.locator("#card-next-steps")).to_contain_text("卡丢了?先临时挂失,马上冻结。")
-    assert scroll_width(page) <= WIDTH, "card.html scrolls sideways at 360 px"
-    shot(page, "active")
+    assert_fits_width(page, "card.html scrolls sideways at 360 px")
+    shot(page, "card-active")
 
     # 临时挂失: a confirmation step first; 取消 changes nothing.
     sms_before = stack.sms_count(person.phone)
@@ -183,7 +119,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     expect(box).to_contain_text("确认挂失?挂失后这张卡马上不能用于看病结算。")
     expect(page.locator("#confirm-title")).to_be_focused()
     expect(page.locator("#confirm-yes")).to_be_visible()
-    shot(page, "confirm")
+    shot(page, "card-confirm")
     page.locator("#confirm-no").click()
     expect(box).to_be_hidden()
     expect(page.locator("#btn-temp-loss")).to_be_focused()
@@ -214,8 +150,8 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     expect(page.locator("#card-next-steps")).to_contain_text("卡找到了?")
     assert stack.sms_count(person.phone) == sms_before + 1
     assert "临时挂失" in stack.last_sms(person.phone)
-    assert scroll_width(page) <= WIDTH
-    shot(page, "temp-lost")
+    assert_fits_width(page)
+    shot(page, "card-temp-lost")
 
     # 解挂 with the 解挂 code from the SMS.
     code = request_unfreeze_code(page, stack, person)
@@ -264,7 +200,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
         "replacement-form",
     ):
         expect(page.locator(f"#{gone}")).to_be_hidden()
-    shot(page, "replacement")
+    shot(page, "card-replacement")
 
     # 住院无卡证明: an 8-character code, a QR image, what the hospital checks.
     page.locator("#btn-certificate").click()
@@ -284,15 +220,15 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     assert public.ok and public.json()["valid"] is True
     html = page.content()
     assert person.id_number not in html and person.phone not in html
-    assert scroll_width(page) <= WIDTH
-    shot(page, "certificate")
+    assert_fits_width(page)
+    shot(page, "card-certificate")
 
     # Large text, then English: everything re-rendered, nothing scrolls sideways.
     page.locator("#large-text-toggle").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
-    assert scroll_width(page) <= WIDTH, "card.html scrolls sideways in large text"
+    assert_fits_width(page, "card.html scrolls sideways in large text")
     page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "large-zh")
+    shot(page, "card-large-zh")
     page.locator("#lang-toggle").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(status).to_have_text("Replacement in progress")
@@ -304,10 +240,10 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     expect(page.locator("#certificate-code")).to_have_text(cert_code)
     expect(qr).to_have_attribute("alt", re.compile(r"^QR code"))
     expect(message).to_contain_text("no-card certificate")
-    assert scroll_width(page) <= WIDTH, "card.html scrolls sideways in large English text"
+    assert_fits_width(page, "card.html scrolls sideways in large English text")
     for one_line in ("certificate-code", "certificate-id", "card-number"):
         assert line_count(page, one_line) == 1, f"#{one_line} wraps at 360 px in large text"
-    shot(page, "large-en")
+    shot(page, "card-large-en")
 
 
 # ------------------------------------------------------------------ a lost answer, retried
@@ -377,7 +313,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     expect(code_input).to_be_focused()
     expect(message).to_have_attribute("data-kind", "error")
     expect(status).to_have_text("临时挂失")
-    shot(page, "wrong-code")
+    shot(page, "card-wrong-code")
     code_input.press("Backspace")
     expect(page.locator("#unfreeze-code-input-error")).to_have_count(0)
 
@@ -397,7 +333,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     expect(page.locator("#outlet-select-error")).to_have_text("请选择领卡网点")
     expect(page.locator("#outlet-select")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#outlet-select")).to_be_focused()
-    shot(page, "outlet-errors")
+    shot(page, "card-outlet-errors")
     page.get_by_label("领卡网点").select_option("990101-02")
     page.locator("#btn-replacement-submit").click()
     expect(status).to_have_text("补卡办理中")
@@ -434,10 +370,12 @@ def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_
     expect(page.locator("#btn-replacement")).to_be_visible()
     expect(page.locator("#card-title")).to_be_focused()
     expect(page.locator("#card-history > li")).to_have_count(1)
-    shot(page, "refused")
+    shot(page, "card-refused")
     page.locator("#btn-replacement").click()
     page.get_by_label("邮寄到家").check()
-    accessibility_basics(page)
+    accessibility_basics(
+        page, fields="input, select, textarea", at_least=5, buttons="button:not([hidden])"
+    )
 
 
 def test_without_a_session_card_html_sends_the_person_to_log_in(page: Page) -> None:

@@ -11,41 +11,30 @@ next to the field before anything is sent; large English text fits 360 px.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import (
+    CJK,
+    WIDTH,
+    assert_fits_width,
+    labels_name_every_field,
+    log_in,
+    open_tile,
+    shot,
+    toggle_english_and_large_text,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "browser"
-WIDTH = 360
-CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 ESTIMATES = "/v1/me/estimates"
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def scroll_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
 def open_estimate(page: Page) -> None:
     """From home.html, the 看病前算一算 tile is live and leads to estimate.html."""
-    tile = page.locator("#tile-estimate")
-    expect(tile).to_have_attribute("href", "estimate.html")
-    expect(tile).not_to_have_attribute("aria-disabled", "true")
-    expect(tile.locator(".badge")).to_have_count(0)
-    tile.click()
-    page.wait_for_url("**/estimate.html")
-    expect(page.get_by_role("heading", level=1)).to_have_text("看病前算一算")
+    open_tile(page, "tile-estimate", "estimate.html", "看病前算一算")
     expect(page.locator("#est-who")).to_be_visible()  # GET /v1/me has answered
 
 
@@ -61,23 +50,6 @@ def body_of(request: Request) -> dict[str, Any]:
     return body
 
 
-def labels_name_every_field(page: Page) -> None:
-    """Every visible field has exactly one label that names it (the browser's own computation)."""
-    fields = page.locator("main input:visible, main select:visible")
-    assert fields.count() >= 8
-    for i in range(fields.count()):
-        field = fields.nth(i)
-        field_id = field.get_attribute("id")
-        assert field_id, "a field without an id"
-        label = page.locator(f"label[for='{field_id}']")
-        expect(label).to_have_count(1)
-        text = label.inner_text().strip()
-        assert text, f"the label of #{field_id} is empty"
-        expect(page.get_by_label(text, exact=True)).to_have_attribute("id", field_id)
-        for ref in (field.get_attribute("aria-describedby") or "").split():
-            expect(page.locator(f"[id='{ref}']")).to_have_count(1)
-
-
 # ------------------------------------------------------------------ 1. the worked example
 
 
@@ -89,7 +61,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     expect(page.locator("#est-who")).to_contain_text("建档低收入人口")
     expect(page.locator("#use-account")).to_be_hidden()  # residents hold no personal account
     expect(page.locator("#est-result")).to_be_hidden()
-    labels_name_every_field(page)
+    labels_name_every_field(page, "main input:visible, main select:visible", at_least=8)
     sent = watch_estimates(page)
 
     page.locator("#kind-inpatient").check()
@@ -164,7 +136,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
         )
     expect(page.locator("#est-note")).to_contain_text("这是估算,实际以医院结算为准。")
     expect(page.locator("#est-note")).to_contain_text("没有保存")
-    assert scroll_width(page) <= WIDTH, "estimate.html scrolls sideways at 360 px"
+    assert_fits_width(page, "estimate.html scrolls sideways at 360 px")
     shot(page, "estimate-example")
 
     # The same answer in English, without asking again.
@@ -221,7 +193,7 @@ def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
     expect(page.locator("#est-summary")).to_contain_text("共支付 0.00 元,您自己付 800.00 元")
     refused = page.locator("#est-lines > li.refused")
     expect(refused.first).to_contain_text("95%")
-    assert scroll_width(page) <= WIDTH
+    assert_fits_width(page)
     shot(page, "estimate-refusal")
 
     page.locator("#lang-toggle").click()
@@ -335,14 +307,13 @@ def test_large_english_text_fits_360_px_with_the_form_errors_and_the_result(
     person = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
     log_in(page, stack, person)
     open_estimate(page)
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "en")
     expect(html).to_have_class(re.compile(r"\blarge-text\b"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Estimate costs before a visit")
     expect(page).to_have_title(re.compile(r"^Estimate before a visit"))
-    assert scroll_width(page) <= WIDTH, "the form scrolls sideways in large English text"
+    assert_fits_width(page, "the form scrolls sideways in large English text")
 
     # Care away from home: the filing and referral questions appear, in plain English.
     page.locator("#kind-inpatient").check()
@@ -368,7 +339,7 @@ def test_large_english_text_fits_360_px_with_the_form_errors_and_the_result(
     expect(page.locator("#amount-error")).to_have_text(
         "Digits only, at most two decimals, e.g. 20000 or 1234.50"
     )
-    assert scroll_width(page) <= WIDTH, "field errors scroll sideways in large English text"
+    assert_fits_width(page, "field errors scroll sideways in large English text")
 
     page.locator("#amount").fill("123456.78")
     page.locator("#amount-c").fill("3000")
@@ -381,7 +352,7 @@ def test_large_english_text_fits_360_px_with_the_form_errors_and_the_result(
     expect(page.locator("#est-lines")).to_contain_text("20 points")  # the out-of-province cut
     main_text = page.locator("main").inner_text()
     assert not CJK.search(main_text), f"Chinese left on the English page: {main_text!r}"
-    assert scroll_width(page) <= WIDTH, "the result scrolls sideways in large English text"
+    assert_fits_width(page, "the result scrolls sideways in large English text")
     for big in ("est-total", "est-cash"):
         right = page.locator(f"#{big}").evaluate("e => e.getBoundingClientRect().right")
         assert right <= WIDTH, f"#{big} runs off the screen"

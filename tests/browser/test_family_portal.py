@@ -16,67 +16,38 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import (
+    BEIJING,
+    CJK,
+    accessibility_basics,
+    api_get,
+    assert_fits_width,
+    log_in,
+    money,
+    open_tile,
+    sent_back_to_log_in,
+    shot,
+    toggle_english_and_large_text,
+)
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "browser"
-WIDTH = 360
-BEIJING = timezone(timedelta(hours=8))
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"family-{name}.png"), full_page=True)
-
-
-def scroll_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
-
-
-def money(yuan: str) -> str:
-    """The pages' way of writing an amount: "8935.56" -> "8,935.56 元"."""
-    whole, cents = yuan.lstrip("-").split(".")
-    return f"{int(whole):,}.{cents} 元"
-
-
-def api_get(page: Page, path: str) -> dict[str, Any]:
-    """What the API answers the signed-in page (its token, its origin): {status, body}."""
-    answer = page.evaluate(
-        """async (path) => {
-            const token = sessionStorage.getItem("yibao.token");
-            const r = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-            return { status: r.status, body: await r.json() };
-        }""",
-        path,
-    )
-    assert isinstance(answer, dict)
-    return answer
 
 
 def open_family(page: Page) -> None:
     """From home.html, the 家庭共济 tile is live and leads to family.html, loaded."""
     tile = page.locator("#tile-family")
-    # Its name is in both languages in the HTML; only the page's language is shown and read.
+    # Its name is in the page's language, like the other tiles'.
     expect(page.get_by_role("link", name="家庭共济", exact=True)).to_have_attribute(
         "id", "tile-family"
     )
     assert tile.inner_text().strip() == "家庭共济"
-    expect(tile).to_have_attribute("href", "family.html")
-    expect(tile).not_to_have_attribute("aria-disabled", "true")
-    expect(tile.locator(".badge")).to_have_count(0)
-    tile.click()
-    page.wait_for_url("**/family.html")
-    expect(page.get_by_role("heading", level=1)).to_have_text("家庭共济")
+    open_tile(page, "tile-family", "family.html", "家庭共济")
     expect(page.locator("#fam-pay")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#fam-can-pay")).not_to_be_empty()
     expect(page.locator("#fam-uses-box")).to_have_attribute("aria-busy", "false")
@@ -84,41 +55,6 @@ def open_family(page: Page) -> None:
 
 def next_year() -> int:
     return datetime.now(BEIJING).year + 1
-
-
-def accessibility_basics(page: Page) -> None:
-    """One h1, one main, one status region; unique ids; every visible field has one label
-    naming it; aria-describedby / aria-controls targets exist; every button has a name."""
-    expect(page.locator("h1")).to_have_count(1)
-    expect(page.get_by_role("main")).to_have_count(1)
-    expect(page.get_by_role("status")).to_have_count(1)
-    duplicates = page.evaluate(
-        """() => {
-            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
-            return ids.filter((id, i) => ids.indexOf(id) !== i);
-        }"""
-    )
-    assert not duplicates, f"duplicate ids: {duplicates}"
-    fields = page.locator("input:visible, select:visible")
-    for i in range(fields.count()):
-        field = fields.nth(i)
-        field_id = field.get_attribute("id")
-        assert field_id, "a field without an id"
-        label = page.locator(f"label[for='{field_id}']")
-        expect(label).to_have_count(1)
-        expect(page.get_by_label(label.inner_text().strip(), exact=True)).to_have_attribute(
-            "id", field_id
-        )
-        for ref in (field.get_attribute("aria-describedby") or "").split():
-            expect(page.locator(f"[id='{ref}']")).to_have_count(1)
-    for ref in page.eval_on_selector_all(
-        "[aria-controls]", "els => els.map((e) => e.getAttribute('aria-controls'))"
-    ):
-        expect(page.locator(f"[id='{ref}']")).to_have_count(1)
-    for button_id, name in page.eval_on_selector_all(
-        "button:visible", "els => els.map((b) => [b.id, b.textContent.trim()])"
-    ):
-        assert name, f"button #{button_id} has no name"
 
 
 # ------------------------------------------------------------------ 1. the payer's side
@@ -150,8 +86,8 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(page.locator("#fam-uses-empty")).to_have_text(f"{year}年没有家庭共济的支付记录。")
     expect(page.locator("#fam-add")).to_be_visible()
     accessibility_basics(page)
-    assert scroll_width(page) <= WIDTH, "family.html scrolls sideways at 360 px"
-    shot(page, "empty")
+    assert_fits_width(page, "family.html scrolls sideways at 360 px")
+    shot(page, "family-empty")
 
     # The form: a plain text field for the ID number (no autofill), checked before sending.
     id_field = page.get_by_label("家人的身份证号")
@@ -208,8 +144,8 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     code = stack.last_code(relative.phone, "家庭共济")
     assert code, "the relative got no consent code"
     accessibility_basics(page)
-    assert scroll_width(page) <= WIDTH, "a pending link scrolls sideways at 360 px"
-    shot(page, "pending")
+    assert_fits_width(page, "a pending link scrolls sideways at 360 px")
+    shot(page, "family-pending")
 
     # A wrong code is refused next to the field, in the server's words; then the right one.
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
@@ -241,12 +177,11 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(end).to_be_visible()
     assert api_get(page, "/v1/me/family")["body"]["links"][0]["status"] == "active"
     assert "家庭共济绑定已生效" in stack.last_sms(relative.phone)
-    assert scroll_width(page) <= WIDTH, "an active link scrolls sideways at 360 px"
-    shot(page, "active")
+    assert_fits_width(page, "an active link scrolls sideways at 360 px")
+    shot(page, "family-active")
 
     # Large English text still fits 360 px; the link is drawn again in English.
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Family mutual aid")
     expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_en"])
     expect(link.locator("h3")).to_have_text(f"{masked} (your parent)")
@@ -254,10 +189,9 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(pay).to_have_text(f"Pay their {year_next} resident contribution")
     for heading in page.locator("main h2, main h3").all_inner_texts():
         assert not CJK.search(heading.replace(masked, "")), f"Chinese left: {heading!r}"
-    assert scroll_width(page) <= WIDTH, "family.html scrolls sideways in large English text"
-    shot(page, "active-large-en")
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    assert_fits_width(page, "family.html scrolls sideways in large English text")
+    shot(page, "family-active-large-en")
+    toggle_english_and_large_text(page)
     expect(link.locator(".fam-status")).to_have_text("已绑定")
 
     # Ending asks first; 取消 changes nothing.
@@ -270,8 +204,8 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(box).to_contain_text("解除后,您的个人账户不能再为这位家人支付")
     expect(end).to_have_attribute("aria-expanded", "true")
     assert box.evaluate("(b) => b.closest('li')?.dataset.linkId") == link_id
-    assert scroll_width(page) <= WIDTH
-    shot(page, "confirm-end")
+    assert_fits_width(page)
+    shot(page, "family-confirm-end")
     page.get_by_role("button", name="取消").click()
     expect(box).to_be_hidden()
     expect(end).to_be_focused()
@@ -293,8 +227,8 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     assert api_get(page, "/v1/me/family")["body"]["links"][0]["status"] == "ended"
     assert "家庭共济绑定已解除" in stack.last_sms(relative.phone)
     accessibility_basics(page)
-    assert scroll_width(page) <= WIDTH
-    shot(page, "ended")
+    assert_fits_width(page)
+    shot(page, "family-ended")
 
 
 # ------------------------------------------------------------------ 2. the relative's side
@@ -332,8 +266,8 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     expect(link.locator(".fam-next")).to_have_text(mine["next_step_zh"])
     expect(link.get_by_role("button", name="拒绝")).to_be_visible()
     accessibility_basics(page)
-    assert scroll_width(page) <= WIDTH
-    shot(page, "relative-pending")
+    assert_fits_width(page)
+    shot(page, "family-relative-pending")
 
     link.get_by_role("button", name="同意绑定").click()
     expect(page.locator("#message")).to_contain_text("您已同意")
@@ -369,8 +303,8 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     expect(line.locator(".stmt-meta")).to_contain_text(f"子女{entry['other_name']}为我支付")
     expect(line.locator(".stmt-text")).to_have_text(entry["text_zh"])
     expect(page.locator("#fam-uses-empty")).to_be_hidden()
-    assert scroll_width(page) <= WIDTH
-    shot(page, "relative-statement")
+    assert_fits_width(page)
+    shot(page, "family-relative-statement")
 
     # The relative ends it (asked first).
     link.get_by_role("button", name="解除绑定").click()
@@ -409,26 +343,21 @@ def test_a_resident_is_told_why_they_cannot_pay_for_relatives_and_gets_no_form(
     expect(page.locator("#fam-relative-empty")).to_contain_text("还没有家人为您支付")
     expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_zh"])
     accessibility_basics(page)
-    assert scroll_width(page) <= WIDTH, "family.html scrolls sideways at 360 px"
-    shot(page, "resident")
+    assert_fits_width(page, "family.html scrolls sideways at 360 px")
+    shot(page, "family-resident")
 
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)
     expect(why).to_have_text(reason["text_en"])
     expect(page.locator("#fam-can-pay")).to_have_text("You cannot pay for relatives now")
     expect(page).to_have_title(re.compile(r"^Family mutual aid"))
     for heading in page.locator("main h1, main h2").all_inner_texts():
         assert not CJK.search(heading), f"Chinese left in a heading: {heading!r}"
-    assert scroll_width(page) <= WIDTH, "family.html scrolls sideways in large English text"
-    shot(page, "resident-large-en")
+    assert_fits_width(page, "family.html scrolls sideways in large English text")
+    shot(page, "family-resident-large-en")
 
 
 # ------------------------------------------------------------------ 4. no session
 
 
 def test_without_a_session_the_family_page_goes_back_to_login(page: Page) -> None:
-    page.goto("/index.html")
-    page.evaluate("sessionStorage.setItem('yibao.token', 'not-a-real-token')")
-    page.goto("/family.html")
-    page.wait_for_url("**/index.html")
-    expect(page.locator("#message")).to_have_text("登录已过期,请重新登录")
+    sent_back_to_log_in(page, "family.html")

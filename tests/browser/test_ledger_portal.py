@@ -14,76 +14,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import (
+    CJK,
+    WIDTH,
+    api_get,
+    assert_fits_width,
+    line_count,
+    log_in,
+    money,
+    open_tile,
+    sent_back_to_log_in,
+    shot,
+    toggle_english_and_large_text,
+)
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "browser"
-WIDTH = 360
-CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"ledger-{name}.png"), full_page=True)
-
-
-def scroll_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
-
-
-def line_count(page: Page, element_id: str) -> int:
-    """On how many lines the text of an element is drawn."""
-    return int(
-        page.evaluate(
-            """(id) => {
-                const range = document.createRange();
-                range.selectNodeContents(document.getElementById(id));
-                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-            }""",
-            element_id,
-        )
-    )
-
-
-def open_tile(page: Page, tile_id: str, href: str, h1: str) -> None:
-    """From home.html, the tile is live (a link, no 即将上线 badge) and leads to its page."""
-    tile = page.locator(f"#{tile_id}")
-    expect(tile).to_have_attribute("href", href)
-    expect(tile).not_to_have_attribute("aria-disabled", "true")
-    expect(tile).not_to_have_attribute("role", "link")
-    expect(tile.locator(".badge")).to_have_count(0)
-    tile.click()
-    page.wait_for_url(f"**/{href}")
-    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
-
-
-def api_get(page: Page, path: str) -> dict[str, Any]:
-    """What the API answers the signed-in page (its token, its origin): {status, body}."""
-    answer = page.evaluate(
-        """async (path) => {
-            const token = sessionStorage.getItem("yibao.token");
-            const r = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-            return { status: r.status, body: await r.json() };
-        }""",
-        path,
-    )
-    assert isinstance(answer, dict)
-    return answer
-
-
-def money(yuan: str, unit: str = "元") -> str:
-    """The pages' way of writing an amount: "8935.56" -> "8,935.56 元"."""
-    sign = "−" if yuan.startswith("-") else ""
-    whole, cents = yuan.lstrip("-").split(".")
-    return f"{sign}{int(whole):,}.{cents} {unit}"
 
 
 def month_zh(period: str) -> str:
@@ -169,8 +119,8 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     expect(page.locator("#contrib-years-text")).to_have_text(years["text_zh"])
     fill = bar.locator(".years-fill").evaluate("f => f.getBoundingClientRect().width")
     assert fill > 0, "the years bar shows nothing paid"
-    assert scroll_width(page) <= WIDTH, "contributions.html scrolls sideways at 360 px"
-    shot(page, "contributions")
+    assert_fits_width(page, "contributions.html scrolls sideways at 360 px")
+    shot(page, "ledger-contributions")
 
     # The same year in English, without asking again; then forward to the current year.
     page.locator("#lang-toggle").click()
@@ -254,8 +204,8 @@ def test_the_account_page_shows_the_balance_the_chart_with_its_table_and_a_state
     expect(credit_line.locator(".stmt-meta")).to_contain_text("2026年3月5日")
     expect(credit_line.locator(".stmt-meta")).to_contain_text(money(march_credit["balance_after"]))
     expect(page.locator("#acct-more")).to_be_hidden()  # one page holds a month
-    assert scroll_width(page) <= WIDTH, "account.html scrolls sideways at 360 px"
-    shot(page, "account")
+    assert_fits_width(page, "account.html scrolls sideways at 360 px")
+    shot(page, "ledger-account")
 
 
 # ------------------------------------------------------------------ 3. the benefit balance
@@ -299,8 +249,8 @@ def test_benefits_shows_each_yearly_cap_as_a_bar_with_what_is_left(stack: Any, p
     expect(page.locator("#ben-assistance-left")).to_have_text(money(assistance["left"]))
     expect(page.locator("#ben-deductible")).to_contain_text("一级医院")
     expect(page.locator("#ben-deductible .ben-text")).to_have_text(data["deductible"]["text_zh"])
-    assert scroll_width(page) <= WIDTH, "benefits.html scrolls sideways at 360 px"
-    shot(page, "benefits")
+    assert_fits_width(page, "benefits.html scrolls sideways at 360 px")
+    shot(page, "ledger-benefits")
 
 
 # ------------------------------------------------------------------ 4. residents: no account
@@ -319,7 +269,7 @@ def test_a_resident_is_told_plainly_that_there_is_no_personal_account(
     for part in ("#acct-summary", "#acct-history", "#acct-statement"):
         expect(page.locator(part)).to_be_hidden()
     assert api_get(page, "/v1/me/account")["status"] == 404
-    shot(page, "account-resident")
+    shot(page, "ledger-account-resident")
     page.locator("#lang-toggle").click()
     expect(message).to_have_text("No personal account: residents have none.")
 
@@ -330,8 +280,7 @@ def test_a_resident_is_told_plainly_that_there_is_no_personal_account(
 def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Page) -> None:
     person = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
     log_in(page, stack, person)
-    page.locator("#lang-toggle").click()  # remembered for the next pages
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)  # remembered for the next pages
     expect(page.locator("#tile-benefits")).to_have_text("Benefit balance")
 
     pages = (
@@ -346,7 +295,7 @@ def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Pag
         expect(html).to_have_class(re.compile(r"\blarge-text\b"))
         expect(page.get_by_role("heading", level=1)).to_have_text(h1)
         expect(page.locator(ready).first).to_be_visible()
-        assert scroll_width(page) <= WIDTH, f"{href} scrolls sideways in large English text"
+        assert_fits_width(page, f"{href} scrolls sideways in large English text")
         for heading in page.locator("main h2, main h3").all_inner_texts():
             assert not CJK.search(heading), f"Chinese left in a heading of {href}: {heading!r}"
         for big in ("#contrib-year", "#contrib-years-paid", "#acct-balance", "#ben-inpatient-left"):
@@ -357,7 +306,7 @@ def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Pag
                 # A big amount is read at a glance: never broken between number and unit.
                 if big != "#contrib-years-paid":  # "26 years 10 months" may take two lines
                     assert line_count(page, big[1:]) == 1, f"{big} breaks over lines on {href}"
-        shot(page, f"{name}-large-en")
+        shot(page, f"ledger-{name}-large-en")
     main_text = page.locator("main").inner_text()
     assert "Left this year" in main_text
 
@@ -367,11 +316,7 @@ def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Pag
 
 def test_without_a_session_the_ledger_pages_go_back_to_login(page: Page) -> None:
     for href in ("contributions.html", "account.html", "benefits.html"):
-        page.goto("/index.html")
-        page.evaluate("sessionStorage.setItem('yibao.token', 'not-a-real-token')")
-        page.goto(f"/{href}")
-        page.wait_for_url("**/index.html")
-        expect(page.locator("#message")).to_have_text("登录已过期,请重新登录")
+        sent_back_to_log_in(page, href)
         assert page.evaluate("sessionStorage.getItem('yibao.token')") is None
 
 

@@ -16,22 +16,21 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.pages import (
+    assert_fits_width,
+    labels_name_every_field,
+    line_count,
+    masked_id,
+    toggle_english_and_large_text,
+)
+
 pytestmark = pytest.mark.browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-WIDTH = 360
-
-
-def masked_id(id_number: str) -> str:
-    return id_number[:6] + "*" * 8 + id_number[-4:]
 
 
 def masked_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:]
-
-
-def scroll_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
 def root_font_px(page: Page) -> float:
@@ -102,7 +101,7 @@ def test_a_person_logs_in_with_the_code_from_the_outbox_and_sees_masked_details(
     html = page.content()
     assert person.id_number not in html, "the full ID number is in the home page"
     assert person.phone not in html, "the full phone number is in the home page"
-    assert scroll_width(page) <= WIDTH, "home.html scrolls sideways at 360 px"
+    assert_fits_width(page, "home.html scrolls sideways at 360 px")
     page.screenshot(path=str(artifacts / "login-home.png"), full_page=True)
 
     # Logging out ends the session: home.html no longer opens.
@@ -117,22 +116,14 @@ def test_home_in_large_english_fits_360_and_keeps_the_masked_id_on_one_line(
 ):
     person = stack.fresh_person()
     log_in(context, page, person)
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
     # The profile is re-rendered in English, still masked.
     expect(page.locator("#profile dt").first).to_have_text("Name")
     expect(page.locator("#profile-id-number")).to_have_text(masked_id(person.id_number))
-    assert scroll_width(page) <= WIDTH, "home.html scrolls sideways in large English text"
-    lines = page.evaluate(
-        """() => {
-            const dd = document.getElementById("profile-id-number");
-            const range = document.createRange();
-            range.selectNodeContents(dd);
-            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-        }"""
-    )
+    assert_fits_width(page, "home.html scrolls sideways in large English text")
+    lines = line_count(page, "profile-id-number")
     assert lines == 1, f"the masked ID number wraps onto {lines} lines at 360 px"
     page.screenshot(path=str(artifacts / "home-large-en.png"), full_page=True)
 
@@ -263,7 +254,7 @@ def test_english_and_large_text_switch_and_never_scroll_sideways_at_360(page, ar
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "zh-CN")
     expect(page.locator("h1")).to_have_text("登录")
-    assert scroll_width(page) <= WIDTH, "index.html scrolls sideways at 360 px"
+    assert_fits_width(page, "index.html scrolls sideways at 360 px")
     normal_px = root_font_px(page)
 
     page.locator("#lang-toggle").click()
@@ -279,19 +270,19 @@ def test_english_and_large_text_switch_and_never_scroll_sideways_at_360(page, ar
     main_text = page.locator("main").inner_text()
     assert not CJK.search(main_text), f"Chinese left on the English page: {main_text!r}"
     assert not CJK.search(page.locator(".site-header .site-name").inner_text())
-    assert scroll_width(page) <= WIDTH, "index.html scrolls sideways in English"
+    assert_fits_width(page, "index.html scrolls sideways in English")
 
     page.locator("#large-text-toggle").click()
     expect(html).to_have_class(re.compile(r"\blarge-text\b"))
     expect(page.locator("#large-text-toggle")).to_have_attribute("aria-pressed", "true")
     large_px = root_font_px(page)
     assert large_px > normal_px * 1.15, (normal_px, large_px)
-    assert scroll_width(page) <= WIDTH, "index.html scrolls sideways in large text"
+    assert_fits_width(page, "index.html scrolls sideways in large text")
 
     # Long English field errors must wrap too.
     page.get_by_role("button", name="Get code").click()
     expect(page.locator("#id_number-error")).to_have_text(re.compile(r"^[^\u4e00-\u9fff]+$"))
-    assert scroll_width(page) <= WIDTH, "field errors scroll sideways in large English text"
+    assert_fits_width(page, "field errors scroll sideways in large English text")
     page.screenshot(path=str(artifacts / "login-large-en.png"), full_page=True)
 
     # Both choices are remembered on the next page load (boot.js, before first paint).
@@ -301,8 +292,7 @@ def test_english_and_large_text_switch_and_never_scroll_sideways_at_360(page, ar
     expect(page.locator("h1")).to_have_text("Log in")
 
     # And both switch back.
-    page.locator("#lang-toggle").click()
-    page.locator("#large-text-toggle").click()
+    toggle_english_and_large_text(page)
     expect(html).to_have_attribute("lang", "zh-CN")
     expect(html).not_to_have_class(re.compile(r"\blarge-text\b"))
     expect(page.locator("h1")).to_have_text("登录")
@@ -358,7 +348,7 @@ def test_the_docs_page_renders_every_operation_of_the_openapi_document(page, art
     otp = page.locator("#op-post-v1-auth-otp")
     expect(otp).to_contain_text("429")
     expect(otp.locator(".status", has_text="429")).to_be_visible()
-    assert scroll_width(page) <= WIDTH, "docs.html scrolls sideways at 360 px"
+    assert_fits_width(page, "docs.html scrolls sideways at 360 px")
     page.screenshot(path=str(artifacts / "docs.png"), full_page=False)
 
 
@@ -379,19 +369,8 @@ def test_accessibility_basics(page, path):
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^(zh-CN|en)$"))
     assert page.title().strip(), "the page has no title"
 
-    inputs = page.locator("input:not([type=hidden]), select, textarea")
-    for i in range(inputs.count()):
-        field = inputs.nth(i)
-        field_id = field.get_attribute("id")
-        assert field_id, f"an input without an id on {path}"
-        label = page.locator(f"label[for='{field_id}']")
-        expect(label).to_have_count(1)
-        label_text = label.inner_text().strip()
-        assert label_text, f"the label of #{field_id} is empty"
-        # The browser's own accessible-name computation finds the input by its label.
-        expect(page.get_by_label(label_text, exact=True)).to_have_attribute("id", field_id)
-        for ref in (field.get_attribute("aria-describedby") or "").split():
-            expect(page.locator(f"[id='{ref}']")).to_have_count(1)
+    # The browser's own accessible-name computation finds each input by its label.
+    labels_name_every_field(page, "input:not([type=hidden]), select, textarea")
 
     buttons = page.evaluate(ACCESSIBLE_NAME_OF_BUTTONS)
     assert buttons, f"no buttons on {path}"

@@ -14,11 +14,11 @@ import argparse
 import random
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.demo_history import Ledgers, ledgers
+from chalicelib.demo_history import Ledgers, ledger_tier_pct, ledgers
 from chalicelib.rules.identity import check_digit
 
 REGION = "990101"
@@ -93,7 +93,8 @@ class DemoPerson:
     status: str = "active"
     insured_since: date = date(2010, 1, 1)
     card_number: str = ""
-    tier_pct: float | None = None  # employees not retired-qualified: % of the average wage
+    base_pct: float | None = None  # employees not retired-qualified: base, % of the average wage
+    tier_pct: float | None = None  # the year's average contribution, % of wage: from the ledger
     years_met: bool = False
     notes: str = field(default="", compare=False)
 
@@ -140,7 +141,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         {
             "employer": "示范县人民医院",
             "chronic": True,
-            "tier_pct": 85.0,
+            "base_pct": 85.0,
             "notes": "在职职工, 慢特病, 缴费85%: 门诊慢特病要95%",
         },
     ),
@@ -173,6 +174,19 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
 
 def person(seed: int, i: int) -> DemoPerson:
     """The ``i``-th demo person of ``seed``: always the same."""
+    return _with_ledger_tier(_drawn(seed, i), seed, i)[0]
+
+
+def _with_ledger_tier(p: DemoPerson, seed: int, i: int) -> tuple[DemoPerson, Ledgers]:
+    """The person with the tier their contribution ledger gives (a month not paid counts 0),
+    and the ledgers: the profile keeps what the ledger says, for settlement's one read."""
+    books = ledgers(p, seed, i)
+    if p.base_pct is None:
+        return p, books
+    return replace(p, tier_pct=ledger_tier_pct(books)), books
+
+
+def _drawn(seed: int, i: int) -> DemoPerson:
     rng = random.Random(f"{seed}:{i}")
     phone = _phone(rng)
     if i < len(_CHOSEN):
@@ -208,13 +222,13 @@ def person(seed: int, i: int) -> DemoPerson:
         elif roll < 0.24:
             groups = ("poverty_exited",)
             exit_year = rng.randrange(2014, 2021)
-    tier_pct = None
+    base_pct = None
     years_met = False
     if scheme == "employee":
         if retired:
             years_met = rng.random() < 0.85
         if not years_met:
-            tier_pct = rng.choices((100.0, 85.0, 70.0, 50.0), (70, 15, 10, 5))[0]
+            base_pct = rng.choices((100.0, 85.0, 70.0, 50.0), (70, 15, 10, 5))[0]
     status_roll = rng.random()
     status = "suspended" if status_roll < 0.02 else "ended" if status_roll < 0.03 else "active"
     insured_from = max(date(2000, 1, 1), born + timedelta(days=365 * 18))
@@ -233,7 +247,7 @@ def person(seed: int, i: int) -> DemoPerson:
         status=status,
         insured_since=min(insured_from, date(2025, 1, 1)),
         card_number=_card_number(i),
-        tier_pct=tier_pct,
+        base_pct=base_pct,
         years_met=years_met,
     )
 
@@ -256,14 +270,15 @@ def seed_region(
     c.bind_tables()
     models.create_tables()
     key = pepper or c.settings.pepper
-    rows: Iterator[DemoPerson] = persons(seed, count)
+    rows: Iterator[DemoPerson] = (_drawn(seed, i) for i in range(count))
     if progress:
         from tqdm import tqdm
 
         rows = tqdm(rows, total=count, unit="person", file=sys.stderr, mininterval=0.5)
     written = 0
     with models.PersonItem.batch_write() as batch:
-        for index, p in enumerate(rows):
+        for index, drawn in enumerate(rows):
+            p, books = _with_ledger_tier(drawn, seed, index)
             pid = person_id_for(p.id_number, key)
             pk = models.person_pk(pid)
             batch.save(
@@ -289,7 +304,6 @@ def seed_region(
                     years_met=p.years_met,
                 )
             )
-            books = ledgers(p, seed, index)
             for page in ledger_pages(pk, books):
                 batch.save(page)
             if p.scheme == "employee":

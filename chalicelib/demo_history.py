@@ -19,7 +19,13 @@ from functools import cache
 from typing import Any
 
 from chalicelib.rules.account_credit import monthly_account_credit
-from chalicelib.rules.contributions import employee_month, monthly_average_wage, resident_year
+from chalicelib.rules.contributions import (
+    employee_month,
+    entry_from_line,
+    monthly_average_wage,
+    resident_year,
+    year_tier,
+)
 from chalicelib.rules.policy import Policy, policy_in_force
 
 FIRST_YEAR = 2010
@@ -100,7 +106,7 @@ def employee_ledgers(p: Any, seed: int, index: int) -> Ledgers:
     out = Ledgers()
     start = max(date(FIRST_YEAR, 1, 1), date(p.insured_since.year, p.insured_since.month, 1))
     retire = retirement_day(p.birth_date, p.sex) if p.retired else None
-    tier = p.tier_pct if p.tier_pct is not None else 100.0
+    tier = p.base_pct if p.base_pct is not None else 100.0
     flexible = p.employer is None and not p.retired
     payer = "self" if flexible else "employer"
     back_paid = rng.random() < 0.10  # one month in arrears in 2024, paid three months later
@@ -234,3 +240,16 @@ def resident_ledgers(p: Any) -> Ledgers:
 
 def ledgers(p: Any, seed: int, index: int) -> Ledgers:
     return employee_ledgers(p, seed, index) if p.scheme == "employee" else resident_ledgers(p)
+
+
+def ledger_tier_pct(books: Ledgers) -> float:
+    """The average contribution as % of the average wage in the latest year the ledger has
+    contributions (the last demo year, or a retiree's last working year), months not paid
+    counting 0: what the profile keeps for settlement. Nothing on the ledger: 0."""
+    years = [y for y, lines in books.contributions.items() if lines]
+    if not years:
+        return 0.0
+    year = max(years)
+    entries = [entry_from_line(x) for x in books.contributions[year]]
+    tier = year_tier(entries, year, _policy(date(year, 1, 1)))
+    return math.floor(tier.average_pct * 100) / 100

@@ -205,6 +205,22 @@ class ContributionEntry:
         }
 
 
+def entry_from_line(line: dict[str, Any]) -> ContributionEntry:
+    """A contribution ledger line (as stored: period, kind, detail in fen) as an entry."""
+    d = line["detail"]
+    paid_on = date.fromisoformat(d["paid_on"]) if d.get("paid_on") else None
+    return ContributionEntry(
+        line["period"],
+        d["base"],
+        d["individual"],
+        d["employer"],
+        d["large_amount"],
+        d["payer"],
+        line["kind"],
+        paid_on,
+    )
+
+
 @dataclass(frozen=True)
 class EnrolmentWindow:
     """The residents' enrolment window (集中缴费期) for a benefit year, both days inclusive."""

@@ -21,9 +21,9 @@ from chalicelib.rules.contributions import (
     PAYER_ZH,
     SUBSIDY_EN,
     SUBSIDY_ZH,
-    ContributionEntry,
     contribution_years,
     enrolment_window,
+    entry_from_line,
     year_tier,
 )
 from chalicelib.rules.money import format_fen
@@ -80,21 +80,6 @@ def _year(text: str | None, today: date, last: int | None = None) -> int:
     return int(text)
 
 
-def _employee_entry(line: dict[str, Any]) -> ContributionEntry:
-    d = line["detail"]
-    paid_on = date.fromisoformat(d["paid_on"]) if d.get("paid_on") else None
-    return ContributionEntry(
-        line["period"],
-        d["base"],
-        d["individual"],
-        d["employer"],
-        d["large_amount"],
-        d["payer"],
-        line["kind"],
-        paid_on,
-    )
-
-
 def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
     """A year of the contribution ledger, with what it entitles the person to."""
     today = ctx.clock.now().date()
@@ -113,7 +98,7 @@ def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> 
         "previous_year": year - 1 if year > 2010 else None,
     }
     if person.scheme == "employee":
-        entries = [_employee_entry(line) for line in lines]
+        entries = [entry_from_line(line) for line in lines]
         body["entries"] = [
             {
                 **e.to_json(),

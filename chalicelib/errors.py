@@ -32,6 +32,21 @@ class DomainError(Exception):
         self.code = code  # a stable reason within the type, e.g. "already_lost"
 
 
+def invalid_cursor() -> ValidationFailed:
+    """A paging cursor that did not come from us (or no longer fits): start again."""
+    return ValidationFailed(
+        [
+            FieldError(
+                "$.cursor",
+                "/cursor",
+                "cursor",
+                "This cursor is not valid.",
+                "翻页参数无效,请从第一页重新查看。",
+            )
+        ]
+    )
+
+
 class ValidationFailed(DomainError):
     slug = "validation"
     title = "Invalid request"

@@ -39,8 +39,14 @@ class ApiClient:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         sent.update(headers or {})
-        body = raw if raw is not None else (
-            json.dumps(json_body, ensure_ascii=False).encode() if json_body is not None else None
+        body = (
+            raw
+            if raw is not None
+            else (
+                json.dumps(json_body, ensure_ascii=False).encode()
+                if json_body is not None
+                else None
+            )
         )
         response = self._gateway(method, path, sent, body)
         text = response.get("body") or ""

@@ -24,8 +24,12 @@ def _service() -> Any:
 @route(bp, "/v1/me/contributions", "GET")
 def contributions() -> Response:
     person_id = current_person_id(bp.current_request, "contributions:read")
+    request = bp.current_request
     body = _service().contributions(
-        container().ledgers(), person_id, query_param(bp.current_request, "year")
+        container().ledgers(),
+        person_id,
+        query_param(request, "year"),
+        query_param(request, "cursor"),
     )
     return json_response(body, headers=NO_STORE)
 

@@ -301,8 +301,9 @@ def _cap_balance(
     label_zh, label_en = LABEL_ZH[benefit], LABEL_EN[benefit]
     if cap is None:
         left = None
-        zh = f"{label_zh}:不设年度上限,本年已支付{yuan(used)}元。"
-        en = f"{label_en}: there is no yearly cap; {yuan(used)} yuan paid this year."
+        name_zh, name_en = label_zh.removesuffix("年度限额"), label_en.removesuffix(": yearly cap")
+        zh = f"{name_zh}不设年度上限,本年已支付{yuan(used)}元。"
+        en = f"{name_en}: no yearly cap; {yuan(used)} yuan paid this year."
     else:
         left = max(0, cap - used)
         zh = f"{label_zh}{yuan(cap)}元{how_zh},本年已支付{yuan(used)}元,"

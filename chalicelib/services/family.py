@@ -565,9 +565,7 @@ def uses(
         except (binascii.Error, UnicodeDecodeError, ValueError):
             after = None
         if after is None or not after.startswith(f"FAMILY#{year}#") or len(after) > 200:
-            raise _field(
-                "cursor", "cursor", "This cursor is not valid.", "翻页参数无效,请从第一页重新查看。"
-            )
+            raise errors.invalid_cursor()
     lines, last = ctx.store.uses(person_id, year, PAGE_SIZE, after)
     return {
         "year": year,

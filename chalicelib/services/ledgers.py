@@ -6,6 +6,8 @@ layer (contribution years, the year's tier, the benefit balance).
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -30,6 +32,7 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
 
 PAGE_SIZE = 50
+CONTRIBUTION_CURSOR = "CONTRIB:"
 FIRST_YEAR = 2010  # the ledgers (and the region's policies) start in 2010
 
 KINDS = {
@@ -80,11 +83,35 @@ def _year(text: str | None, today: date, last: int | None = None) -> int:
     return int(text)
 
 
-def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
-    """A year of the contribution ledger, with what it entitles the person to."""
+def _year_cursor(year: int) -> str:
+    return base64.urlsafe_b64encode(f"{CONTRIBUTION_CURSOR}{year}".encode()).decode()
+
+
+def _cursor_year(cursor: str) -> str:
+    """The year a contributions cursor points at (validated as a year by the caller)."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith(CONTRIBUTION_CURSOR) or len(cursor) > 40:
+        raise errors.invalid_cursor()
+    return text[len(CONTRIBUTION_CURSOR) :]
+
+
+def contributions(
+    ctx: LedgerContext, person_id: str, year_text: str | None, cursor: str | None = None
+) -> dict[str, Any]:
+    """A year of the contribution ledger, with what it entitles the person to: one page a
+    year, newest first (``next_cursor`` is the year before)."""
     today = ctx.clock.now().date()
     # next year too: residents pay for it in this year's enrolment window
-    year = _year(year_text, today, today.year + 1)
+    if cursor is None:
+        year = _year(year_text, today, today.year + 1)
+    else:
+        try:
+            year = _year(_cursor_year(cursor), today, today.year + 1)
+        except errors.ValidationFailed:
+            raise errors.invalid_cursor() from None
     found = ctx.store.contributions(person_id, year)
     if found is None:
         raise _not_found()
@@ -95,7 +122,8 @@ def contributions(ctx: LedgerContext, person_id: str, year_text: str | None) -> 
     body: dict[str, Any] = {
         "year": year,
         "scheme": person.scheme,
-        "previous_year": year - 1 if year > 2010 else None,
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_cursor": _year_cursor(year - 1) if year > FIRST_YEAR else None,
     }
     if person.scheme == "employee":
         entries = [entry_from_line(line) for line in lines]
@@ -242,17 +270,7 @@ def account_entries(
     offset = 0
     if cursor is not None:
         if not cursor.isdigit() or len(cursor) > 6:
-            raise errors.ValidationFailed(
-                [
-                    FieldError(
-                        "$.cursor",
-                        "/cursor",
-                        "cursor",
-                        "This cursor is not valid.",
-                        "翻页参数无效,请从第一页重新查看。",
-                    )
-                ]
-            )
+            raise errors.invalid_cursor()
         offset = int(cursor)
     pages = ctx.store.account_pages(person_id, year, year)
     lines, _ = _account_lines(pages)

@@ -422,17 +422,7 @@ def my_settlements(
         except (binascii.Error, UnicodeDecodeError, ValueError):
             after = None
         if after is None or not after.startswith("SETTLEMENT#") or len(after) > 200:
-            raise errors.ValidationFailed(
-                [
-                    FieldError(
-                        "$.cursor",
-                        "/cursor",
-                        "cursor",
-                        "This cursor is not valid.",
-                        "翻页参数无效,请从第一页重新查看。",
-                    )
-                ]
-            )
+            raise errors.invalid_cursor()
     items, last = ctx.store.list_for_person(person_id, limit, after)
     following = base64.urlsafe_b64encode(last.encode()).decode() if last else None
     return {"settlements": items, "next_cursor": following}

@@ -12,7 +12,7 @@ from local.metering import dynamodb_requests
 
 
 def index_of(stack, p):
-    return next(i for i in range(400) if person(990101, i) == p)
+    return next(i for i in range(DEMO_COUNT) if person(990101, i) == p)
 
 
 def test_an_employee_sees_this_years_contributions_and_what_they_entitle(stack, api, login):
@@ -126,3 +126,17 @@ def test_bad_query_values_are_422(stack, api, login):
                  "/v1/me/benefits?year=3000"):
         reply = api.get(path, token=token)
         assert reply.status == 422, (path, reply.text)
+
+
+def test_contributions_page_back_a_year_at_a_time_by_cursor(stack, api, login):
+    p = stack.fresh_person(scheme="resident")
+    token = login(p)
+    first = api.get("/v1/me/contributions", token=token).body
+    back = api.get(f"/v1/me/contributions?cursor={first['next_cursor']}", token=token)
+    assert back.status == 200, back.text
+    assert back.body["year"] == first["year"] - 1
+    oldest = api.get("/v1/me/contributions?year=2010", token=token).body
+    assert oldest["next_cursor"] is None
+    for bad in ("2024", "Q09OVFJJQjo5OTk5", "!!"):
+        reply = api.get(f"/v1/me/contributions?cursor={bad}", token=token)
+        assert reply.status == 422 and reply.body["errors"][0]["pointer"] == "/cursor", bad

@@ -1,0 +1,77 @@
+"""The local moto server's DynamoDB keeps DynamoDB's promises (local/moto_server.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture
+def table(stack):
+    client = boto3.client(
+        "dynamodb", region_name="cn-north-1", endpoint_url=stack.moto.url,
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )
+    name = f"moto-check-{uuid.uuid4().hex[:8]}"
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield client, name
+    client.delete_table(TableName=name)
+
+
+def key(pk, sk):
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def test_a_failed_condition_cancels_the_whole_transaction_with_its_reasons(table):
+    client, name = table
+    client.put_item(TableName=name, Item={**key("A", "1"), "n": {"N": "1"}})
+    with pytest.raises(ClientError) as caught:
+        client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": key("A", "2")}},
+            {"Update": {"TableName": name, "Key": key("A", "1"), "UpdateExpression": "ADD n :one",
+                        "ConditionExpression": "n = :two",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":two": {"N": "2"}}}},
+        ])
+    reasons = [r["Code"] for r in caught.value.response["CancellationReasons"]]
+    assert reasons == ["None", "ConditionalCheckFailed"]
+    assert "Item" not in client.get_item(TableName=name, Key=key("A", "2"))
+    assert client.get_item(TableName=name, Key=key("A", "1"))["Item"]["n"] == {"N": "1"}
+
+
+def test_a_write_refused_midway_is_undone(table):
+    client, name = table
+    client.put_item(TableName=name, Item={**key("A", "1"), "n": {"N": "1"}})
+    client.put_item(TableName=name, Item={**key("C", "1"), "s": {"S": "x"}})
+    with pytest.raises(ClientError):
+        client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": key("A", "2")}},
+            {"Update": {"TableName": name, "Key": key("A", "1"), "UpdateExpression": "SET n = :n",
+                        "ExpressionAttributeValues": {":n": {"N": "5"}}}},
+            {"Update": {"TableName": name, "Key": key("C", "1"), "UpdateExpression": "ADD s :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+        ])
+    assert "Item" not in client.get_item(TableName=name, Key=key("A", "2"))
+    assert client.get_item(TableName=name, Key=key("A", "1"))["Item"]["n"] == {"N": "1"}
+    assert client.get_item(TableName=name, Key=key("C", "1"))["Item"]["s"] == {"S": "x"}
+
+
+def test_a_query_reads_one_partition_in_order(table):
+    client, name = table
+    for pk in ("A", "B", "C"):
+        for sk in ("13", "11", "12", "2"):
+            client.put_item(TableName=name, Item=key(pk, sk))
+    found = client.query(
+        TableName=name, KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
+        ExpressionAttributeValues={":p": {"S": "B"}, ":s": {"S": "1"}}, ScanIndexForward=False,
+    )["Items"]
+    assert [(i["pk"]["S"], i["sk"]["S"]) for i in found] == [("B", "13"), ("B", "12"), ("B", "11")]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.demo_history import Ledgers, ledger_tier_pct, ledgers
+from chalicelib.demo_history import Ledgers, last_contributions, ledger_tier_pct, ledgers
 from chalicelib.rules.identity import check_digit
 
 REGION = "990101"
@@ -174,16 +174,16 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
 
 def person(seed: int, i: int) -> DemoPerson:
     """The ``i``-th demo person of ``seed``: always the same."""
-    return _with_ledger_tier(_drawn(seed, i), seed, i)[0]
+    drawn = _drawn(seed, i)
+    if drawn.base_pct is None:
+        return drawn
+    return _with_ledger_tier(drawn, last_contributions(drawn, seed, i))
 
 
-def _with_ledger_tier(p: DemoPerson, seed: int, i: int) -> tuple[DemoPerson, Ledgers]:
-    """The person with the tier their contribution ledger gives (a month not paid counts 0),
-    and the ledgers: the profile keeps what the ledger says, for settlement's one read."""
-    books = ledgers(p, seed, i)
-    if p.base_pct is None:
-        return p, books
-    return replace(p, tier_pct=ledger_tier_pct(books)), books
+def _with_ledger_tier(p: DemoPerson, books: Ledgers) -> DemoPerson:
+    """The person with the tier their contribution ledger gives (a month not paid counts 0):
+    the profile keeps what the ledger says, for settlement's one read."""
+    return p if p.base_pct is None else replace(p, tier_pct=ledger_tier_pct(books))
 
 
 def _drawn(seed: int, i: int) -> DemoPerson:
@@ -278,7 +278,8 @@ def seed_region(
     written = 0
     with models.PersonItem.batch_write() as batch:
         for index, drawn in enumerate(rows):
-            p, books = _with_ledger_tier(drawn, seed, index)
+            books = ledgers(drawn, seed, index)
+            p = _with_ledger_tier(drawn, books)
             pid = person_id_for(p.id_number, key)
             pk = models.person_pk(pid)
             batch.save(

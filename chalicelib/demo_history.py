@@ -100,11 +100,17 @@ def _line(
     }
 
 
-def employee_ledgers(p: Any, seed: int, index: int) -> Ledgers:
-    """Months since 2010 (or since insured): contributions in service, credits every month."""
+def employee_ledgers(p: Any, seed: int, index: int, since: int | None = None) -> Ledgers:
+    """Months since 2010 (or since insured): contributions in service, credits every month.
+
+    ``since``: only the contributions of the months from that year on (their lines are the
+    same as in the whole history), without the account.
+    """
     rng = random.Random(f"{seed}:{index}:ledger")
     out = Ledgers()
     start = max(date(FIRST_YEAR, 1, 1), date(p.insured_since.year, p.insured_since.month, 1))
+    if since is not None:
+        start = max(start, date(since, 1, 1))
     retire = retirement_day(p.birth_date, p.sex) if p.retired else None
     tier = p.base_pct if p.base_pct is not None else 100.0
     flexible = p.employer is None and not p.retired
@@ -170,6 +176,8 @@ def employee_ledgers(p: Any, seed: int, index: int) -> Ledgers:
                     )
                 )
             paid_so_far += 1
+        if since is not None:
+            continue  # contributions alone: no account
         credit = monthly_account_credit(
             policy,
             month=month,
@@ -240,6 +248,15 @@ def resident_ledgers(p: Any) -> Ledgers:
 
 def ledgers(p: Any, seed: int, index: int) -> Ledgers:
     return employee_ledgers(p, seed, index) if p.scheme == "employee" else resident_ledgers(p)
+
+
+def last_contributions(p: Any, seed: int, index: int) -> Ledgers:
+    """The contribution lines of the last two years an employee paid in (the year's tier
+    needs only the latest): a few dozen months instead of the whole history."""
+    last = DEMO_UNTIL.year
+    if p.retired:
+        last = min(last, retirement_day(p.birth_date, p.sex).year)
+    return employee_ledgers(p, seed, index, since=last - 1)
 
 
 def ledger_tier_pct(books: Ledgers) -> float:

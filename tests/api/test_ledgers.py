@@ -9,6 +9,7 @@ from chalicelib.demo_history import ledgers
 from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from local.metering import dynamodb_requests
+from tests.conftest import DEMO_COUNT
 
 
 def index_of(stack, p):

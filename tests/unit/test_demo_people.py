@@ -6,7 +6,7 @@ import tracemalloc
 from collections import Counter
 from datetime import date
 
-from chalicelib.demo import persons
+from chalicelib.demo import person, persons
 from chalicelib.rules.identity import parse_id_number, parse_mobile
 
 TODAY = date(2026, 11, 25)
@@ -49,3 +49,17 @@ def test_making_people_takes_flat_memory():
         return top
 
     assert peak(20_000) < 2 * peak(2_000) + 200_000
+
+
+def test_a_persons_tier_is_what_the_whole_ledger_gives():
+    from chalicelib.demo_history import ledger_tier_pct, ledgers
+
+    seen = set()
+    for i in range(600):
+        p = person(990101, i)
+        if p.base_pct is None:
+            assert p.tier_pct is None
+            continue
+        assert p.tier_pct == ledger_tier_pct(ledgers(p, 990101, i)), i
+        seen.add(p.tier_pct == p.base_pct)
+    assert seen == {True, False}  # most pay on their base; a month in arrears lowers it

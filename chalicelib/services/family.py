@@ -410,11 +410,12 @@ def plan_use(
     kind: str,
     ref: str,
     what: tuple[str, str],
+    link_id: str | None = None,
 ) -> tuple[FamilyUse, FamilySide] | rules.Refusal:
     """What the relative's linked account would pay towards ``due_fen`` (no write), or why
-    not. Reads the payer's side: one Query."""
+    not; with ``link_id``, only through that link. Reads the payer's side: one Query."""
     mine = active_payer_link(relative_links, now)
-    if mine is None:
+    if mine is None or (link_id is not None and mine.link.link_id != link_id):
         return rules.Refusal(
             "no_family_link",
             "There is no active family link, so nothing is paid from a relative's account.",
@@ -447,9 +448,17 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         )
     now = ctx.clock.now()
     relative = ctx.store.side(mine.other_person_id)
-    relative_copy = _other_copy(ctx, mine) if relative is not None else None
-    if relative is None or relative_copy is None:
-        raise _refused(rules.Refusal("link_not_active", "", "家庭共济绑定未生效。"))
+    relative_copy = (
+        next((s for s in relative.links if s.link.link_id == link_id), None) if relative else None
+    )
+    if relative is None or relative_copy is None or mine.link.status_at(now)[0] != "active":
+        raise _refused(
+            rules.Refusal(
+                "link_not_active",
+                "This family link is not active, so the account cannot pay.",
+                "家庭共济绑定未生效或已解除,不能用共济账户支付。",
+            )
+        )
     person = relative.person
     if person.scheme != "resident":
         raise errors.RuleViolation(
@@ -484,6 +493,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         "contribution",
         ref,
         (f"{year}年度居民医保个人缴费", f"{year} resident contribution"),
+        link_id,
     )
     if isinstance(planned, rules.Refusal):
         raise _refused(planned)

@@ -270,7 +270,7 @@ def test_a_link_ends_by_itself_when_either_insurance_ends(stack, api, login, hos
 
 
 def test_one_paying_account_at_a_time(stack, api, login, clock):
-    _payer, relative, _, _, _ = linked(stack, api, login)
+    _payer, relative, payer_token, _, _ = linked(stack, api, login)
     other = stack.fresh_person(scheme="employee", retired=False)
     other_token = login(other)
     clock.advance(minutes=2)  # the relative's phone: one consent code a minute
@@ -278,6 +278,11 @@ def test_one_paying_account_at_a_time(stack, api, login, clock):
     code = stack.last_code(relative.phone, "家庭共济")
     taken = api.post(f"{FAMILY}/{link['link_id']}/consent", {"code": code}, token=other_token)
     assert taken.status == 409 and taken.body["code"] == "relative_already_linked"
+    # the pending request never pays, nor does it reach the active link's account
+    before = balance(api, payer_token)
+    paid = api.post(f"{FAMILY}/{link['link_id']}/contribution", {"year": 2027}, token=other_token)
+    assert paid.status == 422 and paid.body["code"] == "link_not_active"
+    assert balance(api, payer_token) == before
 
 
 def test_residents_cannot_pay_for_relatives(stack, api, login, clock):

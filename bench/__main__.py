@@ -110,7 +110,8 @@ def main() -> int:
             return None
 
         api = ApiClient()
-        logging.getLogger().setLevel(logging.WARNING)  # the figures, not the access log
+        for name in ("", "yibao"):  # the figures, not the access log
+            logging.getLogger(name).setLevel(logging.WARNING)
         counts = request_counts(api, last_code)
         settlement = settlement_through_api(api)
     budgets = {"POST /v1/auth/otp": 3, "POST /v1/auth/token": 3}

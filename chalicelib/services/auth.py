@@ -107,21 +107,20 @@ def _send_code(
     purpose: str,
     wording: str,
     *,
-    bound_to: str = "",
     extra: Sequence[RateBucket] = (),
     text: Callable[[str, int], str] | None = None,
 ) -> None:
     """Count the request against every limit; if ``person`` is given, store and send a code.
 
-    ``bound_to`` ties the code to one request (a family link), ``extra`` adds limits of
-    the person asking, ``text`` words the SMS (code, minutes) when it is not a plain code.
+    ``extra`` adds limits of the person asking, ``text`` words the SMS (code, minutes)
+    when it is not a plain code.
     """
     now = int(ctx.clock.now().timestamp())
     code = f"{secrets.randbelow(1_000_000):06d}"
     pending = (
         PendingCode(
             person.person_id,
-            code_hash(ctx.pepper, person.person_id, bound_to + code, purpose),
+            code_hash(ctx.pepper, person.person_id, code, purpose),
             now + ctx.limits.ttl_seconds,
             purpose=purpose,
         )
@@ -208,41 +207,40 @@ def verify_step_up(ctx: AuthContext, person_id: str, purpose: str, code: str) ->
 def request_consent(
     ctx: AuthContext,
     requester_id: str,
+    relative_id: str,
     relative: Person | None,
     client_ip: str,
-    bound_to: str,
+    link_id: str,
     text: Callable[[str, int], str],
 ) -> None:
     """Send a relative a consent code for one request (家庭共济), if the relative is known.
 
-    The requester may ask one a minute and 5 a day, whoever they name; the relative's
-    phone counts as for any code. Without a relative, only the limits are counted.
+    The limits are counted the same whether or not the relative exists, so a 429 tells
+    nothing: the requester may ask once a minute and 5 times a day, and a relative (by
+    their person id, never by phone) gets at most one request a minute and 5 a day. These
+    are apart from the login limits, so requests cannot use up someone's login codes.
     """
     now = int(ctx.clock.now().timestamp())
-    key = keyed_hash(ctx.pepper, "consent", requester_id, 16)
     gap = ctx.limits.code_gap_seconds
     day = now - now % 86_400
-    extra = [
-        RateBucket(f"RL#consent#{key}#gap", 1, now + gap, gap=gap),
-        RateBucket(f"RL#consent#{key}#d{day}", CONSENTS_PER_DAY, day + 86_400),
-    ]
-    phone = relative.phone if relative else None
-    _send_code(
-        ctx,
-        relative,
-        phone,
-        client_ip,
-        "family_consent",
-        "",
-        bound_to=bound_to + ":",
-        extra=extra,
-        text=text,
-    )
+    extra = []
+    for who, subject in (("by", requester_id), ("for", relative_id)):
+        key = keyed_hash(ctx.pepper, "consent", subject, 16)
+        extra += [
+            RateBucket(f"RL#consent#{who}#{key}#gap", 1, now + gap, gap=gap),
+            RateBucket(f"RL#consent#{who}#{key}#d{day}", CONSENTS_PER_DAY, day + 86_400),
+        ]
+    _send_code(ctx, relative, None, client_ip, _consent(link_id), "", extra=extra, text=text)
 
 
-def verify_consent(ctx: AuthContext, relative_id: str, bound_to: str, code: str) -> None:
+def verify_consent(ctx: AuthContext, relative_id: str, link_id: str, code: str) -> None:
     """Raise :class:`CodeInvalid` unless ``code`` is the relative's code for this request."""
-    _check_code(ctx, relative_id, bound_to + ":" + code, "family_consent")
+    _check_code(ctx, relative_id, code, _consent(link_id))
+
+
+def _consent(link_id: str) -> str:
+    """Each request has its own code, so one request never replaces or voids another's."""
+    return f"family_consent#{link_id}"
 
 
 CONSENTS_PER_DAY = 5

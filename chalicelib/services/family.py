@@ -195,7 +195,9 @@ def request_link(
     if relative_id == payer_id:
         raise _field("id_number", "self", "This is your own ID number.", "这是您本人的身份证号码。")
     now = ctx.clock.now()
-    open_links = [s for s in payer.links if s.link.status_at(now)[0] != "ended"]
+    open_links = [
+        s for s in payer.links if s.link.role == "payer" and s.link.status_at(now)[0] != "ended"
+    ]
     if any(s.other_person_id == relative_id for s in open_links):
         raise errors.Conflict(
             "You already have a link or a request for this relative.",
@@ -246,7 +248,7 @@ def request_link(
             "平台在“家庭共济”中确认。不同意请忽略,24小时后自动失效。"
         )
 
-    auth.request_consent(ctx.auth, payer_id, relative, client_ip, link_id, text)
+    auth.request_consent(ctx.auth, payer_id, relative_id, relative, client_ip, link_id, text)
     ctx.store.create(payer_copy, relative_copy)
     log.info("family link requested", extra={"person_id": payer_id, "link_id": link_id})
     return _link_json(payer_copy, now)
@@ -594,21 +596,16 @@ def uses(
 def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> list[str]:
     """参保状态变更 (from the core system): when insurance ends, every open link ends with it,
     in the same transaction. Returns the ended link ids."""
-    side = _side(ctx, person_id)
-    now = ctx.clock.now()
-    sides: list[tuple[StoredLink, bool]] = []
-    if status == "ended":
-        for mine in side.links:
-            current, _ = mine.link.status_at(now)
-            if mine.link.status == "ended":
-                continue
-            active = current == "active"
-            sides.append((mine, active))
-            other = _other_copy(ctx, mine)
-            if other is not None and other.link.status != "ended":
-                sides.append((other, active))
-    ctx.store.set_status(person_id, status, sides, now)
-    ended = sorted({s.link.link_id for s, _ in sides})
+    for _ in range(5):  # a link that changes meanwhile: read again
+        now = ctx.clock.now()
+        sides = _open_sides(ctx, _side(ctx, person_id), now) if status == "ended" else []
+        try:
+            ctx.store.set_status(person_id, status, sides, now)
+            break
+        except StaleLink:
+            continue
+    else:
+        raise _changed()
     for stored, _ in sides:
         if stored.person_id != person_id:
             other_person = ctx.auth.persons.get_person(stored.person_id)
@@ -619,7 +616,24 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
                     "你们的家庭共济绑定已自动解除。",
                 )
     log.info("insurance status changed", extra={"person_id": person_id, "status": status})
-    return ended
+    return sorted({s.link.link_id for s, _ in sides})
+
+
+def _open_sides(
+    ctx: FamilyContext, side: FamilySide, now: datetime
+) -> list[tuple[StoredLink, bool]]:
+    """Both copies of every link still open (pending within its day, or active)."""
+    sides: list[tuple[StoredLink, bool]] = []
+    for mine in side.links:
+        current, _ = mine.link.status_at(now)
+        if current == "ended":
+            continue  # ended or lapsed: nothing to end, nobody to tell
+        active = current == "active"
+        sides.append((mine, active))
+        other = _other_copy(ctx, mine)
+        if other is not None and other.link.status != "ended":
+            sides.append((other, active))
+    return sides
 
 
 __all__ = [

@@ -400,12 +400,24 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
         if body.get("use_family_account")
         else (None, None)
     )
+    paid = family[0].amount if family else 0
+    if family_json and "link_id" in family_json and paid < result.parts.cash:
+        # the relative's account would not cover it all: say so, but not how much it
+        # holds (an estimate must not become a way to watch someone else's balance)
+        family_json = {
+            **family_json,
+            "amount": None,
+            "text_zh": "家人的共济账户余额不足以支付全部自付部分,结算时按账户实际余额支付。",
+            "text_en": "The relative's account would not cover all of it; at settlement it pays "
+            "what it holds.",
+        }
+        paid = 0
     return {
         "estimate": True,
         "date": now.date().isoformat(),
         **result.to_json(),
         "family_aid": family_json,
-        "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
+        "patient_pays": format_fen(result.parts.cash - paid),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from chalicelib.adapters.clock import CHINA, FixedClock
 from chalicelib.bootstrap import container, use_clock
 from chalicelib.config import settings
+from chalicelib.rules.identity import check_digit
 from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from chalicelib.services.family import change_insurance_status
@@ -357,3 +359,91 @@ def test_the_operator_command_ends_insurance_and_the_links_with_it(
     assert seen["end_reason"] == "insurance_ended"
     assert "自动解除" in stack.last_sms(payer.phone)
     assert main([pid(relative), "active"]) == 0
+
+
+def test_a_family_settlement_sent_again_returns_the_same_answer_and_pays_once(
+    stack, api, login, hospital, clock
+):
+    _payer, relative, payer_token, _, _ = linked(stack, api, login)
+    before = balance(api, payer_token)
+    body = {
+        "hospital_id": hospital["id"],
+        "visit_id": uuid.uuid4().hex,
+        "person_id": pid(relative),
+        "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+        "items": [{"code": "X", "catalogue": "C", "amount": "80"}],
+        "use_family_account": True,
+    }
+    first = api.post("/v1/settlements", body, token=hospital["token"])
+    again = api.post("/v1/settlements", body, token=hospital["token"])
+    assert first.status == again.status == 200, again.text
+    assert again.body["settlement_id"] == first.body["settlement_id"]
+    assert balance(api, payer_token) == before - 8_000
+
+
+def test_asking_for_someone_tells_nothing_about_whether_they_are_insured(stack, api, login, clock):
+    insured = stack.fresh_person(scheme="resident")
+    unknown = "11010119900307123" + check_digit("11010119900307123")
+    for relative in (insured, replace(insured, id_number=unknown, name="查无此人")):
+        clock.advance(minutes=2)
+        first = ask(api, login(stack.fresh_person(scheme="employee", retired=False)), relative)
+        second = ask(api, login(stack.fresh_person(scheme="employee", retired=False)), relative)
+        assert (first.status, second.status) == (201, 429), relative.name
+    # consent requests never use up the relative's own login codes
+    assert login(insured)
+
+
+def test_a_second_request_does_not_void_the_first_ones_code(stack, api, login, clock):
+    relative = stack.fresh_person(scheme="resident")
+    first_payer = stack.fresh_person(scheme="employee", retired=False)
+    first_token = login(first_payer)
+    first = ask(api, first_token, relative).body
+    code = stack.last_code(relative.phone, "家庭共济")
+    clock.advance(minutes=2)
+    other_token = login(stack.fresh_person(scheme="employee", retired=False))
+    other = ask(api, other_token, relative).body
+    for _ in range(5):
+        wrong = api.post(
+            f"{FAMILY}/{other['link_id']}/consent", {"code": "000000"}, token=other_token
+        )
+        assert wrong.status == 400
+    done = api.post(f"{FAMILY}/{first['link_id']}/consent", {"code": code}, token=first_token)
+    assert done.status == 200 and done.body["status"] == "active"
+
+
+def test_two_employees_may_each_pay_for_the_other(stack, api, login, clock):
+    one = stack.fresh_person(scheme="employee", retired=False)
+    two = stack.fresh_person(scheme="employee", retired=False)
+    linked(stack, api, login, payer=one, relative=two)
+    clock.advance(minutes=2)
+    linked(stack, api, login, payer=two, relative=one)
+
+
+def test_an_estimate_does_not_show_how_much_a_relatives_account_holds(stack, api, login, clock):
+    _payer, _relative, payer_token, relative_token, _ = linked(stack, api, login)
+    held = balance(api, payer_token)
+    big = {
+        "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+        "items": [{"code": "X", "catalogue": "C", "amount": f"{held // 100 + 100}"}],
+        "use_family_account": True,
+    }
+    reply = api.post("/v1/me/estimates", big, token=relative_token)
+    assert reply.status == 200, reply.text
+    assert reply.body["family_aid"]["amount"] is None
+    assert reply.body["patient_pays"] == reply.body["parts"]["cash"]
+    assert f"{held // 100}." not in reply.text
+    small = {**big, "items": [{"code": "X", "catalogue": "C", "amount": "10"}]}
+    covered = api.post("/v1/me/estimates", small, token=relative_token).body
+    assert covered["family_aid"]["amount"] == "10.00" and covered["patient_pays"] == "0.00"
+
+
+def test_lapsed_requests_are_left_alone_when_insurance_ends(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    ask(api, login(payer), relative)
+    clock.advance(hours=25)
+    sent = stack.sms_count(payer.phone)
+    c = container()
+    assert change_insurance_status(c.family(), pid(relative), "ended") == []
+    assert stack.sms_count(payer.phone) == sent
+    change_insurance_status(c.family(), pid(relative), "active")

@@ -208,10 +208,11 @@ class DynamoFamilyRepository:
                     )
         except TransactWriteError as exc:
             codes = _codes(exc)
-            if codes and codes[0] == "ConditionalCheckFailed":
-                raise LinkTaken() from None
-            if "ConditionalCheckFailed" in codes:
-                raise StaleLink() from None
+            failed = [code == "ConditionalCheckFailed" for code in codes]
+            if failed[:1] == [True] and not any(failed[1:]):
+                raise LinkTaken() from None  # the guard alone: another link is active
+            if any(failed):
+                raise StaleLink() from None  # this link changed (accepted meanwhile, ended)
             raise
 
     def end(self, sides: list[tuple[StoredLink, bool]], reason: str, at: datetime) -> None:
@@ -317,11 +318,16 @@ class DynamoFamilyRepository:
         self, person_id: str, status: str, links: list[tuple[StoredLink, bool]], at: datetime
     ) -> None:
         """Change a person's insurance status; when it ends, their links end with it."""
-        with TransactWrite(connection=transaction_connection()) as tx:
-            tx.update(
-                PersonItem(person_pk(person_id), PROFILE_SK),
-                actions=[PersonItem.status.set(status)],
-                condition=PersonItem.pk.exists(),
-            )
-            if links:
-                self.add_end(tx, links, "insurance_ended", at.isoformat(timespec="seconds"))
+        try:
+            with TransactWrite(connection=transaction_connection()) as tx:
+                tx.update(
+                    PersonItem(person_pk(person_id), PROFILE_SK),
+                    actions=[PersonItem.status.set(status)],
+                    condition=PersonItem.pk.exists(),
+                )
+                if links:
+                    self.add_end(tx, links, "insurance_ended", at.isoformat(timespec="seconds"))
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" in _codes(exc):
+                raise StaleLink() from None  # a link changed meanwhile: read again
+            raise

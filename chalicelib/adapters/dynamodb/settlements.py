@@ -150,8 +150,6 @@ class DynamoSettlementRepository:
         )
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
-                if family is not None:
-                    _family_use(tx, *family)
                 tx.save(
                     SettlementKeyItem(
                         f"VISIT#{new.hospital_id}#{new.visit_id}", "VISIT", **key_fields
@@ -203,9 +201,12 @@ class DynamoSettlementRepository:
                             new.hospital_id,
                         )
                     )
+                if family is not None:  # its puts after the visit key's
+                    _family_use(tx, *family)
         except TransactWriteError as exc:
             codes = _cancelled(exc)
-            # condition checks go first (the family link's guard), then puts (the visit key)
+            # condition checks go first (the family link's guard), then puts in call order:
+            # the visit key is the first put
             visit = 1 if family is not None else 0
             if len(codes) > visit and codes[visit] == "ConditionalCheckFailed":
                 raise VisitAlreadySettled() from None

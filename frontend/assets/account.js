@@ -17,10 +17,10 @@ import {
   money,
   monthText,
   onLangChange,
+  pagedList,
   pick,
   say,
   t,
-  whileBusy,
   whole,
 } from "./app.js";
 
@@ -29,24 +29,33 @@ initPage();
 const $ = (id) => document.getElementById(id);
 const message = messageBox($("message"));
 const select = $("acct-month");
-const more = $("acct-more");
 const list = $("acct-entries");
 
 let account = null; // GET /v1/me/account
-let statement = { month: null, entries: [], cursor: null }; // what the list shows
-let asked = 0; // the last statement request: an older answer arriving late is dropped
+
+/** A month's statement; "加载更多" adds the next page below what is shown. */
+const statement = pagedList({
+  url: (month, cursor) => {
+    const query = new URLSearchParams({ month });
+    if (cursor) query.set("cursor", cursor);
+    return `/v1/me/account/entries?${query}`;
+  },
+  list,
+  box: $("acct-entries-box"),
+  more: $("acct-more"),
+  message,
+  onPage: () => message.clear(),
+  render: renderStatement,
+});
 
 onLangChange(() => {
   if (!account) return;
   renderAccount(account);
   fillMonths(account.months || [], select.value);
-  renderStatement();
+  statement.render();
 });
 
-select.addEventListener("change", () => loadStatement(select.value));
-more.addEventListener("click", () =>
-  whileBusy(more, () => loadStatement(statement.month, statement.cursor), () => statement.cursor == null),
-);
+select.addEventListener("change", () => statement.load(select.value));
 
 if (!getToken()) goToLogin("session.expired");
 else load();
@@ -82,7 +91,7 @@ async function load() {
   const shown = months.some((m) => m.period === latest) ? latest : months.at(-1)?.period ?? null;
   fillMonths(months, shown);
   $("acct-statement").hidden = false;
-  if (select.value) loadStatement(select.value);
+  if (select.value) statement.load(select.value);
 }
 
 function renderAccount(a) {
@@ -155,43 +164,11 @@ function fillMonths(months, chosen) {
   if (chosen) select.value = chosen;
 }
 
-/** Load a month's statement; with `cursor`, the next page is added below what is shown. */
-async function loadStatement(month, cursor = null) {
-  const ticket = ++asked;
-  const box = $("acct-entries-box");
-  box.setAttribute("aria-busy", "true");
-  const query = new URLSearchParams({ month });
-  if (cursor) query.set("cursor", cursor);
-  try {
-    const page = await api("GET", `/v1/me/account/entries?${query}`);
-    if (ticket !== asked) return;
-    const added = page.entries || [];
-    const before = cursor ? statement.entries.length : 0;
-    statement = {
-      month,
-      entries: cursor ? [...statement.entries, ...added] : added,
-      cursor: page.next_cursor ?? null,
-    };
-    message.clear();
-    renderStatement();
-    // After "加载更多", the keyboard continues at the first new line.
-    if (cursor && added.length) list.children[before]?.focus();
-  } catch (err) {
-    if (ticket !== asked) return;
-    if (err.status === 401) return goToLogin("session.expired");
-    message.error(err);
-  } finally {
-    if (ticket === asked) box.setAttribute("aria-busy", "false");
-  }
-}
-
-function renderStatement() {
-  const { month, entries, cursor } = statement;
+function renderStatement({ key: month, entries }) {
   const empty = $("acct-empty");
   empty.textContent = month ? t("acct.stmt.empty", { month: monthText(month) }) : "";
   empty.hidden = entries.length > 0 || !month;
   list.replaceChildren(...entries.map(line));
-  more.hidden = cursor == null;
 }
 
 function line(e) {

@@ -301,6 +301,98 @@ export async function whileBusy(button, work, keepDisabled = () => false) {
   }
 }
 
+// ---------------------------------------------------------------- confirmation boxes
+
+/**
+ * Wire a "确认…" box: its 取消 button `no` (and Escape inside `box`, while `isOpen()`)
+ * calls `close(true)` (closing, the keyboard back on the button that opened it), then
+ * `cancelled()` (e.g. say so in the status region); its confirm button `yes` runs
+ * `confirm()` with `yes` busy and `no` disabled meanwhile. Opening and painting the box,
+ * and closing it after `confirm()`, stay with the page.
+ */
+export function wireConfirm(box, yes, no, { isOpen, close, cancelled, confirm }) {
+  no.addEventListener("click", () => {
+    close(true);
+    cancelled();
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isOpen()) {
+      event.preventDefault();
+      no.click();
+    }
+  });
+  yes.addEventListener("click", async () => {
+    if (!isOpen() || yes.disabled) return;
+    no.disabled = true;
+    try {
+      await whileBusy(yes, confirm);
+    } finally {
+      no.disabled = false;
+    }
+  });
+}
+
+// ---------------------------------------------------------------- paged lists
+
+/**
+ * A list read from the API page by page: `load(key)` shows the first page of `key`
+ * (a month, a year…), the "加载更多" button `more` adds the next page (following
+ * next_cursor) and the keyboard then continues at the first new line of `list`.
+ * An answer arriving after a newer request is dropped; `box` is aria-busy meanwhile.
+ * - url(key, cursor): the path of a page;
+ * - keyOf(page, key): what the shown list is of (default: the key asked for);
+ * - onPage(page): a fresh answer, before it is kept and drawn;
+ * - render({key, entries, cursor}): draw the lines into `list` (`more` is shown
+ *   while there is a next page);
+ * - message: the page's messageBox, for errors; 401 leaves for the login page.
+ * Returns {load, render, key}: `render()` draws again (e.g. in another language).
+ */
+export function pagedList({ url, list, box, more, message, render, onPage = () => {}, keyOf = (page, key) => key }) {
+  const state = { key: null, entries: [], cursor: null }; // what the list shows
+  let asked = 0; // the last request: an older answer arriving late is dropped
+
+  const draw = () => {
+    render(state);
+    more.hidden = state.cursor == null;
+  };
+
+  async function load(key, cursor = null) {
+    const ticket = ++asked;
+    box.setAttribute("aria-busy", "true");
+    try {
+      const page = await api("GET", url(key, cursor));
+      if (ticket !== asked) return;
+      onPage(page);
+      const added = page.entries || [];
+      const before = cursor ? state.entries.length : 0;
+      state.key = keyOf(page, key);
+      state.entries = cursor ? [...state.entries, ...added] : added;
+      state.cursor = page.next_cursor ?? null;
+      draw();
+      // After "加载更多", the keyboard continues at the first new line.
+      if (cursor && added.length) list.children[before]?.focus();
+    } catch (err) {
+      if (ticket !== asked) return;
+      if (err.status === 401) return goToLogin("session.expired");
+      message.error(err);
+    } finally {
+      if (ticket === asked) box.setAttribute("aria-busy", "false");
+    }
+  }
+
+  more.addEventListener("click", () =>
+    whileBusy(more, () => load(state.key, state.cursor), () => state.cursor == null),
+  );
+
+  return {
+    load,
+    render: draw,
+    get key() {
+      return state.key;
+    },
+  };
+}
+
 // ---------------------------------------------------------------- small DOM helper
 
 /** el("p", {className: "x", text: "..."}, child, ...): create an element. */

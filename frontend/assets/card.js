@@ -22,6 +22,7 @@ import {
   timeEl,
   whileBusy,
   whole,
+  wireConfirm,
 } from "./app.js";
 
 const CODE_COUNTDOWN_SECONDS = 60;
@@ -322,30 +323,18 @@ function closeConfirm(restoreFocus) {
   if (restoreFocus && !button.closest("[hidden]")) button.focus();
 }
 
-confirmNo.addEventListener("click", () => {
-  closeConfirm(true);
-  message.show(() => t("card.cancelled"));
-});
-
-confirmBox.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && confirming) {
-    event.preventDefault();
-    confirmNo.click();
-  }
-});
-
-confirmYes.addEventListener("click", async () => {
-  if (!confirming || confirmYes.disabled) return;
-  const { kind, slot } = confirming;
-  message.show(() => t("card.busy"));
-  confirmNo.disabled = true;
-  const ok = await whileBusy(confirmYes, () =>
-    change("/v1/me/card/loss", { kind }, slot, {
+wireConfirm(confirmBox, confirmYes, confirmNo, {
+  isOpen: () => confirming != null,
+  close: closeConfirm,
+  cancelled: () => message.show(() => t("card.cancelled")),
+  confirm: async () => {
+    const { kind, slot } = confirming;
+    message.show(() => t("card.busy"));
+    const ok = await change("/v1/me/card/loss", { kind }, slot, {
       done: kind === "temporary" ? "card.done.temporary" : "card.done.formal",
-    }),
-  );
-  confirmNo.disabled = false;
-  if (ok) closeConfirm(false);
+    });
+    if (ok) closeConfirm(false);
+  },
 });
 
 // ---------------------------------------------------------------- unfreeze (step-up SMS code)

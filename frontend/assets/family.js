@@ -23,6 +23,7 @@ import {
   messageBox,
   money,
   onLangChange,
+  pagedList,
   pick,
   say,
   setFieldError,
@@ -30,6 +31,7 @@ import {
   t,
   timeEl,
   whileBusy,
+  wireConfirm,
 } from "./app.js";
 
 initPage();
@@ -51,7 +53,6 @@ const idInput = $("fam-id-number");
 const nameInput = $("fam-name");
 const relationSelect = $("fam-relation");
 const yearSelect = $("fam-year");
-const more = $("fam-uses-more");
 const usesList = $("fam-uses-list");
 
 let family = null; // the last GET /v1/me/family
@@ -59,15 +60,35 @@ const drafts = new Map(); // link_id -> the code typed so far (kept across re-re
 const codeErrors = new Map(); // link_id -> () => the error shown under its code input
 const notes = new Map(); // link_id -> {kind, text: () => string}: the last outcome, shown in the link
 let confirming = null; // {action, linkId} while the confirmation is open
-let statement = { year: null, entries: [], cursor: null }; // what the statement shows
 let thisYear = null; // the server's current year (the first statement answer)
-let asked = 0; // the last statement request: an older answer arriving late is dropped
+
+/** A year's statement (null: the current year, as the server counts); "加载更多" adds the next page. */
+const statement = pagedList({
+  url: (year, cursor) => {
+    const query = new URLSearchParams();
+    if (year) query.set("year", String(year));
+    if (cursor) query.set("cursor", cursor);
+    const search = query.toString();
+    return `${FAMILY}/uses${search ? `?${search}` : ""}`;
+  },
+  list: usesList,
+  box: $("fam-uses-box"),
+  more: $("fam-uses-more"),
+  message,
+  keyOf: (page) => page.year,
+  onPage: (page) => {
+    if (thisYear != null) return;
+    thisYear = page.year;
+    fillYears(page.year);
+  },
+  render: renderStatement,
+});
 
 onLangChange(() => {
   if (!family) return;
   render();
-  fillYears(statement.year);
-  renderStatement();
+  fillYears(statement.key);
+  statement.render();
 });
 
 if (!getToken()) goToLogin("session.expired");
@@ -97,7 +118,7 @@ async function load() {
   section.removeAttribute("aria-busy");
   render();
   $("fam-uses").hidden = false;
-  loadStatement(null);
+  statement.load(null);
 }
 
 /** Read the overview again after a change (the balance, the other links); errors keep the view. */
@@ -372,7 +393,7 @@ async function act(action, linkId) {
     render();
     focusLink(linkId);
     await reload();
-    if (action === "pay" && statement.year === thisYear) loadStatement(thisYear);
+    if (action === "pay" && statement.key === thisYear) statement.load(thisYear);
     return true;
   } catch (err) {
     if (err.status === 401) return goToLogin("session.expired");
@@ -507,27 +528,11 @@ function park() {
   $("fam-relative").after(confirmBox);
 }
 
-confirmNo.addEventListener("click", () => {
-  closeConfirm(true);
-  message.show(() => t("family.cancelled"));
-});
-
-confirmBox.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && confirming) {
-    event.preventDefault();
-    confirmNo.click();
-  }
-});
-
-confirmYes.addEventListener("click", async () => {
-  if (!confirming || confirmYes.disabled) return;
-  const { action, linkId } = confirming;
-  confirmNo.disabled = true;
-  try {
-    await whileBusy(confirmYes, () => act(action, linkId));
-  } finally {
-    confirmNo.disabled = false;
-  }
+wireConfirm(confirmBox, confirmYes, confirmNo, {
+  isOpen: () => confirming != null,
+  close: closeConfirm,
+  cancelled: () => message.show(() => t("family.cancelled")),
+  confirm: () => act(confirming.action, confirming.linkId),
 });
 
 // ---------------------------------------------------------------- asking to link a relative
@@ -595,10 +600,7 @@ addForm.addEventListener("submit", async (event) => {
 
 // ---------------------------------------------------------------- the statement (共济明细)
 
-yearSelect.addEventListener("change", () => loadStatement(Number(yearSelect.value)));
-more.addEventListener("click", () =>
-  whileBusy(more, () => loadStatement(statement.year, statement.cursor), () => statement.cursor == null),
-);
+yearSelect.addEventListener("change", () => statement.load(Number(yearSelect.value)));
 
 function fillYears(chosen) {
   if (thisYear == null) return;
@@ -610,48 +612,11 @@ function fillYears(chosen) {
   if (chosen) yearSelect.value = String(chosen);
 }
 
-/** A year's statement (null: the current year, as the server counts); with `cursor`, the next page. */
-async function loadStatement(year, cursor = null) {
-  const ticket = ++asked;
-  const box = $("fam-uses-box");
-  box.setAttribute("aria-busy", "true");
-  const query = new URLSearchParams();
-  if (year) query.set("year", String(year));
-  if (cursor) query.set("cursor", cursor);
-  try {
-    const search = query.toString();
-    const page = await api("GET", `${FAMILY}/uses${search ? `?${search}` : ""}`);
-    if (ticket !== asked) return;
-    if (thisYear == null) {
-      thisYear = page.year;
-      fillYears(page.year);
-    }
-    const added = page.entries || [];
-    const before = cursor ? statement.entries.length : 0;
-    statement = {
-      year: page.year,
-      entries: cursor ? [...statement.entries, ...added] : added,
-      cursor: page.next_cursor ?? null,
-    };
-    renderStatement();
-    // After "加载更多", the keyboard continues at the first new line.
-    if (cursor && added.length) usesList.children[before]?.focus();
-  } catch (err) {
-    if (ticket !== asked) return;
-    if (err.status === 401) return goToLogin("session.expired");
-    message.error(err);
-  } finally {
-    if (ticket === asked) box.setAttribute("aria-busy", "false");
-  }
-}
-
-function renderStatement() {
-  const { year, entries, cursor } = statement;
+function renderStatement({ key: year, entries }) {
   const empty = $("fam-uses-empty");
   empty.textContent = year ? t("family.uses.empty", { year }) : "";
   empty.hidden = entries.length > 0 || !year;
   usesList.replaceChildren(...entries.map(useLine));
-  more.hidden = cursor == null;
 }
 
 function useLine(e) {

@@ -32,18 +32,15 @@ class DomainError(Exception):
         self.code = code  # a stable reason within the type, e.g. "already_lost"
 
 
+def field_error(name: str, code: str, detail: str, detail_zh: str) -> ValidationFailed:
+    """422 for one top-level field (a body field or a query parameter)."""
+    return ValidationFailed([FieldError(f"$.{name}", f"/{name}", code, detail, detail_zh)])
+
+
 def invalid_cursor() -> ValidationFailed:
     """A paging cursor that did not come from us (or no longer fits): start again."""
-    return ValidationFailed(
-        [
-            FieldError(
-                "$.cursor",
-                "/cursor",
-                "cursor",
-                "This cursor is not valid.",
-                "翻页参数无效,请从第一页重新查看。",
-            )
-        ]
+    return field_error(
+        "cursor", "cursor", "This cursor is not valid.", "翻页参数无效,请从第一页重新查看。"
     )
 
 

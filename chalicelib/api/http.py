@@ -18,6 +18,7 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib import errors
 from chalicelib.api import problems
 from chalicelib.errors import FieldError
+from chalicelib.errors import field_error as field_error  # the handlers' 422 for one field
 from chalicelib.ports import TokenClaims
 from chalicelib.schemas import validator
 
@@ -138,10 +139,6 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
             "请求内容不是有效的 JSON,请检查格式。",
         ) from None
     return _checked(data, schema)
-
-
-def field_error(name: str, code: str, detail: str, detail_zh: str) -> errors.ValidationFailed:
-    return errors.ValidationFailed([FieldError(f"$.{name}", f"/{name}", code, detail, detail_zh)])
 
 
 def bearer_token(request: Request) -> str:

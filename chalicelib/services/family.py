@@ -10,8 +10,6 @@ both persons' family statements and in the payer's account statement.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import logging
 import secrets
@@ -20,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.errors import FieldError
 from chalicelib.ports import (
     Clock,
     FamilySide,
@@ -38,10 +35,12 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
 from chalicelib.services import auth
 from chalicelib.services.auth import person_id_for
+from chalicelib.services.paging import decode_cursor, encode_cursor, year_param
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+FIRST_YEAR = 2021  # family mutual aid began with the 2021 reform
 
 
 @dataclass(frozen=True)
@@ -169,10 +168,6 @@ def overview(ctx: FamilyContext, person_id: str) -> dict[str, Any]:
     }
 
 
-def _field(name: str, code: str, en: str, zh: str) -> errors.ValidationFailed:
-    return errors.ValidationFailed([FieldError(f"$.{name}", f"/{name}", code, en, zh)])
-
-
 def request_link(
     ctx: FamilyContext,
     payer_id: str,
@@ -193,7 +188,9 @@ def request_link(
         raise _refused(exc) from None
     relative_id = person_id_for(number.value, ctx.pepper)
     if relative_id == payer_id:
-        raise _field("id_number", "self", "This is your own ID number.", "这是您本人的身份证号码。")
+        raise errors.field_error(
+            "id_number", "self", "This is your own ID number.", "这是您本人的身份证号码。"
+        )
     now = ctx.clock.now()
     open_links = [
         s for s in payer.links if s.link.role == "payer" and s.link.status_at(now)[0] != "ended"
@@ -560,24 +557,8 @@ def uses(
 ) -> dict[str, Any]:
     """家庭共济明细: what I paid for relatives and what relatives paid for me, newest first."""
     today = ctx.clock.now().date()
-    year = today.year
-    if year_text is not None:
-        if not year_text.isdigit() or len(year_text) != 4 or not 2021 <= int(year_text) <= year:
-            raise _field(
-                "year",
-                "range",
-                f"year is a year from 2021 to {year}.",
-                f"年份应在2021年到{year}年之间(家庭共济自2021年起)。",
-            )
-        year = int(year_text)
-    after = None
-    if cursor is not None:
-        try:
-            after = base64.urlsafe_b64decode(cursor.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            after = None
-        if after is None or not after.startswith(f"FAMILY#{year}#") or len(after) > 200:
-            raise errors.invalid_cursor()
+    year = year_param(year_text, FIRST_YEAR, today.year, today.year, "(家庭共济自2021年起)")
+    after = None if cursor is None else decode_cursor(cursor, f"FAMILY#{year}#")
     lines, last = ctx.store.uses(person_id, year, PAGE_SIZE, after)
     return {
         "year": year,
@@ -589,7 +570,7 @@ def uses(
             }
             for line in lines
         ],
-        "next_cursor": base64.urlsafe_b64encode(last.encode()).decode() if last else None,
+        "next_cursor": encode_cursor(last),
     }
 
 

@@ -6,15 +6,12 @@ layer (contribution years, the year's tier, the benefit balance).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.errors import FieldError
 from chalicelib.ports import Clock, Person
 from chalicelib.rules import bill as bills
 from chalicelib.rules.benefits import benefit_balance
@@ -30,6 +27,7 @@ from chalicelib.rules.contributions import (
 )
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
+from chalicelib.services.paging import decode_cursor, encode_cursor, year_param
 
 PAGE_SIZE = 50
 CONTRIBUTION_CURSOR = "CONTRIB:"
@@ -65,37 +63,7 @@ def _not_found() -> errors.NotFound:
 
 def _year(text: str | None, today: date, last: int | None = None) -> int:
     """The year asked for: from 2010 to this year (or ``last``)."""
-    last = today.year if last is None else last
-    if text is None:
-        return today.year
-    if not text.isdigit() or len(text) != 4 or not FIRST_YEAR <= int(text) <= last:
-        raise errors.ValidationFailed(
-            [
-                FieldError(
-                    "$.year",
-                    "/year",
-                    "range",
-                    f"year is a year from {FIRST_YEAR} to {last}.",
-                    f"年份应在{FIRST_YEAR}年到{last}年之间。",
-                )
-            ]
-        )
-    return int(text)
-
-
-def _year_cursor(year: int) -> str:
-    return base64.urlsafe_b64encode(f"{CONTRIBUTION_CURSOR}{year}".encode()).decode()
-
-
-def _cursor_year(cursor: str) -> str:
-    """The year a contributions cursor points at (validated as a year by the caller)."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.startswith(CONTRIBUTION_CURSOR) or len(cursor) > 40:
-        raise errors.invalid_cursor()
-    return text[len(CONTRIBUTION_CURSOR) :]
+    return year_param(text, FIRST_YEAR, today.year if last is None else last, today.year)
 
 
 def contributions(
@@ -108,8 +76,9 @@ def contributions(
     if cursor is None:
         year = _year(year_text, today, today.year + 1)
     else:
+        key = decode_cursor(cursor, CONTRIBUTION_CURSOR, 40)
         try:
-            year = _year(_cursor_year(cursor), today, today.year + 1)
+            year = _year(key[len(CONTRIBUTION_CURSOR) :], today, today.year + 1)
         except errors.ValidationFailed:
             raise errors.invalid_cursor() from None
     found = ctx.store.contributions(person_id, year)
@@ -123,7 +92,9 @@ def contributions(
         "year": year,
         "scheme": person.scheme,
         "previous_year": year - 1 if year > FIRST_YEAR else None,
-        "next_cursor": _year_cursor(year - 1) if year > FIRST_YEAR else None,
+        "next_cursor": encode_cursor(f"{CONTRIBUTION_CURSOR}{year - 1}")
+        if year > FIRST_YEAR
+        else None,
     }
     if person.scheme == "employee":
         entries = [entry_from_line(line) for line in lines]
@@ -255,16 +226,11 @@ def account_entries(
     """The account statement (个人账户明细) of a month or of this year, newest first."""
     today = ctx.clock.now().date()
     if month is not None and not _is_month(month, today):
-        raise errors.ValidationFailed(
-            [
-                FieldError(
-                    "$.month",
-                    "/month",
-                    "format",
-                    "month is YYYY-MM, from 2010 to this year.",
-                    "月份格式应为YYYY-MM,2010年至今。",
-                )
-            ]
+        raise errors.field_error(
+            "month",
+            "format",
+            "month is YYYY-MM, from 2010 to this year.",
+            "月份格式应为YYYY-MM,2010年至今。",
         )
     year = int(month[:4]) if month else today.year
     offset = 0

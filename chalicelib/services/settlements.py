@@ -39,6 +39,7 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import PolicyNotFound, policy_in_force
 from chalicelib.rules.settlement import settle
 from chalicelib.services.idempotency import fingerprint
+from chalicelib.services.paging import decode_cursor, encode_cursor
 
 log = logging.getLogger(__name__)
 
@@ -424,17 +425,6 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
 def my_settlements(
     ctx: SettlementContext, person_id: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    import base64
-    import binascii
-
-    after = None
-    if cursor:
-        try:
-            after = base64.urlsafe_b64decode(cursor.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            after = None
-        if after is None or not after.startswith("SETTLEMENT#") or len(after) > 200:
-            raise errors.invalid_cursor()
+    after = decode_cursor(cursor, "SETTLEMENT#") if cursor else None
     items, last = ctx.store.list_for_person(person_id, limit, after)
-    following = base64.urlsafe_b64encode(last.encode()).decode() if last else None
-    return {"settlements": items, "next_cursor": following}
+    return {"settlements": items, "next_cursor": encode_cursor(last)}

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -71,21 +72,22 @@ def _side(ctx: FamilyContext, person_id: str) -> FamilySide:
     return side  # type: ignore[no-any-return]
 
 
+def find_link(links: Iterable[StoredLink], link_id: str) -> StoredLink | None:
+    """One side's copy of the link ``link_id``, if that side has it."""
+    return next((stored for stored in links if stored.link.link_id == link_id), None)
+
+
 def _link(side: FamilySide, link_id: str) -> StoredLink:
-    for stored in side.links:
-        if stored.link.link_id == link_id:
-            return stored
-    raise errors.NotFound("You have no family link with this id.", "没有找到这条家庭共济绑定。")
+    found = find_link(side.links, link_id)
+    if found is None:
+        raise errors.NotFound("You have no family link with this id.", "没有找到这条家庭共济绑定。")
+    return found
 
 
-def _other_copy(ctx: FamilyContext, mine: StoredLink) -> StoredLink | None:
-    other = ctx.store.side(mine.other_person_id)
-    if other is None:
-        return None
-    for stored in other.links:
-        if stored.link.link_id == mine.link.link_id:
-            return stored  # type: ignore[no-any-return]
-    return None
+def _other(ctx: FamilyContext, mine: StoredLink) -> tuple[FamilySide | None, StoredLink | None]:
+    """The other person's side (one Query) and their copy of the link."""
+    other: FamilySide | None = ctx.store.side(mine.other_person_id)
+    return other, None if other is None else find_link(other.links, mine.link.link_id)
 
 
 def _link_json(stored: StoredLink, now: datetime) -> dict[str, Any]:
@@ -251,9 +253,14 @@ def request_link(
     return _link_json(payer_copy, now)
 
 
-def _activate(ctx: FamilyContext, payer: StoredLink, relative: StoredLink) -> None:
-    relative_side = _side(ctx, relative.person_id)
-    payer_side = _side(ctx, payer.person_id)
+def _activate(
+    ctx: FamilyContext,
+    payer_side: FamilySide,
+    payer: StoredLink,
+    relative_side: FamilySide,
+    relative: StoredLink,
+    now: datetime,
+) -> None:
     try:
         rules.check_payer(
             payer_side.person.scheme,
@@ -269,7 +276,7 @@ def _activate(ctx: FamilyContext, payer: StoredLink, relative: StoredLink) -> No
     except rules.Refusal as exc:
         raise _refused(exc) from None
     try:
-        ctx.store.activate(payer, relative, ctx.clock.now())
+        ctx.store.activate(payer, relative, now)
     except LinkTaken:
         raise errors.Conflict(
             "This relative is already linked with another account; one account at a time. "
@@ -310,7 +317,8 @@ def _pending(stored: StoredLink, now: datetime) -> None:
 
 def confirm_with_code(ctx: FamilyContext, payer_id: str, link_id: str, code: str) -> dict[str, Any]:
     """The payer enters the code the relative received: the relative's consent."""
-    mine = _link(_side(ctx, payer_id), link_id)
+    payer_side = _side(ctx, payer_id)
+    mine = _link(payer_side, link_id)
     if mine.link.role != "payer":
         raise errors.Forbidden(
             "Only the account holder enters the relative's code; accept the request instead.",
@@ -319,27 +327,34 @@ def confirm_with_code(ctx: FamilyContext, payer_id: str, link_id: str, code: str
     now = ctx.clock.now()
     _pending(mine, now)
     auth.verify_consent(ctx.auth, mine.other_person_id, link_id, code)
-    relative = _other_copy(ctx, mine)
-    if relative is None:  # pragma: no cover - a code exists only for a known relative
+    relative_side, relative = _other(ctx, mine)
+    if relative_side is None or relative is None:  # pragma: no cover - a code needs both
         raise errors.CodeInvalid("The code is wrong.", "验证码不对。")
-    _activate(ctx, mine, relative)
-    return _link_json(_link(_side(ctx, payer_id), link_id), now)
+    _activate(ctx, payer_side, mine, relative_side, relative, now)
+    return _link_json(_activated(mine, now), now)
 
 
 def accept(ctx: FamilyContext, relative_id: str, link_id: str) -> dict[str, Any]:
     """The relative, signed in, agrees to a request for them."""
-    mine = _link(_side(ctx, relative_id), link_id)
+    relative_side = _side(ctx, relative_id)
+    mine = _link(relative_side, link_id)
     if mine.link.role != "relative":
         raise errors.Forbidden(
             "Your relative accepts this request, not you.", "这条申请需要由您的家人同意。"
         )
     now = ctx.clock.now()
     _pending(mine, now)
-    payer = _other_copy(ctx, mine)
-    if payer is None:  # pragma: no cover - both copies are written together
+    payer_side, payer = _other(ctx, mine)
+    if payer_side is None or payer is None:  # pragma: no cover - both copies are written together
         raise _changed()
-    _activate(ctx, payer, mine)
-    return _link_json(_link(_side(ctx, relative_id), link_id), now)
+    _activate(ctx, payer_side, payer, relative_side, mine, now)
+    return _link_json(_activated(mine, now), now)
+
+
+def _activated(stored: StoredLink, now: datetime) -> StoredLink:
+    """The copy as :meth:`activate` wrote it (no need to read it back)."""
+    link = replace(stored.link, status="active", consented_at=now.replace(microsecond=0))
+    return replace(stored, link=link, version=stored.version + 1)
 
 
 def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
@@ -351,7 +366,7 @@ def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
         raise errors.Conflict(
             "This link has already ended.", "这条绑定已经解除。", code="already_ended"
         )
-    other = _other_copy(ctx, mine)
+    other_side, other = _other(ctx, mine)
     if mine.link.role == "payer":
         reason = "ended_by_payer"
     else:
@@ -363,16 +378,17 @@ def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
         ctx.store.end(sides, reason, now)
     except StaleLink:
         raise _changed() from None
-    if other is not None and status == "active":
-        other_person = ctx.auth.persons.get_person(other.person_id)
-        if other_person is not None:
-            ctx.sms.send(
-                other_person.phone,
-                f"【{ctx.sms_signature}】您与{other.link.other_name}的家庭共济绑定已解除"
-                f"({rules.END_REASONS[reason][0]})。",
-            )
+    if other_side is not None and other is not None and status == "active":
+        ctx.sms.send(
+            other_side.person.phone,
+            f"【{ctx.sms_signature}】您与{other.link.other_name}的家庭共济绑定已解除"
+            f"({rules.END_REASONS[reason][0]})。",
+        )
     log.info("family link ended", extra={"link_id": link_id, "reason": reason})
-    return _link_json(_link(_side(ctx, person_id), link_id), now)
+    ended = replace(
+        mine.link, status="ended", ended_at=now.replace(microsecond=0), end_reason=reason
+    )
+    return _link_json(replace(mine, link=ended), now)
 
 
 def active_payer_link(links: tuple[StoredLink, ...], now: datetime) -> StoredLink | None:
@@ -421,11 +437,7 @@ def plan_use(
             "没有生效的家庭共济绑定,不能用家人的账户支付。",
         )
     payer_side = store.side(mine.other_person_id)
-    payer_copy = None
-    if payer_side is not None:
-        payer_copy = next(
-            (s for s in payer_side.links if s.link.link_id == mine.link.link_id), None
-        )
+    payer_copy = None if payer_side is None else find_link(payer_side.links, mine.link.link_id)
     if payer_side is None or payer_copy is None:
         return rules.Refusal("no_family_link", "The link is gone.", "家庭共济绑定已不存在。")
     try:
@@ -447,9 +459,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         )
     now = ctx.clock.now()
     relative = ctx.store.side(mine.other_person_id)
-    relative_copy = (
-        next((s for s in relative.links if s.link.link_id == link_id), None) if relative else None
-    )
+    relative_copy = find_link(relative.links, link_id) if relative else None
     if relative is None or relative_copy is None or mine.link.status_at(now)[0] != "active":
         raise _refused(
             rules.Refusal(
@@ -579,7 +589,9 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
     in the same transaction. Returns the ended link ids."""
     for _ in range(5):  # a link that changes meanwhile: read again
         now = ctx.clock.now()
-        sides = _open_sides(ctx, _side(ctx, person_id), now) if status == "ended" else []
+        sides, others = (
+            _open_sides(ctx, _side(ctx, person_id), now) if status == "ended" else ([], [])
+        )
         try:
             ctx.store.set_status(person_id, status, sides, now)
             break
@@ -587,34 +599,34 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
             continue
     else:
         raise _changed()
-    for stored, _ in sides:
-        if stored.person_id != person_id:
-            other_person = ctx.auth.persons.get_person(stored.person_id)
-            if other_person is not None:
-                ctx.sms.send(
-                    other_person.phone,
-                    f"【{ctx.sms_signature}】因{stored.link.other_name}的医保已终止,"
-                    "你们的家庭共济绑定已自动解除。",
-                )
+    for other_side, copy in others:
+        ctx.sms.send(
+            other_side.person.phone,
+            f"【{ctx.sms_signature}】因{copy.link.other_name}的医保已终止,"
+            "你们的家庭共济绑定已自动解除。",
+        )
     log.info("insurance status changed", extra={"person_id": person_id, "status": status})
     return sorted({s.link.link_id for s, _ in sides})
 
 
 def _open_sides(
     ctx: FamilyContext, side: FamilySide, now: datetime
-) -> list[tuple[StoredLink, bool]]:
-    """Both copies of every link still open (pending within its day, or active)."""
+) -> tuple[list[tuple[StoredLink, bool]], list[tuple[FamilySide, StoredLink]]]:
+    """Both copies of every link still open (pending within its day, or active), and the
+    other persons to tell, with their copies."""
     sides: list[tuple[StoredLink, bool]] = []
+    others: list[tuple[FamilySide, StoredLink]] = []
     for mine in side.links:
         current, _ = mine.link.status_at(now)
         if current == "ended":
             continue  # ended or lapsed: nothing to end, nobody to tell
         active = current == "active"
         sides.append((mine, active))
-        other = _other_copy(ctx, mine)
-        if other is not None and other.link.status != "ended":
+        other_side, other = _other(ctx, mine)
+        if other_side is not None and other is not None and other.link.status != "ended":
             sides.append((other, active))
-    return sides
+            others.append((other_side, other))
+    return sides, others
 
 
 __all__ = [

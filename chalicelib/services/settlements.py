@@ -356,11 +356,13 @@ def _family_refund(
     if not amount:
         return None
     from chalicelib.ports import FamilyUse
-    from chalicelib.services.family import use_texts
+    from chalicelib.services.family import find_link, use_texts
 
-    mine = next(s for s in subject.links if s.link.link_id == aid["link_id"])
-    payer = ctx.family_store.side(mine.other_person_id)
-    payer_copy = next(s for s in payer.links if s.link.link_id == aid["link_id"])
+    mine = find_link(subject.links, aid["link_id"])
+    payer = ctx.family_store.side(mine.other_person_id) if mine else None
+    payer_copy = find_link(payer.links, aid["link_id"]) if payer else None
+    if mine is None or payer_copy is None:  # pragma: no cover - link copies are never deleted
+        raise RuntimeError(f"family link {aid['link_id']} of a settlement is missing")
     texts = use_texts(-amount, payer_copy, mine, *FAMILY_WHAT)
     at = now.isoformat(timespec="milliseconds")
     ref = original["settlement_id"] + "-r"

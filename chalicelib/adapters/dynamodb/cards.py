@@ -13,7 +13,6 @@ from chalicelib.adapters.dynamodb.models import (
     CARD_EVENT_PREFIX,
     CARD_SK,
     CERTIFICATE_SK,
-    ME_PREFIX,
     PROFILE_SK,
     CardEventItem,
     CardItem,
@@ -23,7 +22,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
     transaction_connection,
 )
-from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.persons import me_items, to_person
 from chalicelib.ports import (
     CardEvent,
     CardRecord,
@@ -62,14 +61,9 @@ def _certificate(item: CertificateItem) -> Certificate:
 
 class DynamoCardRepository:
     def load(self, person_id: str) -> CardRecord | None:
-        raw: dict[str, Any] = PersonItem._get_connection().query(
-            person_pk(person_id),
-            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-            consistent_read=True,
-        )
         person = card_item = certificate = None
         events: list[CardEvent] = []
-        for data in raw.get("Items", []):
+        for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))

@@ -23,7 +23,6 @@ from chalicelib.adapters.dynamodb.models import (
     FAMILY_LINK_PREFIX,
     FAMILY_PAYER_SK,
     FAMILY_USE_PREFIX,
-    ME_PREFIX,
     PROFILE_SK,
     AccountItem,
     FamilyLinkItem,
@@ -35,7 +34,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
     transaction_connection,
 )
-from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.persons import me_items, to_person
 from chalicelib.ports import FamilySide, FamilyUse, LinkTaken, StaleLink, StoredLink
 from chalicelib.rules.family import Link
 
@@ -138,14 +137,9 @@ def add_use(
 class DynamoFamilyRepository:
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""
-        raw: dict[str, Any] = PersonItem._get_connection().query(
-            person_pk(person_id),
-            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-            consistent_read=True,
-        )
         person = balance = version = None
         links = []
-        for data in raw.get("Items", []):
+        for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))

@@ -9,7 +9,6 @@ from typing import Any
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     CONTRIBUTION_PAGE,
-    ME_PREFIX,
     PROFILE_SK,
     YTD_PREFIX,
     LedgerLineItem,
@@ -18,7 +17,7 @@ from chalicelib.adapters.dynamodb.models import (
     YtdItem,
     person_pk,
 )
-from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.persons import me_items, to_person
 from chalicelib.ports import Person
 from chalicelib.rules.bill import YTD_FIELDS
 
@@ -110,13 +109,9 @@ class DynamoLedgerRepository:
 
     def profile_and_year(self, person_id: str, year: int) -> tuple[Person, dict[str, int]] | None:
         """The profile and the year's figures (what settlement wrote): one Query."""
-        raw: dict[str, Any] = PersonItem._get_connection().query(
-            person_pk(person_id),
-            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-        )
         person = None
         ytd = dict.fromkeys(YTD_FIELDS, 0)
-        for data in raw.get("Items", []):
+        for data in me_items(person_id, consistent_read=False):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))

@@ -37,6 +37,18 @@ def to_person(item: PersonItem) -> Person:
     )
 
 
+def me_items(person_id: str, *, consistent_read: bool = True) -> list[dict[str, Any]]:
+    """The person's ``ME#`` items (profile, card, year figures, account, family links…) as
+    raw DynamoDB data: the one Query behind every read of a person."""
+    raw: dict[str, Any] = PersonItem._get_connection().query(
+        person_pk(person_id),
+        range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
+        consistent_read=consistent_read,
+    )
+    items: list[dict[str, Any]] = raw.get("Items", [])
+    return items
+
+
 def to_card(item: CardItem) -> Card:
     return Card(number=item.card_number, status=item.status, issued_on=item.issued_on)
 
@@ -50,15 +62,9 @@ class DynamoPersonRepository:
 
     def get_view(self, person_id: str) -> PersonView | None:
         """The profile and the card in one Query (``sk`` begins with ``ME#``)."""
-        connection = PersonItem._get_connection()
-        raw: dict[str, Any] = connection.query(
-            person_pk(person_id),
-            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-            consistent_read=True,
-        )
         person: Person | None = None
         card: Card | None = None
-        for item in raw.get("Items", []):
+        for item in me_items(person_id):
             sk = item["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(item))

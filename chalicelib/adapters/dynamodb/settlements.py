@@ -20,7 +20,6 @@ from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
     CARD_SK,
     FAMILY_PAYER_SK,
-    ME_PREFIX,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
     YTD_PREFIX,
@@ -36,7 +35,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
     transaction_connection,
 )
-from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.persons import me_items, to_person
 from chalicelib.ports import (
     AlreadyReversed,
     NewSettlement,
@@ -104,16 +103,11 @@ class DynamoSettlementRepository:
             return None
 
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
-        raw: dict[str, Any] = PersonItem._get_connection().query(
-            person_pk(person_id),
-            range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-            consistent_read=True,
-        )
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
         ytd_version = balance = account_version = None
         links = []
-        for data in raw.get("Items", []):
+        for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))

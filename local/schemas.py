@@ -1,6 +1,8 @@
 """``make schemas``: build the OpenAPI document and copy the contract to ``chalicelib/schemas``.
 
-``schemas/openapi/template.json`` holds the paths; every request body schema
+``schemas/openapi/template.json`` holds the shared parts and the first paths; each other
+``schemas/openapi/<area>.json`` is a fragment (``tags``, ``paths``, ``components``) of one
+area of the API, merged in by file name (a key defined twice is an error); every request body schema
 ``schemas/<name>.schema.json`` is inlined into ``components.schemas`` under its
 CamelCase name, so the document stands alone (schemathesis, API docs) and the
 JSON Schemas stay the one source. The deployed copy under ``chalicelib/schemas``
@@ -27,6 +29,9 @@ def component_name(file_name: str) -> str:
 
 def build_openapi() -> dict[str, Any]:
     document: dict[str, Any] = json.loads((SOURCE / "openapi" / "template.json").read_text("utf-8"))
+    for fragment in sorted((SOURCE / "openapi").glob("*.json")):
+        if fragment.name != "template.json":
+            _merge(document, json.loads(fragment.read_text("utf-8")), fragment.name)
     components = document["components"]["schemas"]
     for path in sorted(SOURCE.glob("*.schema.json")):
         schema = json.loads(path.read_text("utf-8"))
@@ -35,6 +40,23 @@ def build_openapi() -> dict[str, Any]:
         name = component_name(path.name)
         components[name] = _rebase(schema, f"#/components/schemas/{name}")
     return document
+
+
+def _merge(document: dict[str, Any], fragment: dict[str, Any], name: str) -> None:
+    """Add one area's tags, paths and components; nothing may be defined twice."""
+    known_tags = {tag["name"] for tag in document["tags"]}
+    for tag in fragment.get("tags", []):
+        if tag["name"] in known_tags:
+            raise ValueError(f"{name}: tag {tag['name']!r} is defined twice")
+        document["tags"].append(tag)
+    sections = [(document["paths"], fragment.get("paths", {}), "paths")]
+    for kind, entries in fragment.get("components", {}).items():
+        sections.append((document["components"].setdefault(kind, {}), entries, kind))
+    for target, entries, kind in sections:
+        for key, value in entries.items():
+            if key in target:
+                raise ValueError(f"{name}: {kind} {key!r} is defined twice")
+            target[key] = value
 
 
 def _rebase(node: Any, base: str) -> Any:

@@ -4,6 +4,7 @@
 // data-i18n-attr="attribute:key" (e.g. "aria-label:nav.label"); the Chinese
 // text is also written into the HTML so the page reads well before scripts run.
 // Dynamic text calls t(key, {name: value}); "{name}" placeholders are filled in.
+// A new area of the portal keeps its strings in assets/strings/<area>.js (addStrings).
 
 const STRINGS = {
   zh: {
@@ -998,6 +999,19 @@ const STRINGS = {
 };
 
 const LANG_KEY = "yibao.lang";
+
+/**
+ * Add one area's strings (e.g. assets/strings/filing.js calls this when imported), so
+ * that each area keeps its own strings file. A key defined twice is a mistake: it throws.
+ */
+export function addStrings(extra) {
+  for (const language of ["zh", "en"]) {
+    for (const [key, text] of Object.entries(extra[language] || {})) {
+      if (key in STRINGS[language]) throw new Error(`i18n key defined twice: ${key}`);
+      STRINGS[language][key] = text;
+    }
+  }
+}
 
 /** "zh" or "en": the language currently shown. */
 export function lang() {

@@ -106,3 +106,16 @@ def test_request_bodies_point_at_the_schemas():
             if body:
                 ref = body["content"]["application/json"]["schema"]["$ref"]
                 assert ref.split("/")[-1] in components
+
+
+def test_an_area_fragment_may_not_define_a_path_twice():
+    from local.schemas import _merge
+
+    document = {"tags": [{"name": "a"}], "paths": {"/v1/x": {}}, "components": {"schemas": {}}}
+    _merge(document, {"paths": {"/v1/y": {}}, "components": {"schemas": {"Y": {}}}}, "y.json")
+    assert set(document["paths"]) == {"/v1/x", "/v1/y"}
+    assert document["components"]["schemas"] == {"Y": {}}
+    with pytest.raises(ValueError, match="defined twice"):
+        _merge(document, {"paths": {"/v1/x": {}}}, "x.json")
+    with pytest.raises(ValueError, match="defined twice"):
+        _merge(document, {"tags": [{"name": "a"}]}, "a.json")

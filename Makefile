@@ -18,13 +18,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	@$(PY) -m local.run
 
-# Debian's Chromium and ChromeDriver for the browser tier (never a downloaded browser).
+# Debian's Chromium and ChromeDriver for the browser tier (never a downloaded browser), and
+# Debian's CJK fonts, without which every Chinese character of a screenshot is a box.
 chromium:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
-	  echo "installing Debian's chromium and chromium-driver …"; \
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium, chromium-driver and fonts-noto-cjk …"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; }
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

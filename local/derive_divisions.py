@@ -33,12 +33,36 @@ from local.stack import ROOT
 OUT = ROOT / "chalicelib" / "data" / "divisions.json"
 LEFT_OUT = {"71", "81", "82"}
 PROVINCES_EN = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
-    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu",
-    "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi", "37": "Shandong",
-    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi",
-    "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan",
-    "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia",
+    "11": "Beijing",
+    "12": "Tianjin",
+    "13": "Hebei",
+    "14": "Shanxi",
+    "15": "Inner Mongolia",
+    "21": "Liaoning",
+    "22": "Jilin",
+    "23": "Heilongjiang",
+    "31": "Shanghai",
+    "32": "Jiangsu",
+    "33": "Zhejiang",
+    "34": "Anhui",
+    "35": "Fujian",
+    "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan",
+    "42": "Hubei",
+    "43": "Hunan",
+    "44": "Guangdong",
+    "45": "Guangxi",
+    "46": "Hainan",
+    "50": "Chongqing",
+    "51": "Sichuan",
+    "52": "Guizhou",
+    "53": "Yunnan",
+    "54": "Tibet",
+    "61": "Shaanxi",
+    "62": "Gansu",
+    "63": "Qinghai",
+    "64": "Ningxia",
     "65": "Xinjiang",
 }
 MUNICIPALITIES = {"11", "12", "31", "50"}
@@ -67,10 +91,25 @@ _PEOPLES = re.compile(
     r"^(.+?)(?:朝鲜|土家|黎|藏|彝|布依|哈尼|壮|傣|白|景颇|傈僳|回|蒙古|柯尔克孜|哈萨克|苗)族?.*自治[州县]$"
 )
 # Readings pypinyin gets wrong for these place names (多音字).
-PINYIN = {"长治": "Changzhi", "朝阳": "Chaoyang", "漯河": "Luohe", "锡林郭勒": "Xilinguole",
-          "阿勒泰": "Aletai", "克孜勒苏": "Kezilesu", "六安": "Lu'an", "西安": "Xi'an",
-          "吉安": "Ji'an", "泰安": "Tai'an", "雅安": "Ya'an", "延安": "Yan'an", "淮安": "Huai'an",
-          "兴安": "Xing'an", "广安": "Guang'an", "定安": "Ding'an", "马鞍山": "Ma'anshan"}
+PINYIN = {
+    "长治": "Changzhi",
+    "朝阳": "Chaoyang",
+    "漯河": "Luohe",
+    "锡林郭勒": "Xilinguole",
+    "阿勒泰": "Aletai",
+    "克孜勒苏": "Kezilesu",
+    "六安": "Lu'an",
+    "西安": "Xi'an",
+    "吉安": "Ji'an",
+    "泰安": "Tai'an",
+    "雅安": "Ya'an",
+    "延安": "Yan'an",
+    "淮安": "Huai'an",
+    "兴安": "Xing'an",
+    "广安": "Guang'an",
+    "定安": "Ding'an",
+    "马鞍山": "Ma'anshan",
+}
 NOT_A_CITY = {"林区", "县", "市", "市辖区"}  # loc.dat rows that name only a kind of unit
 _ENTRY = re.compile(r"^\s+(\d{4}) county=\"(.*)\"$")
 _PROVINCE = re.compile(r"^(\d{2}) province=\"(.*)\"$")

@@ -18,6 +18,11 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEARCH_LIMIT = 50
+WHAT_TO_DO = (
+    "持医保电子凭证或社保卡到以下医院可直接结算。",
+    "Show the electronic insurance voucher or your social security card at one of these "
+    "hospitals and the bill is settled directly.",
+)
 
 
 @dataclass(frozen=True)

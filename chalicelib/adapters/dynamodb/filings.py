@@ -20,7 +20,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb.answers import answer_item
+from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
 from chalicelib.adapters.dynamodb.models import (
     FILING_GUARD_SK,
     FILING_LAPSE_PREFIX,
@@ -211,6 +211,9 @@ class DynamoFilingRepository:
         ]
         stored.sort(key=lambda s: s.filing.created_at, reverse=True)
         return FilingRecord(person, tuple(stored), guard)
+
+    def find_answer(self, person_id: str, key: str) -> StoredAnswer | None:
+        return find_answer(person_id, key)
 
     def save(
         self,

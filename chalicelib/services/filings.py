@@ -100,7 +100,7 @@ def _stored(record: FilingRecord, filing_id: str) -> StoredFiling:
 
 
 def _refused(exc: FilingRefused) -> errors.DomainError:
-    if exc.code == "filing_overlap":
+    if exc.code in ("filing_overlap", "already_cancelled", "already_lapsed"):
         return errors.Conflict(exc.text_en, exc.text_zh, code=exc.code)
     if exc.field is not None:
         return errors.field_error(exc.field, exc.code, exc.text_en, exc.text_zh)

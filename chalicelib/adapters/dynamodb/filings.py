@@ -143,12 +143,13 @@ def _event_item(person_id: str, filing_id: str, event: FilingEvent) -> FilingEve
     )
 
 
-def _lapse_item(person_id: str, filing: Filing, last: date) -> FilingLapseItem:
+def _lapse_item(person_id: str, region: str, filing: Filing, last: date) -> FilingLapseItem:
     return FilingLapseItem(
         f"{FILING_LAPSE_PREFIX}{last.isoformat()}",
         f"{person_id}#{filing.filing_id}",
         person_id=person_id,
         filing_id=filing.filing_id,
+        region=region,
     )
 
 
@@ -231,7 +232,7 @@ class DynamoFilingRepository:
         :class:`DuplicateRequest` if the key was used meanwhile, :class:`ProxyRequestUsed`
         if the request was, :class:`StaleFilings` if the person's filings changed.
         """
-        person_id = record.person.person_id
+        person_id, region = record.person.person_id, record.person.region
         pk = person_pk(person_id)
         tx_labels = _Labelled()
         filing: Filing = after.filing
@@ -247,7 +248,7 @@ class DynamoFilingRepository:
                     )
                     tx_labels.add("delete", "proxy")
                 if old_day is not None and old_day != new_day and before is not None:
-                    tx.delete(_lapse_item(person_id, before.filing, old_day))
+                    tx.delete(_lapse_item(person_id, region, before.filing, old_day))
                     tx_labels.add("delete", "old index")
                 tx.save(FilingGuardItem(pk, FILING_GUARD_SK, version=record.guard_version))
                 tx_labels.add("put", "guard")
@@ -266,7 +267,7 @@ class DynamoFilingRepository:
                     )
                     tx_labels.add("put", "answer")
                 if new_day is not None and new_day != old_day:
-                    tx.save(_lapse_item(person_id, filing, new_day))
+                    tx.save(_lapse_item(person_id, region, filing, new_day))
                     tx_labels.add("put", "new index")
         except TransactWriteError as exc:
             failed = tx_labels.failed(exc)
@@ -304,10 +305,10 @@ class DynamoFilingRepository:
 
     # --- the lapse reminder -------------------------------------------------------------------
 
-    def lapsing(self, last_day: date) -> Iterator[tuple[str, str]]:
-        """(person id, filing id) of the filings still to remind whose last day it is."""
+    def lapsing(self, last_day: date) -> Iterator[tuple[str, str, str]]:
+        """(person id, filing id, region) of the filings to remind whose last day it is."""
         for item in FilingLapseItem.query(f"{FILING_LAPSE_PREFIX}{last_day.isoformat()}"):
-            yield item.person_id, item.filing_id
+            yield item.person_id, item.filing_id, item.region
 
     def claim_reminder(
         self, person_id: str, filing_id: str, last_day: date, at: datetime
@@ -349,7 +350,7 @@ class DynamoFilingRepository:
             raise
         return to_filing(item), version + 1
 
-    def release_reminder(self, person_id: str, filing: Filing, version: int) -> None:
+    def release_reminder(self, person_id: str, region: str, filing: Filing, version: int) -> None:
         """Undo a claim whose SMS could not be sent, so that a later run tries again."""
         assert filing.end is not None
         with TransactWrite(connection=transaction_connection()) as tx:
@@ -357,10 +358,4 @@ class DynamoFilingRepository:
                 FilingItem(person_pk(person_id), FILING_PREFIX + filing.filing_id, version=version),
                 actions=[FilingItem.reminded_at.remove()],
             )
-            tx.save(_lapse_item(person_id, filing, filing.end))
-
-    def phone_of(self, person_id: str) -> str | None:
-        try:
-            return str(PersonItem.get(person_pk(person_id), PROFILE_SK).phone)
-        except PersonItem.DoesNotExist:
-            return None
+            tx.save(_lapse_item(person_id, region, filing, filing.end))

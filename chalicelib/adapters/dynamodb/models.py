@@ -313,6 +313,7 @@ class FilingLapseItem(_Base):
 
     person_id = UnicodeAttribute()
     filing_id = UnicodeAttribute()
+    region = UnicodeAttribute()  # the holder's policy region: its policy says how early
 
 
 class FilingProxyItem(_Base):

@@ -597,6 +597,8 @@ def _changed(
     end = f.end
     if "end" in body:
         end = _day(body["end"], "end") if body["end"] else None
+    elif start != f.start:
+        end = None  # a new start without an end: the shortest validity from it
     try:
         if start != f.start:
             if rules.state_on(f, today) != "upcoming":

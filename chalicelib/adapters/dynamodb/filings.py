@@ -97,6 +97,11 @@ def _event(item: FilingEventItem) -> FilingEvent:
     )
 
 
+def _version(version: int | None) -> dict[str, Any]:
+    """No version: not written yet (save() then checks that nothing is there)."""
+    return {} if version is None else {"version": version}
+
+
 def _text(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -123,7 +128,7 @@ def _filing_item(person_id: str, stored: StoredFiling) -> FilingItem:
         commitment_at=stored.commitment_at,
         policy_version=stored.policy_version,
         reminded_at=f.reminded_at.isoformat(timespec="seconds") if f.reminded_at else None,
-        version=stored.version,  # save() checks it is unchanged (None: new), then adds one
+        **_version(stored.version),  # save() checks it is unchanged (none: new), adds one
     )
 
 
@@ -250,7 +255,7 @@ class DynamoFilingRepository:
                 if old_day is not None and old_day != new_day and before is not None:
                     tx.delete(_lapse_item(person_id, region, before.filing, old_day))
                     tx_labels.add("delete", "old index")
-                tx.save(FilingGuardItem(pk, FILING_GUARD_SK, version=record.guard_version))
+                tx.save(FilingGuardItem(pk, FILING_GUARD_SK, **_version(record.guard_version)))
                 tx_labels.add("put", "guard")
                 tx.save(_filing_item(person_id, after))
                 tx_labels.add("put", "filing")

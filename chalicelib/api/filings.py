@@ -38,6 +38,18 @@ def _service() -> Any:
     return filings
 
 
+def _preview() -> Any:
+    from chalicelib.services import filing_preview
+
+    return filing_preview
+
+
+def _proxy() -> Any:
+    from chalicelib.services import filing_proxy
+
+    return filing_proxy
+
+
 def _filing_id(filing_id: str) -> str:
     if not _FILING_ID.match(filing_id):
         raise field_error("filing_id", "pattern", "This is not a filing id.", "备案编号不正确。")
@@ -83,7 +95,7 @@ def preview() -> Response:
     person_id = current_person_id(request, "filings:read")
     body = json_body(request, "filing-preview-request")
     return json_response(
-        _service().preview(container().filings(), person_id, body), headers=NO_STORE
+        _preview().preview(container().filings(), person_id, body), headers=NO_STORE
     )
 
 
@@ -93,7 +105,7 @@ def request_proxy() -> Response:
     person_id = current_person_id(request, "filings:write")
     body = json_body(request, "filing-proxy-request")
     number = id_number_field(body["id_number"])
-    asked = _service().request_proxy(
+    asked = _proxy().request_proxy(
         container().filings(), person_id, number, body["name"], client_ip(request)
     )
     return json_response(asked, status=202, headers=NO_STORE)

@@ -1,4 +1,4 @@
-"""异地就医备案 (remote-care filing) for the insured: file, see, change, cancel, preview.
+"""异地就医备案 (remote-care filing) for the insured: file, see, change, cancel.
 
 Filing straight to the treating city, with a personal commitment instead of documents
 and no approvals or stamps (001:83 §2.2.2, 医保发〔2022〕22号). The rules are pure
@@ -11,7 +11,6 @@ filing records who filed it.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import secrets
@@ -36,21 +35,18 @@ from chalicelib.ports import (
 from chalicelib.rules import filing as rules
 from chalicelib.rules import places
 from chalicelib.rules.filing import Filing, FilingRefused
-from chalicelib.rules.identity import IdNumber, mask_name
+from chalicelib.rules.identity import mask_name
 from chalicelib.rules.policy import FilingRules, policy_in_force
 from chalicelib.services import auth, filing_notices
-from chalicelib.services.auth import keyed_hash, person_id_for
-from chalicelib.services.filing_effects import compare, effect_text, money_en, money_zh
+from chalicelib.services.auth import keyed_hash
+from chalicelib.services.filing_views import categories, filing_json, lock_reasons
 from chalicelib.services.idempotency import fingerprint, replay
 
 log = logging.getLogger(__name__)
 
-HOSPITALS_SHOWN = 20  # on a filing: the city's designated hospitals (the rest by search)
 WRITES_PER_DAY = 10  # filing writes a person may make a day (each sends an SMS)
 PROXY_MINUTES = 60  # a request to file for a relative is good this long
 ATTEMPTS = 5  # re-reads when another write for the person got in first
-EXAMPLE_BILL = [{"code": "EXAMPLE", "catalogue": "A", "amount": "20000.00"}]
-EXAMPLE_VISIT = {"kind": "inpatient", "hospital_level": 3}
 
 
 @dataclass(frozen=True)
@@ -67,21 +63,14 @@ class FilingContext:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _label(table: dict[str, tuple[str, str]], code: str | None) -> dict[str, str] | None:
-    if code is None:
-        return None
-    zh, en = table[code]
-    return {"zh": zh, "en": en}
-
-
-def _record(ctx: FilingContext, person_id: str) -> FilingRecord:
+def load_record(ctx: FilingContext, person_id: str) -> FilingRecord:
     record: FilingRecord | None = ctx.store.load(person_id)
     if record is None:
         raise errors.NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
     return record
 
 
-def _rules(region: str, today: date) -> FilingRules:
+def filing_rules(region: str, today: date) -> FilingRules:
     found = policy_in_force(region, today).remote_filing
     if found is None:  # pragma: no cover - every policy in force since 2022 has them
         raise errors.RuleViolation(
@@ -99,7 +88,7 @@ def _stored(record: FilingRecord, filing_id: str) -> StoredFiling:
     return found
 
 
-def _refused(exc: FilingRefused) -> errors.DomainError:
+def problem_of(exc: FilingRefused) -> errors.DomainError:
     if exc.code in ("filing_overlap", "already_cancelled", "already_lapsed"):
         return errors.Conflict(exc.text_en, exc.text_zh, code=exc.code)
     if exc.field is not None:
@@ -107,7 +96,7 @@ def _refused(exc: FilingRefused) -> errors.DomainError:
     return errors.RuleViolation(exc.text_en, exc.text_zh, code=exc.code)
 
 
-def _destination(province: str, city_code: str, region: str) -> places.City:
+def destination_of(province: str, city_code: str, region: str) -> places.City:
     found = places.city(city_code)
     if found is None:
         raise errors.field_error(
@@ -127,7 +116,7 @@ def _destination(province: str, city_code: str, region: str) -> places.City:
     try:
         rules.check_destination(found, region)
     except FilingRefused as exc:
-        raise _refused(exc) from None
+        raise problem_of(exc) from None
     return found
 
 
@@ -140,143 +129,12 @@ def _day(text: str, field: str) -> date:
         ) from None
 
 
-def _event_json(event: FilingEvent) -> dict[str, Any]:
-    return {
-        "at": event.at,
-        "action": event.action,
-        "action_label": _label(ACTIONS, event.action),
-        "channel": event.channel,
-        "by_agent": event.channel == "proxy",
-        "before": event.before,
-        "after": event.after,
-        "reason": event.reason,
-        "reason_label": _label(rules.REASON_LABELS, event.reason),
-    }
-
-
-ACTIONS = {
-    "created": ("办理备案", "filed"),
-    "changed": ("变更备案", "changed"),
-    "cancelled": ("取消备案", "cancelled"),
-    "reminded": ("到期提醒短信", "reminder SMS sent"),
-}
-
-
-def filing_json(
-    stored: StoredFiling, policy_rules: FilingRules, today: date, *, detail: bool = False
-) -> dict[str, Any]:
-    """A filing as the person sees it: where, for when, its state, what to do there."""
-    f: Filing = stored.filing
-    destination = places.city(f.city)
-    assert destination is not None  # filed from the list
-    state = rules.state_on(f, today)
-    span_zh, span_en = rules.validity_text(f)
-    locked = rules.locked_until(policy_rules, f, today)
-    open_ = state in ("upcoming", "in_force")
-    last = f.last_day()
-    body: dict[str, Any] = {
-        "filing_id": f.filing_id,
-        "category": f.category,
-        "category_label": _label(rules.CATEGORY_LABELS, f.category),
-        "term": f.term,
-        "term_label": _label(rules.TERM_LABELS, f.term),
-        "settles_as": f.settles_as,
-        "destination": destination.to_json(),
-        "start": f.start.isoformat(),
-        "end": f.end.isoformat() if f.end else None,
-        "last_day": last.isoformat() if last else None,
-        "validity_zh": span_zh,
-        "validity_en": span_en,
-        "state": state,
-        "state_label": _label(rules.STATE_LABELS, state),
-        "created_at": f.created_at.isoformat(timespec="seconds"),
-        "channel": f.channel,
-        "channel_label": _label(rules.CHANNEL_LABELS, f.channel),
-        "agent_name": f.agent_name,
-        "commitment_at": stored.commitment_at,
-        "cancelled_on": f.cancelled_on.isoformat() if f.cancelled_on else None,
-        "cancel_reason": f.cancel_reason,
-        "can_change": open_,
-        "can_cancel": open_,
-        "locked_until": locked.isoformat() if locked else None,
-        "lock_reasons": [
-            {"code": r, **(_label(rules.REASON_LABELS, r) or {})}
-            for r in policy_rules.lock_exceptions
-        ]
-        if locked
-        else [],
-        "what_to_do_zh": places.WHAT_TO_DO[0],
-        "what_to_do_en": places.WHAT_TO_DO[1],
-        "notes": _notes(f, state, policy_rules.reminder_days_before),
-    }
-    if detail:
-        body["hospitals"] = [i.to_json() for i in places.institutions(f.city, None)][
-            :HOSPITALS_SHOWN
-        ]
-        body["history"] = [_event_json(e) for e in stored.events]
-    return body
-
-
-def _notes(f: Filing, state: str, reminder_days: int) -> list[dict[str, str]]:
-    notes = []
-    if f.term == "temporary" and state in ("upcoming", "in_force"):
-        notes.append(
-            {
-                "zh": "有效期内可以在当地多次看病，每次都可直接结算。"
-                f"到期前{reminder_days}天会有短信提醒。",
-                "en": "Within its validity you may be treated there any number of times, each "
-                f"settled directly. An SMS reminds you {reminder_days} days before it ends.",
-            }
-        )
-    if f.category == "emergency":
-        notes.append(
-            {
-                "zh": "急诊抢救从就医之日起算作已备案。出院结算前备案的，可以直接结算；"
-                "已经用现金结清的，请带发票和费用清单到参保地医保经办机构办理手工报销。",
-                "en": "Emergency care counts as filed from the day of care. Filed before the bill "
-                "is settled, it settles directly; a bill already paid in cash is reimbursed by "
-                "the insurance office at home with the invoice and the list of costs.",
-            }
-        )
-    if f.term == "long_term" and state in ("upcoming", "in_force"):
-        notes.append(
-            {
-                "zh": "长期有效，回参保地居住或工作后请及时取消。",
-                "en": "It lasts until you cancel it: cancel it when you are back home to live "
-                "or work.",
-            }
-        )
-    return notes
-
-
-def _categories(policy_rules: FilingRules, scheme: str, retired: bool) -> list[dict[str, Any]]:
-    out = []
-    for category in policy_rules.categories.values():
-        refused = rules.refusal_for(category, scheme, retired)
-        out.append(
-            {
-                "id": category.id,
-                "label": _label(rules.CATEGORY_LABELS, category.id),
-                "term": category.term,
-                "term_label": _label(rules.TERM_LABELS, category.term),
-                "settles_as": category.settles_as,
-                "retroactive_days": category.retroactive_days,
-                "allowed": refused is None,
-                "why_not": None
-                if refused is None
-                else {"code": refused.code, "text_zh": refused.text_zh, "text_en": refused.text_en},
-                "source": category.cited.source,
-            }
-        )
-    return out
-
-
 def overview(ctx: FilingContext, person_id: str) -> dict[str, Any]:
     """我的异地就医备案: my filings, which categories I may use, the rules in plain words."""
-    record = _record(ctx, person_id)
+    record = load_record(ctx, person_id)
     today = ctx.clock.now().date()
     person = record.person
-    policy_rules = _rules(person.region, today)
+    policy_rules = filing_rules(person.region, today)
     current = rules.in_force((s.filing for s in record.filings), today)
     home = places.city(places.home_city(person.region))
     return {
@@ -284,7 +142,7 @@ def overview(ctx: FilingContext, person_id: str) -> dict[str, Any]:
         "home": home.to_json() if home else None,
         "in_force": current.filing_id if current else None,
         "filings": [filing_json(s, policy_rules, today) for s in record.filings],
-        "categories": _categories(policy_rules, person.scheme, person.retired),
+        "categories": categories(policy_rules, person.scheme, person.retired),
         "validity": {
             "temporary_min_months": policy_rules.temporary_min_months,
             "temporary_max_months": policy_rules.temporary_max_months,
@@ -293,10 +151,7 @@ def overview(ctx: FilingContext, person_id: str) -> dict[str, Any]:
         },
         "lock": {
             "months": policy_rules.lock_months,
-            "reasons": [
-                {"code": r, **(_label(rules.REASON_LABELS, r) or {})}
-                for r in policy_rules.lock_exceptions
-            ],
+            "reasons": lock_reasons(policy_rules),
         },
         "commitment": {
             "text_zh": policy_rules.commitment_zh,
@@ -320,9 +175,9 @@ def overview(ctx: FilingContext, person_id: str) -> dict[str, Any]:
 
 
 def get_filing(ctx: FilingContext, person_id: str, filing_id: str) -> dict[str, Any]:
-    record = _record(ctx, person_id)
+    record = load_record(ctx, person_id)
     today = ctx.clock.now().date()
-    policy_rules = _rules(record.person.region, today)
+    policy_rules = filing_rules(record.person.region, today)
     return filing_json(_stored(record, filing_id), policy_rules, today, detail=True)
 
 
@@ -370,14 +225,14 @@ def _terms(
     try:
         category = rules.category_for(policy_rules, body["category"], person.scheme, person.retired)
     except FilingRefused as exc:
-        raise _refused(exc) from None
-    destination = _destination(body["province"], body["city"], person.region)
+        raise problem_of(exc) from None
+    destination = destination_of(body["province"], body["city"], person.region)
     start = _day(body["start"], "start")
     end = _day(body["end"], "end") if body.get("end") else None
     try:
         start, end = rules.validity(policy_rules, category, start, end, today)
     except FilingRefused as exc:
-        raise _refused(exc) from None
+        raise problem_of(exc) from None
     return category, destination, start, end
 
 
@@ -388,7 +243,7 @@ def _check_overlap(
     if other is not None:
         city = places.city(other.city)
         names = (city.name_zh, city.name_en) if city else (other.city, other.city)
-        raise _refused(rules.overlap_refusal(other, *names))
+        raise problem_of(rules.overlap_refusal(other, *names))
 
 
 def _insured(record: FilingRecord) -> None:
@@ -422,10 +277,10 @@ def create(
     for attempt in range(ATTEMPTS):
         now = ctx.clock.now()
         today = now.date()
-        record = _record(ctx, holder_id)
+        record = load_record(ctx, holder_id)
         _insured(record)
         policy = policy_in_force(record.person.region, today)
-        policy_rules = _rules(record.person.region, today)
+        policy_rules = filing_rules(record.person.region, today)
         category, destination, start, end = _terms(policy_rules, record, body, today)
         _check_overlap(record, start, end, today)
         filing = Filing(
@@ -534,21 +389,21 @@ def change(
     for attempt in range(ATTEMPTS):
         now = ctx.clock.now()
         today = now.date()
-        record = _record(ctx, person_id)
+        record = load_record(ctx, person_id)
         stored = _stored(record, filing_id)
-        policy_rules = _rules(record.person.region, today)
+        policy_rules = filing_rules(record.person.region, today)
         f: Filing = stored.filing
         try:
             rules.check_open(f, today)
         except FilingRefused as exc:
-            raise _refused(exc) from None
+            raise problem_of(exc) from None
         changed = _changed(policy_rules, record, f, body, today)
         if changed == f:
             return filing_json(stored, policy_rules, today, detail=True)  # nothing to change
         try:
             rules.check_unlocked(policy_rules, f, reason, today)
         except FilingRefused as exc:
-            raise _refused(exc) from None
+            raise problem_of(exc) from None
         _check_overlap(record, changed.start, changed.end, today, but=f.filing_id)
         if attempt == 0:
             _count_write(ctx, person_id, now)
@@ -592,7 +447,7 @@ def _changed(
                 "Give both province and city to change the destination.",
                 "变更就医地时，请同时选择省份和城市。",
             )
-        city = _destination(body["province"], body["city"], record.person.region).code
+        city = destination_of(body["province"], body["city"], record.person.region).code
     start = _day(body["start"], "start") if "start" in body else f.start
     end = f.end
     if "end" in body:
@@ -613,7 +468,7 @@ def _changed(
         elif end != f.end:
             end = rules.temporary_end(policy_rules, category, start, end)
     except FilingRefused as exc:
-        raise _refused(exc) from None
+        raise problem_of(exc) from None
     if (city, start, end) == (f.city, f.start, f.end):
         return f
     reminded = f.reminded_at if end == f.end else None  # a new end gets its own reminder
@@ -633,15 +488,15 @@ def cancel(
     for attempt in range(ATTEMPTS):
         now = ctx.clock.now()
         today = now.date()
-        record = _record(ctx, person_id)
+        record = load_record(ctx, person_id)
         stored = _stored(record, filing_id)
-        policy_rules = _rules(record.person.region, today)
+        policy_rules = filing_rules(record.person.region, today)
         f: Filing = stored.filing
         try:
             rules.check_open(f, today)
             rules.check_unlocked(policy_rules, f, reason, today)
         except FilingRefused as exc:
-            raise _refused(exc) from None
+            raise problem_of(exc) from None
         if attempt == 0:
             _count_write(ctx, person_id, now)
         done = rules.cancelled(f, reason, today)
@@ -677,58 +532,6 @@ def cancel(
 # --- filing for a relative (代办) ----------------------------------------------------------------
 
 
-def request_proxy(
-    ctx: FilingContext, agent_id: str, number: IdNumber, name: str, client_ip: str
-) -> dict[str, Any]:
-    """Ask a relative's consent to file for them: they get an SMS code to pass on. The answer
-    is the same whether or not they are insured here under that name."""
-    name = name.strip()
-    relative_id = person_id_for(number.value, ctx.pepper)
-    if relative_id == agent_id:
-        raise errors.field_error(
-            "id_number",
-            "self",
-            "This is your own ID number: file for yourself instead.",
-            "这是您本人的身份证号码，请直接为自己办理。",
-        )
-    agent = _record(ctx, agent_id).person
-    found = ctx.auth.persons.get_person(relative_id)
-    relative = (
-        found
-        if found is not None and hmac.compare_digest(found.name.encode(), name.encode())
-        else None
-    )
-    request_id = "rq" + secrets.token_hex(8)
-    who = mask_name(agent.name)
-
-    def text(code: str, minutes: int) -> str:
-        return filing_notices.text(
-            "proxy_consent", {"agent": who, "code": code, "minutes": minutes}
-        )
-
-    auth.request_consent(ctx.auth, agent_id, relative_id, relative, client_ip, request_id, text)
-    now = ctx.clock.now()
-    ctx.store.save_proxy_request(
-        agent_id,
-        request_id,
-        relative_id,
-        mask_name(name),
-        now,
-        int(now.timestamp()) + PROXY_MINUTES * 60,
-    )
-    log.info("filing proxy requested", extra={"person_id": agent_id, "request_id": request_id})
-    minutes = ctx.auth.limits.ttl_seconds // 60
-    return {
-        "request_id": request_id,
-        "relative_name": mask_name(name),
-        "code_valid_minutes": minutes,
-        "detail": "If this relative is insured here under this name, they got an SMS code. "
-        f"Ask them for it and send it with the filing within {minutes} minutes.",
-        "detail_zh": f"如果这位家人在本地参保且姓名正确，他会收到一条短信验证码。请向家人要验证码，"
-        f"在{minutes}分钟内随备案一起提交。",
-    }
-
-
 def _consented(ctx: FilingContext, agent_id: str, request_id: str, code: str) -> tuple[str, str]:
     """The relative's person id once their code is right, and the agent's masked name."""
     asked = ctx.store.proxy_request(agent_id, request_id)
@@ -739,7 +542,7 @@ def _consented(ctx: FilingContext, agent_id: str, request_id: str, code: str) ->
     if age.total_seconds() > PROXY_MINUTES * 60:
         raise _proxy_gone()
     auth.verify_consent(ctx.auth, relative_id, request_id, code)
-    agent = _record(ctx, agent_id).person
+    agent = load_record(ctx, agent_id).person
     return relative_id, mask_name(agent.name)
 
 
@@ -750,123 +553,6 @@ def _proxy_gone() -> errors.NotFound:
     )
 
 
-# --- before filing: what it changes --------------------------------------------------------
-
-
-def preview(ctx: FilingContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """备案前算一算: what this filing changes on an example bill and on my last settlement."""
-    from chalicelib.services.settlements import what_if
-
-    now = ctx.clock.now()
-    today = now.date()
-    subject = ctx.settlement_store.load_subject(person_id, now.year)
-    if subject is None:
-        raise errors.NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
-    person = subject.person
-    policy = policy_in_force(person.region, today)
-    policy_rules = _rules(person.region, today)
-    try:
-        category = rules.category_for(policy_rules, body["category"], person.scheme, person.retired)
-    except FilingRefused as exc:
-        raise _refused(exc) from None
-    destination = _destination(body["province"], body["city"], person.region)
-    location = places.location_for(destination.code, person.region)
-    no_filings = replace(subject, filings=())
-
-    def effect(visit: dict[str, Any], items: list[Any]) -> dict[str, Any]:
-        def run(v: dict[str, Any]) -> Any:
-            return what_if(no_filings, v, items, now)
-
-        rows = compare(run, policy, visit, person.scheme, person.retired)
-        mine = next(r for r in rows if r["settles_as"] == category.settles_as)
-        without = next(r for r in rows if r["settles_as"] == "none")
-        saved = without["pays"] - mine["pays"]
-        return {
-            "visit": visit,
-            "total": _total(items),
-            "without_filing_pays": _fen_text(without["pays"]),
-            "with_filing_pays": _fen_text(mine["pays"]),
-            "saves": _fen_text(saved),
-            "text_zh": _saved_zh(saved, without["pays"], mine["pays"]),
-            "text_en": _saved_en(saved, without["pays"], mine["pays"]),
-            "all_zh": effect_text(rows)[0],
-            "all_en": effect_text(rows)[1],
-        }
-
-    example = effect({**EXAMPLE_VISIT, "location": location}, EXAMPLE_BILL)
-    last = _last_settlement(ctx, person_id)
-    mine = None
-    if last is not None:
-        visit, items, settled_at = last
-        mine = {**effect({**visit, "location": location}, items), "settled_at": settled_at}
-    city_zh, city_en = destination.name_zh, destination.name_en
-    return {
-        "category": category.id,
-        "category_label": _label(rules.CATEGORY_LABELS, category.id),
-        "destination": destination.to_json(),
-        "location": location,
-        "example": {
-            **example,
-            "about_zh": f"一次在{city_zh}三级医院住院、花费20,000.00 元的例子",
-            "about_en": f"an example: a stay in a level-3 hospital in {city_en}, "
-            "costing 20,000.00 yuan",
-        },
-        "last_settlement": mine,
-    }
-
-
-def _fen_text(fen: int) -> str:
-    from chalicelib.rules.money import format_fen
-
-    return format_fen(fen)
-
-
-def _total(items: list[Any]) -> str:
-    from chalicelib.rules.money import format_fen, parse_yuan
-
-    return format_fen(sum(parse_yuan(i["amount"]) for i in items))
-
-
-def _saved_zh(saved: int, without: int, mine: int) -> str:
-    if saved <= 0:
-        return f"备案与否，您自己付的一样：约{money_zh(mine)}。"
-    return f"未备案您约付{money_zh(without)}；备案后约付{money_zh(mine)}，少付{money_zh(saved)}。"
-
-
-def _saved_en(saved: int, without: int, mine: int) -> str:
-    if saved <= 0:
-        return f"You would pay the same with or without this filing: about {money_en(mine)}."
-    return (
-        f"Without a filing you would pay about {money_en(without)}; with it about "
-        f"{money_en(mine)}, {money_en(saved)} less."
-    )
-
-
-def _last_settlement(
-    ctx: FilingContext, person_id: str
-) -> tuple[dict[str, Any], list[dict[str, Any]], str] | None:
-    """My last settlement's visit and its amounts as a bill (in policy, B's self-pay part,
-    out of policy): enough to settle it again elsewhere. None without one that says its visit."""
-    found, _ = ctx.settlement_store.list_for_person(person_id, 1, None)
-    if not found or "visit" not in found[0] or found[0].get("status") != "settled":
-        return None
-    last = found[0]
-    items = []
-    if last["in_policy"] != "0.00":
-        items.append({"code": "IN_POLICY", "catalogue": "A", "amount": last["in_policy"]})
-    if last["self_first"] != "0.00":
-        items.append(
-            {"code": "B_SELF", "catalogue": "B", "amount": last["self_first"], "b_self_ratio": "1"}
-        )
-    if last["out_of_policy"] != "0.00":
-        items.append({"code": "OUT", "catalogue": "C", "amount": last["out_of_policy"]})
-    if not items:
-        return None
-    kept = ("kind", "hospital_level", "referral", "diagnoses")
-    visit = {k: v for k, v in last["visit"].items() if k in kept}
-    return visit, items, last["settled_at"]
-
-
 __all__ = [
     "FilingContext",
     "cancel",
@@ -875,6 +561,4 @@ __all__ = [
     "filing_json",
     "get_filing",
     "overview",
-    "preview",
-    "request_proxy",
 ]

@@ -12,7 +12,6 @@ claims a filing with a conditional update, so a reminder goes out once.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -132,11 +131,13 @@ def _filing_item(person_id: str, stored: StoredFiling) -> FilingItem:
     )
 
 
-def _event_item(person_id: str, filing_id: str, event: FilingEvent) -> FilingEventItem:
+def _event_item(
+    person_id: str, filing_id: str, event: FilingEvent, version: int
+) -> FilingEventItem:
     return FilingEventItem(
         person_pk(person_id),
-        # time order, and unique even when two events share a timestamp
-        f"{FILING_PREFIX}{filing_id}{EVENT_MARK}{event.at}#{secrets.token_hex(4)}",
+        # in the order of the filing's versions (each write makes one), whatever the clocks say
+        f"{FILING_PREFIX}{filing_id}{EVENT_MARK}{version:06d}#{event.at}",
         at=event.at,
         action=event.action,
         actor=event.actor,
@@ -189,7 +190,7 @@ class DynamoFilingRepository:
         person: Person | None = None
         guard: int | None = None
         items: dict[str, FilingItem] = {}
-        events: dict[str, list[FilingEvent]] = {}
+        events: dict[str, list[tuple[str, FilingEvent]]] = {}
         for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
@@ -198,7 +199,8 @@ class DynamoFilingRepository:
                 guard = int(FilingGuardItem.from_raw_data(data).version or 0)
             elif sk.startswith(FILING_PREFIX) and EVENT_MARK in sk:
                 filing_id = sk[len(FILING_PREFIX) :].split("#", 1)[0]
-                events.setdefault(filing_id, []).append(_event(FilingEventItem.from_raw_data(data)))
+                event = _event(FilingEventItem.from_raw_data(data))
+                events.setdefault(filing_id, []).append((sk, event))
             elif sk.startswith(FILING_PREFIX):
                 item = FilingItem.from_raw_data(data)
                 items[item.filing_id] = item
@@ -211,7 +213,7 @@ class DynamoFilingRepository:
                 item.commitment_at,
                 item.policy_version,
                 item.agent_person_id,
-                tuple(sorted(events.get(fid, ()), key=lambda e: e.at, reverse=True)),
+                tuple(e for _, e in sorted(events.get(fid, ()), reverse=True, key=lambda x: x[0])),
             )
             for fid, item in items.items()
         ]
@@ -260,7 +262,7 @@ class DynamoFilingRepository:
                 tx.save(_filing_item(person_id, after))
                 tx_labels.add("put", "filing")
                 tx.save(
-                    _event_item(person_id, filing.filing_id, event),
+                    _event_item(person_id, filing.filing_id, event, (after.version or 0) + 1),
                     condition=FilingEventItem.sk.does_not_exist(),
                 )
                 tx_labels.add("put", "event")
@@ -347,6 +349,7 @@ class DynamoFilingRepository:
                         person_id,
                         filing_id,
                         FilingEvent(when, "reminded", "system", "sms", after={"reminded_at": when}),
+                        version + 1,
                     )
                 )
         except TransactWriteError as exc:

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib import errors
 from chalicelib.rules import filing as rules
 from chalicelib.rules import places
+from chalicelib.rules.explain import LEVEL_ZH
 from chalicelib.rules.filing import FilingRefused
 from chalicelib.rules.money import format_fen, parse_yuan
 from chalicelib.rules.policy import policy_in_force
@@ -18,7 +19,7 @@ from chalicelib.services.filing_views import label
 from chalicelib.services.filings import FilingContext, destination_of, filing_rules, problem_of
 
 EXAMPLE_BILL = [{"code": "EXAMPLE", "catalogue": "A", "amount": "20000.00"}]
-EXAMPLE_VISIT = {"kind": "inpatient", "hospital_level": 3}
+EXAMPLE_VISIT: dict[str, Any] = {"kind": "inpatient", "hospital_level": 3}
 
 
 def preview(ctx: FilingContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def preview(ctx: FilingContext, person_id: str, body: dict[str, Any]) -> dict[st
         visit, items, settled_at = last
         mine = {**effect({**visit, "location": location}, items), "settled_at": settled_at}
     city_zh, city_en = destination.name_zh, destination.name_en
+    level, cost = EXAMPLE_VISIT["hospital_level"], parse_yuan(example["total"])
     return {
         "category": category.id,
         "category_label": label(rules.CATEGORY_LABELS, category.id),
@@ -75,9 +77,9 @@ def preview(ctx: FilingContext, person_id: str, body: dict[str, Any]) -> dict[st
         "location": location,
         "example": {
             **example,
-            "about_zh": f"一次在{city_zh}三级医院住院、花费20,000.00 元的例子",
-            "about_en": f"an example: a stay in a level-3 hospital in {city_en}, "
-            "costing 20,000.00 yuan",
+            "about_zh": f"一次在{city_zh}{LEVEL_ZH[level]}医院住院、花费{money_zh(cost)}",
+            "about_en": f"a stay in a level-{level} hospital in {city_en}, "
+            f"costing {money_en(cost)}",
         },
         "last_settlement": mine,
     }

@@ -14,6 +14,7 @@ import {
   day,
   el,
   errorText,
+  fill,
   focusFirst,
   getToken,
   goToLogin,
@@ -105,7 +106,8 @@ function renderOverview() {
   const o = overview;
   $("fl-rules-text").textContent = say(o.rules_zh, o.rules_en) || t("fl.rules.fallback");
   const source = $("fl-source");
-  source.textContent = o.source ? t("fl.source", { source: o.source }) : "";
+  // The policy's citation is a document's name in Chinese, in any language shown.
+  source.replaceChildren(...(o.source ? fill("fl.source", { source: el("span", { lang: "zh-CN" }, o.source) }) : []));
   source.hidden = !o.source;
   $("fl-loading").hidden = true;
 
@@ -201,11 +203,13 @@ function historyItem(e) {
   );
 }
 
-/** Within the lock, changing and cancelling need one of the policy's reasons. */
-function paintReason(f) {
+/** Within the lock, changing and cancelling need one of the policy's reasons: asked right
+ * after `after` (in the change form, or under 取消备案), only then. */
+function paintReason(f, after = null) {
   const box = $("fl-reason-box");
-  box.hidden = !f.locked_until;
-  if (!f.locked_until) return;
+  box.hidden = !f.locked_until || after == null;
+  if (box.hidden) return;
+  after.insertAdjacentElement("afterend", box);
   $("fl-reason-hint").textContent = t("fl.reason.hint", { months: overview?.lock?.months ?? 6 });
   const select = $("fl-reason");
   const chosen = select.value;
@@ -233,6 +237,7 @@ $("fl-change-open").addEventListener("click", () => {
       max: overview.validity.temporary_max_months,
     });
   }
+  paintReason(f, $("fl-ch-end-box"));
   $("fl-ch-province").focus();
 });
 
@@ -252,12 +257,14 @@ $("fl-change-form").addEventListener("submit", (event) => {
   pendingChange = body;
   const what = [
     body.city ? cityName(body.city) : where(f),
-    body.end ? day(body.end) : null,
+    body.end ? t("fl.confirm.until", { day: day(body.end) }) : null,
   ].filter(Boolean).join(sep());
   openConfirm("change", t("fl.confirm.change.title"), t("fl.confirm.change.text", { what }), $("fl-ch-next"));
 });
 
 $("fl-cancel-open").addEventListener("click", () => {
+  $("fl-change-form").hidden = true;
+  paintReason(shown, $("fl-cancel-open"));
   openConfirm("cancel", t("fl.confirm.cancel.title"), t("fl.confirm.cancel.text", { city: place(shown.destination.city) }), $("fl-cancel-open"));
 });
 
@@ -269,7 +276,8 @@ function openConfirm(action, title, text, from) {
   $("fl-confirm-title").textContent = title;
   $("fl-confirm-text").textContent = text;
   const box = $("fl-confirm");
-  from.insertAdjacentElement("afterend", box);
+  const reason = $("fl-reason-box");
+  (action === "cancel" && !reason.hidden ? reason : from).insertAdjacentElement("afterend", box);
   box.hidden = false;
   $("fl-confirm-title").focus();
 }
@@ -407,7 +415,14 @@ function renderCategories() {
           "label",
           { className: `choice big${allowed ? "" : " fl-not-allowed"}`, for: `fl-cat-${c.id}` },
           input,
-          el("span", { className: "choice-text" }, el("span", { className: "choice-name" }, pick(c.label)), hint ? el("span", { className: "choice-hint" }, hint) : null),
+          " ",
+          el(
+            "span",
+            { className: "choice-text" },
+            el("span", { className: "choice-name" }, pick(c.label)),
+            // a space between: the accessible name reads "name hint", not "namehint"
+            hint ? [" ", el("span", { className: "choice-hint" }, hint)] : null,
+          ),
         );
       }),
     );
@@ -485,11 +500,13 @@ function stepDone() {
   return missing.length === 0;
 }
 
-/** setFieldError, with a group's note inside its box (after the legend). */
+/** setFieldError, with a group's note inside its box (after the legend) and a checkbox's
+ * after its label (not inside it). */
 function markField(id, text) {
   if (!setFieldError(id, text)) return false;
   const node = $(id);
   if (node.tagName === "FIELDSET") node.querySelector("legend")?.after($(`${id}-error`));
+  else if (node.type === "checkbox") node.closest("label")?.after($(`${id}-error`));
   return true;
 }
 

@@ -47,8 +47,12 @@ def beijing_hospital(stack, api):
 
     c = container()
     client_id, secret = register_client(
-        c.clients, c.settings.pepper, "北京市第一人民医院 HIS", ["settlements:write"],
-        "H110100001", datetime.now(),
+        c.clients,
+        c.settings.pepper,
+        "北京市第一人民医院 HIS",
+        ["settlements:write"],
+        "H110100001",
+        datetime.now(),
     )
     return {"id": "H110100001", "client_id": client_id, "secret": secret}
 
@@ -56,8 +60,11 @@ def beijing_hospital(stack, api):
 def _client_token(api, client):
     reply = api.post(
         "/v1/oauth/token",
-        {"grant_type": "client_credentials", "client_id": client["client_id"],
-         "client_secret": client["secret"]},
+        {
+            "grant_type": "client_credentials",
+            "client_id": client["client_id"],
+            "client_secret": client["secret"],
+        },
     )
     assert reply.status == 200, reply.text
     return reply.body["access_token"]
@@ -68,8 +75,13 @@ def pid(p):
 
 
 def file(api, token, category="long_term_resident", where=None, start=TODAY, key=None, **extra):
-    body = {"category": category, **(where or BEIJING), "start": start.isoformat(),
-            "commitment": True, **extra}
+    body = {
+        "category": category,
+        **(where or BEIJING),
+        "start": start.isoformat(),
+        "commitment": True,
+        **extra,
+    }
     headers = {"Idempotency-Key": key} if key else None
     return api.post(FILINGS, body, token=token, headers=headers)
 
@@ -123,8 +135,11 @@ def test_a_long_term_filing_is_made_shown_and_confirmed_by_sms(stack, api, login
     assert re.fullmatch(r"rc[0-9a-f]{16}", body["filing_id"])
     assert body["category_label"] == {"zh": "异地长期居住", "en": "living elsewhere long-term"}
     assert body["term"] == "long_term" and body["end"] is None and body["state"] == "in_force"
-    assert body["destination"]["city"] == {"code": "110100", "name_zh": "北京市",
-                                           "name_en": "Beijing"}
+    assert body["destination"]["city"] == {
+        "code": "110100",
+        "name_zh": "北京市",
+        "name_en": "Beijing",
+    }
     assert body["validity_zh"] == "2026年12月2日起长期有效"
     assert body["what_to_do_zh"] == "持医保电子凭证或社保卡到以下医院可直接结算。"
     assert body["hospitals"] and all(h["city"] == "110100" for h in body["hospitals"])
@@ -170,10 +185,14 @@ def test_each_person_sees_which_categories_they_may_use(stack, api, login, clock
     resident = stack.fresh_person(scheme="resident")
     tokens = {}
     for p, allowed in (
-        (retiree, {"retiree_resettled", "long_term_resident", "referral", "emergency",
-                   "temporary_other"}),
-        (worker, {"posted_worker", "long_term_resident", "referral", "emergency",
-                  "temporary_other"}),
+        (
+            retiree,
+            {"retiree_resettled", "long_term_resident", "referral", "emergency", "temporary_other"},
+        ),
+        (
+            worker,
+            {"posted_worker", "long_term_resident", "referral", "emergency", "temporary_other"},
+        ),
         (resident, {"long_term_resident", "referral", "emergency", "temporary_other"}),
     ):
         token = tokens[p.id_number] = login(p)
@@ -191,8 +210,7 @@ def test_a_retiree_files_resettlement_and_a_worker_cannot(stack, api, login, clo
     retiree = stack.fresh_person(scheme="employee", retired=True)
     assert filed(api, login(retiree), category="retiree_resettled")["term"] == "long_term"
     worker = stack.fresh_person(scheme="employee", retired=False)
-    refused = problem(file(api, login(worker), category="retiree_resettled"), 422,
-                      "rule-violation")
+    refused = problem(file(api, login(worker), category="retiree_resettled"), 422, "rule-violation")
     assert refused["code"] == "retirees_only" and "退休" in refused["detail_zh"]
 
 
@@ -221,8 +239,9 @@ def test_an_emergency_may_be_filed_afterwards_from_the_date_of_care(stack, api, 
     body = filed(api, token, category="emergency", start=care)
     assert body["start"] == care.isoformat() and body["state"] == "in_force"
     assert any("手工报销" in n["zh"] for n in body["notes"])
-    too_early = file(api, token, category="emergency", start=TODAY - timedelta(days=91),
-                     where=SHANGHAI)
+    too_early = file(
+        api, token, category="emergency", start=TODAY - timedelta(days=91), where=SHANGHAI
+    )
     refused = problem(too_early, 422, "validation")
     assert refused["errors"][0]["path"] == "$.start"
     assert refused["errors"][0]["code"] == "start_too_early"
@@ -253,8 +272,13 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(
     p = stack.fresh_person(scheme="resident")
     token = login(p)
     sent = stack.sms_count(p.phone)
-    body = {"category": "long_term_resident", **BEIJING, "start": TODAY.isoformat(),
-            "commitment": True, **change}
+    body = {
+        "category": "long_term_resident",
+        **BEIJING,
+        "start": TODAY.isoformat(),
+        "commitment": True,
+        **change,
+    }
     reply = api.post(FILINGS, body, token=token)
     refused = problem(reply, 422, "validation")
     assert [(e["path"], e["code"]) for e in refused["errors"]] == [(path, code)]
@@ -294,7 +318,9 @@ def test_the_long_term_lock_and_its_reasons(stack, api, login, clock):
     fid = body["filing_id"]
     assert body["locked_until"] == "2027-06-02"
     assert [r["code"] for r in body["lock_reasons"]] == [
-        "wrong_details", "moved_again", "returned_home"
+        "wrong_details",
+        "moved_again",
+        "returned_home",
     ]
     locked = problem(patch(api, token, fid, SHANGHAI), 422, "validation")
     assert locked["errors"][0]["path"] == "$.reason" and locked["errors"][0]["code"] == "locked"
@@ -373,8 +399,11 @@ def test_filing_for_a_relative_needs_their_consent_code(stack, api, login, clock
     agent = stack.fresh_person(scheme="employee")
     relative = stack.fresh_person(scheme="resident")
     agent_token, relative_token = login(agent), login(relative)
-    asked = api.post(f"{FILINGS}/proxy-requests",
-                     {"id_number": relative.id_number, "name": relative.name}, token=agent_token)
+    asked = api.post(
+        f"{FILINGS}/proxy-requests",
+        {"id_number": relative.id_number, "name": relative.name},
+        token=agent_token,
+    )
     assert asked.status == 202, asked.text
     request_id = asked.body["request_id"]
     sms = stack.last_sms(relative.phone)
@@ -406,14 +435,23 @@ def test_asking_for_someone_not_insured_here_gets_the_same_answer_and_no_sms(
     relative = stack.fresh_person(scheme="resident")
     token = login(agent)
     sent = stack.sms_count(relative.phone)
-    wrong_name = api.post(f"{FILINGS}/proxy-requests",
-                          {"id_number": relative.id_number, "name": "错名字"}, token=token)
+    wrong_name = api.post(
+        f"{FILINGS}/proxy-requests",
+        {"id_number": relative.id_number, "name": "错名字"},
+        token=token,
+    )
     assert wrong_name.status == 202
-    assert set(wrong_name.body) == {"request_id", "relative_name", "code_valid_minutes",
-                                    "detail", "detail_zh"}
+    assert set(wrong_name.body) == {
+        "request_id",
+        "relative_name",
+        "code_valid_minutes",
+        "detail",
+        "detail_zh",
+    }
     assert stack.sms_count(relative.phone) == sent
-    own = api.post(f"{FILINGS}/proxy-requests",
-                   {"id_number": agent.id_number, "name": agent.name}, token=token)
+    own = api.post(
+        f"{FILINGS}/proxy-requests", {"id_number": agent.id_number, "name": agent.name}, token=token
+    )
     assert problem(own, 422, "validation")["errors"][0]["code"] == "self"
 
 
@@ -533,8 +571,12 @@ def test_a_settlement_is_still_one_read_and_one_transaction_with_filings(
 def test_an_estimate_uses_the_filing_and_shows_what_filing_changes(stack, api, login, clock):
     p = stack.fresh_person(scheme="resident", groups=())
     token = login(p)
-    visit = {"kind": "inpatient", "hospital_level": 3, "location": "out_of_province",
-             "remote_filing": "long_term"}
+    visit = {
+        "kind": "inpatient",
+        "hospital_level": 3,
+        "location": "out_of_province",
+        "remote_filing": "long_term",
+    }
     items = [{"code": "A", "catalogue": "A", "amount": "20000"}]
     with dynamodb_requests() as count:
         without = api.post("/v1/me/estimates", {"visit": visit, "items": items}, token=token)
@@ -553,8 +595,11 @@ def test_an_estimate_uses_the_filing_and_shows_what_filing_changes(stack, api, l
     with_filing = api.post("/v1/me/estimates", {"visit": visit, "items": items}, token=token)
     assert with_filing.body["remote_filing"]["applied"] == "long_term"
     assert with_filing.body["patient_pays"] == by_kind["long_term"]["patient_pays"]
-    in_county = api.post("/v1/me/estimates", {"visit": {**visit, "location": "in_county"},
-                                              "items": items}, token=token)
+    in_county = api.post(
+        "/v1/me/estimates",
+        {"visit": {**visit, "location": "in_county"}, "items": items},
+        token=token,
+    )
     assert in_county.body["filing_effect"] is None
 
 
@@ -575,8 +620,11 @@ def test_the_preview_shows_the_effect_on_an_example_and_on_my_last_settlement(
     last = second["last_settlement"]
     assert last["total"] == "20000.00" and last["visit"]["location"] == "out_of_province"
     assert float(last["saves"]) > 0
-    home = api.post(f"{FILINGS}/preview", {"category": "referral", "province": "990000",
-                                           "city": "990100"}, token=token)
+    home = api.post(
+        f"{FILINGS}/preview",
+        {"category": "referral", "province": "990000", "city": "990100"},
+        token=token,
+    )
     assert problem(home, 422, "validation")["errors"][0]["code"] == "home_region"
     assert listed(api, token)["filings"] == []
 

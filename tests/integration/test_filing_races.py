@@ -28,8 +28,13 @@ def test_overlapping_filings_at_once_one_is_made_the_others_are_told_why(small_r
 
     def go(city):
         barrier.wait()
-        body = {"category": "long_term_resident", "province": city[:2] + "0000", "city": city,
-                "start": today.isoformat(), "commitment": True}
+        body = {
+            "category": "long_term_resident",
+            "province": city[:2] + "0000",
+            "city": city,
+            "start": today.isoformat(),
+            "commitment": True,
+        }
         try:
             return filings.create(ctx, pid(person), body)["filing_id"]
         except errors.Conflict as exc:
@@ -48,8 +53,13 @@ def test_jobs_running_at_once_send_one_reminder(small_region):
     person = [p for p in small_region if p.status == "active"][1]
     ctx = container().filings()
     today = ctx.clock.now().date()
-    body = {"category": "temporary_other", "province": "110000", "city": "110100",
-            "start": today.isoformat(), "commitment": True}
+    body = {
+        "category": "temporary_other",
+        "province": "110000",
+        "city": "110100",
+        "start": today.isoformat(),
+        "commitment": True,
+    }
     made = filings.create(ctx, pid(person), body)
     day = date.fromisoformat(made["end"]) - timedelta(days=15)
     barrier = threading.Barrier(4)

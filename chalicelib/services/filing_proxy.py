@@ -5,7 +5,6 @@ then records who filed it."""
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 from typing import Any
@@ -34,12 +33,7 @@ def request_proxy(
             "这是您本人的身份证号码，请直接为自己办理。",
         )
     agent = load_record(ctx, agent_id).person
-    found = ctx.auth.persons.get_person(relative_id)
-    relative = (
-        found
-        if found is not None and hmac.compare_digest(found.name.encode(), name.encode())
-        else None
-    )
+    relative = auth.person_named(ctx.auth, relative_id, name)
     request_id = "rq" + secrets.token_hex(8)
     who = mask_name(agent.name)
 

@@ -11,15 +11,14 @@ from chalicelib.rules import filing as rules
 from chalicelib.rules import places
 from chalicelib.rules.filing import Filing
 from chalicelib.rules.policy import FilingRules
+from chalicelib.services.profile import label as profile_label
 
 HOSPITALS_SHOWN = 20  # on a filing: the city's designated hospitals (the rest by search)
 
 
 def label(table: dict[str, tuple[str, str]], code: str | None) -> dict[str, str] | None:
-    if code is None:
-        return None
-    zh, en = table[code]
-    return {"zh": zh, "en": en}
+    """A code's words in both languages (None for no code)."""
+    return None if code is None else profile_label(table, code)
 
 
 def lock_reasons(policy_rules: FilingRules) -> list[dict[str, str]]:

@@ -365,6 +365,7 @@ def _facts(f: Filing) -> dict[str, Any]:
         "start": f.start.isoformat(),
         "end": f.end.isoformat() if f.end else None,
         "status": f.status,
+        "cancelled_on": f.cancelled_on.isoformat() if f.cancelled_on else None,
     }
 
 
@@ -385,7 +386,23 @@ def change(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """变更备案: another city, start (before it starts) or end (temporary), where allowed."""
-    reason = body.get("reason")
+
+    def changed(policy_rules: FilingRules, record: FilingRecord, f: Filing, today: date) -> Filing:
+        return _changed(policy_rules, record, f, body, today)
+
+    return _rewrite(ctx, person_id, filing_id, body.get("reason"), request_id, "changed", changed)
+
+
+def _rewrite(
+    ctx: FilingContext,
+    person_id: str,
+    filing_id: str,
+    reason: str | None,
+    request_id: str | None,
+    action: str,
+    decide: Any,  # (policy rules, record, filing, today) -> the filing as it will be
+) -> dict[str, Any]:
+    """Change or cancel one filing: read, decide by the rules, write with its event, tell."""
     for attempt in range(ATTEMPTS):
         now = ctx.clock.now()
         today = now.date()
@@ -397,20 +414,21 @@ def change(
             rules.check_open(f, today)
         except FilingRefused as exc:
             raise problem_of(exc) from None
-        changed = _changed(policy_rules, record, f, body, today)
-        if changed == f:
+        new: Filing = decide(policy_rules, record, f, today)
+        if new == f:
             return filing_json(stored, policy_rules, today, detail=True)  # nothing to change
         try:
             rules.check_unlocked(policy_rules, f, reason, today)
         except FilingRefused as exc:
             raise problem_of(exc) from None
-        _check_overlap(record, changed.start, changed.end, today, but=f.filing_id)
+        if new.status == "active":
+            _check_overlap(record, new.start, new.end, today, but=f.filing_id)
         if attempt == 0:
             _count_write(ctx, person_id, now)
-        before, after = _facts(f), _facts(changed)
+        before, after = _facts(f), _facts(new)
         event = FilingEvent(
             at=now.isoformat(timespec="microseconds"),
-            action="changed",
+            action=action,
             actor=person_id,
             channel="self_service",
             before={k: v for k, v in before.items() if after[k] != v},
@@ -418,16 +436,17 @@ def change(
             reason=reason,
             request_id=request_id,
         )
-        new = replace(stored, filing=changed)
+        written = replace(stored, filing=new)
         try:
-            ctx.store.save(record, stored, new, event)
+            ctx.store.save(record, stored, written, event)
         except StaleFilings:
-            continue
-        log.info("filing changed", extra={"person_id": person_id, "filing_id": filing_id})
-        filing_notices.send(
-            ctx.sms, ctx.sms_signature, record.person, "filing_changed", _sms_values(changed)
-        )
-        shown = replace(new, version=(stored.version or 0) + 1, events=(event, *stored.events))
+            continue  # another write for the person got in first: read again, decide again
+        log.info(f"filing {action}", extra={"person_id": person_id, "filing_id": filing_id})
+        values = _sms_values(new)
+        if action == "cancelled":
+            values = {"city": values["city"], "day": f"{today.month}月{today.day}日"}
+        filing_notices.send(ctx.sms, ctx.sms_signature, record.person, f"filing_{action}", values)
+        shown = replace(written, version=(stored.version or 0) + 1, events=(event, *stored.events))
         return filing_json(shown, policy_rules, today, detail=True)
     raise _busy()
 
@@ -485,48 +504,13 @@ def cancel(
 ) -> dict[str, Any]:
     """取消备案: from today on the filing is no longer in force."""
     reason = body.get("reason")
-    for attempt in range(ATTEMPTS):
-        now = ctx.clock.now()
-        today = now.date()
-        record = load_record(ctx, person_id)
-        stored = _stored(record, filing_id)
-        policy_rules = filing_rules(record.person.region, today)
-        f: Filing = stored.filing
-        try:
-            rules.check_open(f, today)
-            rules.check_unlocked(policy_rules, f, reason, today)
-        except FilingRefused as exc:
-            raise problem_of(exc) from None
-        if attempt == 0:
-            _count_write(ctx, person_id, now)
-        done = rules.cancelled(f, reason, today)
-        event = FilingEvent(
-            at=now.isoformat(timespec="microseconds"),
-            action="cancelled",
-            actor=person_id,
-            channel="self_service",
-            before={"status": f.status},
-            after={"status": done.status, "cancelled_on": today.isoformat()},
-            reason=reason,
-            request_id=request_id,
-        )
-        new = replace(stored, filing=done)
-        try:
-            ctx.store.save(record, stored, new, event)
-        except StaleFilings:
-            continue
-        log.info("filing cancelled", extra={"person_id": person_id, "filing_id": filing_id})
-        values = _sms_values(done)
-        filing_notices.send(
-            ctx.sms,
-            ctx.sms_signature,
-            record.person,
-            "filing_cancelled",
-            {"city": values["city"], "day": f"{today.month}月{today.day}日"},
-        )
-        shown = replace(new, version=(stored.version or 0) + 1, events=(event, *stored.events))
-        return filing_json(shown, policy_rules, today, detail=True)
-    raise _busy()
+
+    def cancelled(
+        policy_rules: FilingRules, record: FilingRecord, f: Filing, today: date
+    ) -> Filing:
+        return rules.cancelled(f, reason, today)
+
+    return _rewrite(ctx, person_id, filing_id, reason, request_id, "cancelled", cancelled)
 
 
 # --- filing for a relative (代办) ----------------------------------------------------------------

@@ -170,20 +170,7 @@ function renderDetail(f) {
   );
   $("fl-notes").replaceChildren(...(f.notes || []).map((n) => el("li", { text: pick(n) })));
   $("fl-what-to-do").textContent = say(f.what_to_do_zh, f.what_to_do_en);
-  const hospitals = f.hospitals || [];
-  $("fl-hospitals").replaceChildren(
-    ...(hospitals.length
-      ? hospitals.map((h) =>
-          el(
-            "li",
-            { className: "fl-hospital", dataset: { direct: String(h.direct_settlement) } },
-            el("p", { className: "fl-hospital-name" }, say(h.name_zh, h.name_en)),
-            el("p", { className: "fl-hospital-meta" }, `${t("fl.hospital.level", { n: h.level })} · ${t(h.direct_settlement ? "fl.hospital.direct" : "fl.hospital.not_direct")}`),
-            el("p", { className: "fl-hospital-address" }, say(h.address_zh, h.address_en)),
-          ),
-        )
-      : [el("li", { text: t("fl.detail.no_hospitals") })]),
-  );
+  renderHospitals($("fl-hospitals"), f.hospitals || []);
   $("fl-history").replaceChildren(...(f.history || []).map(historyItem));
   $("fl-change-open").hidden = !f.can_change;
   $("fl-cancel-open").hidden = !f.can_cancel;
@@ -191,6 +178,23 @@ function renderDetail(f) {
   paintReason(f);
   closeConfirm(false);
   $("fl-detail").hidden = false;
+}
+
+/** The designated hospitals of a city (name, level, whether they settle directly, address). */
+function renderHospitals(list, hospitals) {
+  list.replaceChildren(
+    ...(hospitals.length
+      ? hospitals.map((h) =>
+          el(
+            "li",
+            { className: "fl-hospital", dataset: { direct: String(h.direct_settlement) } },
+            el("p", { className: "fl-hospital-name" }, say(h.name_zh, h.name_en)),
+            el("p", { className: "fl-hospital-meta" }, `${t(`fl.hospital.level.${h.level}`)} · ${t(h.direct_settlement ? "fl.hospital.direct" : "fl.hospital.not_direct")}`),
+            el("p", { className: "fl-hospital-address" }, say(h.address_zh, h.address_en)),
+          ),
+        )
+      : [el("li", { text: t("fl.detail.no_hospitals") })]),
+  );
 }
 
 function historyItem(e) {
@@ -543,12 +547,13 @@ async function loadPreview() {
   box.setAttribute("aria-busy", "true");
   $("fl-effect-example").textContent = t("fl.effect.busy");
   $("fl-effect-last").textContent = "";
+  const city = $("fl-city").value;
   try {
-    preview = await api("POST", `${FILINGS}/preview`, {
-      category: chosenCategory().id,
-      province: $("fl-province").value,
-      city: $("fl-city").value,
-    });
+    const [effect, found] = await Promise.all([
+      api("POST", `${FILINGS}/preview`, { category: chosenCategory().id, province: $("fl-province").value, city }),
+      api("GET", `/v1/institutions?city=${encodeURIComponent(city)}`),
+    ]);
+    preview = { ...effect, hospitals: found };
     renderPreview(preview);
   } catch (err) {
     if (err.status === 401) return goToLogin("session.expired");
@@ -559,6 +564,8 @@ async function loadPreview() {
 }
 
 function renderPreview(p) {
+  $("fl-wizard-what").textContent = say(p.hospitals.what_to_do_zh, p.hospitals.what_to_do_en);
+  renderHospitals($("fl-wizard-hospitals"), p.hospitals.institutions);
   const e = p.example;
   $("fl-effect-example").textContent = t("fl.effect.example", { about: say(e.about_zh, e.about_en), text: say(e.text_zh, e.text_en) });
   const last = p.last_settlement;

@@ -170,6 +170,13 @@ def test_a_resident_files_through_the_wizard_and_sees_where_to_go(
     expect(page.locator("#fl-effect-example")).to_contain_text(re.compile(r"少付[\d,]+\.\d\d 元"))
     expect(page.locator("#fl-effect-last")).to_contain_text("按您上次的结算")
     expect(page.locator("#fl-effect-last")).to_contain_text("少付")
+    # and where to go: the city's designated hospitals, before submitting
+    expect(page.locator("#fl-wizard-what")).to_have_text(
+        "持医保电子凭证或社保卡到以下医院可直接结算。"
+    )
+    expect(page.locator("#fl-wizard-hospitals .fl-hospital").first).to_contain_text(
+        "北京市第一人民医院"
+    )
     page.get_by_role("button", name="提交备案").click()
     expect(page.locator("#fl-commit-error")).to_have_text("请先阅读并同意个人承诺")
     accessibility_basics(page)
@@ -192,7 +199,7 @@ def test_a_resident_files_through_the_wizard_and_sees_where_to_go(
         "持医保电子凭证或社保卡到以下医院可直接结算。"
     )
     expect(page.locator(".fl-hospital").first).to_contain_text("北京市第一人民医院")
-    expect(page.locator(".fl-hospital").first).to_contain_text("3级医院 · 可直接结算")
+    expect(page.locator(".fl-hospital").first).to_contain_text("三级医院 · 可直接结算")
     expect(page.locator("#fl-history .history-item")).to_have_count(1)
     expect(page.locator("#fl-list > li")).to_have_count(1)
     expect(page.locator("#fl-now")).to_contain_text("现在有效的备案：异地长期居住，北京市")

@@ -603,6 +603,23 @@ def test_an_estimate_uses_the_filing_and_shows_what_filing_changes(stack, api, l
     assert in_county.body["filing_effect"] is None
 
 
+def test_an_estimate_takes_the_filing_in_force_on_the_day(stack, api, login, clock):
+    p = stack.fresh_person(scheme="resident", groups=())
+    token = login(p)
+    filed(api, token, category="emergency", start=TODAY + timedelta(days=1), where=SHANGHAI)
+    ask = {
+        "visit": {"kind": "inpatient", "hospital_level": 3, "location": "out_of_province"},
+        "items": [{"code": "A", "catalogue": "A", "amount": "20000"}],
+    }
+    applied = []
+    for days in (0, 1, 200):  # before, during, after its validity (to 2027-06-02)
+        clock.advance(days=days)
+        answer = api.post("/v1/me/estimates", ask, token=login(p) if days else token)
+        assert answer.status == 200, answer.text
+        applied.append(answer.body["remote_filing"]["applied"])
+    assert applied == ["none", "emergency", "none"]
+
+
 def test_the_preview_shows_the_effect_on_an_example_and_on_my_last_settlement(
     stack, api, login, clock, hospital
 ):

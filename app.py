@@ -11,6 +11,7 @@ from typing import Any
 from chalice.app import Chalice, Request, Response
 
 from chalicelib.api import auth, cards, citizen, family, ledgers, meta, problems, settlements
+from chalicelib.api import filings as filing_routes  # 异地就医备案
 from chalicelib.logs import adopt, request_id, setup_logging
 
 setup_logging()
@@ -24,6 +25,7 @@ app.register_blueprint(citizen.bp)
 app.register_blueprint(cards.bp)
 app.register_blueprint(ledgers.bp)
 app.register_blueprint(family.bp)
+app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
 app.register_blueprint(meta.bp)
 

@@ -115,6 +115,27 @@ class Container:
             sms_signature=s.sms_sender,
         )
 
+    @cached_property
+    def filing_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.filings import DynamoFilingRepository
+
+        self.bind_tables()
+        return DynamoFilingRepository()
+
+    def filings(self) -> Any:
+        from chalicelib.services.filings import FilingContext
+
+        s = self.settings
+        return FilingContext(
+            store=self.filing_store,
+            auth=self.auth(),
+            sms=self.sms,
+            clock=now_clock(self),
+            pepper=s.pepper,
+            sms_signature=s.sms_sender,
+            settlement_store=self.settlement_store,
+        )
+
     def ledgers(self) -> Any:
         from chalicelib.services.ledgers import LedgerContext
 

@@ -238,6 +238,7 @@ class SettlementSubject:
     account_balance: int | None  # fen; None: no personal account
     account_version: int | None
     links: tuple[StoredLink, ...] = ()  # family links (家庭共济) on this side
+    filings: tuple[Any, ...] = ()  # remote-care filings (rules.filing.Filing), 异地就医备案
 
 
 @dataclass(frozen=True)
@@ -330,3 +331,46 @@ class LinkTaken(Exception):
 
 class StaleLink(Exception):
     """The link changed since it was read."""
+
+
+@dataclass(frozen=True)
+class FilingEvent:
+    """An audited filing change: who, when, through which channel, before → after."""
+
+    at: str
+    action: str  # created | changed | cancelled | reminded
+    actor: str
+    channel: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    reason: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredFiling:
+    """A filing (``rules.filing.Filing``) as stored, with its version and record details."""
+
+    filing: Any  # chalicelib.rules.filing.Filing
+    version: int | None  # None: not written yet
+    commitment_at: str
+    policy_version: str
+    agent_person_id: str | None = None
+    events: tuple[FilingEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class FilingRecord:
+    """What the filing services read about a person, in one Query: profile and filings."""
+
+    person: Person
+    filings: tuple[StoredFiling, ...]  # newest first
+    guard_version: int | None  # None: no filing written yet
+
+
+class StaleFilings(Exception):
+    """The person's filings changed since they were read (another write won): read again."""
+
+
+class ProxyRequestUsed(Exception):
+    """The request to file for a relative was used (or lapsed) meanwhile."""

@@ -8,29 +8,21 @@ from typing import Any
 from chalice.app import Blueprint, Request, Response
 
 from chalicelib.api.citizen import current_person_id
-from chalicelib.api.http import client_ip, field_error, json_body, json_response, route
+from chalicelib.api.http import (
+    client_ip,
+    field_error,
+    idempotency_key,
+    json_body,
+    json_response,
+    route,
+)
 from chalicelib.bootstrap import container
 from chalicelib.logs import request_id
 from chalicelib.services import auth, cards
 
 bp = Blueprint(__name__)
 
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    if not _IDEMPOTENCY_KEY.match(key):
-        raise field_error(
-            "Idempotency-Key",
-            "idempotency_key",
-            "Idempotency-Key must be 8–64 letters, digits or . _ : - (a UUID is ideal).",
-            "请求编号(Idempotency-Key)应为8到64位字母、数字或 . _ : -。",
-        )
-    return str(key)
 
 
 def _change(person_id: str, action: str, params: dict[str, Any]) -> Response:
@@ -40,7 +32,7 @@ def _change(person_id: str, action: str, params: dict[str, Any]) -> Response:
         person_id,
         action,
         params,
-        idempotency_key=_idempotency_key(request),
+        idempotency_key=idempotency_key(request),
         request_id=request_id.get(),
     )
     return json_response(body, headers=NO_STORE)
@@ -81,7 +73,7 @@ def unfreeze() -> Response:
     request = bp.current_request
     person_id = current_person_id(request, "card:write")
     body = json_body(request, "card-unfreeze-request")
-    key = _idempotency_key(request)
+    key = idempotency_key(request)
     earlier = cards.earlier_answer(container().card_services(), person_id, key, "unfreeze", {})
     if earlier is not None:  # a retry: the code was used by the first request
         return json_response(earlier, headers=NO_STORE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -170,3 +171,21 @@ def query_param(request: Request, name: str) -> str | None:
     params: Any = request.query_params or {}
     value = params.get(name)
     return None if value is None else str(value)
+
+
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The ``Idempotency-Key`` header, if any; 422 when it is not 8–64 safe characters."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise field_error(
+            "Idempotency-Key",
+            "idempotency_key",
+            "Idempotency-Key must be 8–64 letters, digits or . _ : - (a UUID is ideal).",
+            "请求编号(Idempotency-Key)应为8到64位字母、数字或 . _ : -。",
+        )
+    return str(key)

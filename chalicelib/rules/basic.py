@@ -106,27 +106,31 @@ def _ratio_components(policy: Policy, bill: Bill, assisted: bool) -> list[Compon
     ]
 
 
+def location_cut(policy: Policy, location: str, referral: bool, remote_filing: str) -> Fraction:
+    """The location cut in points (异地就医降低的百分点) for care at ``location``."""
+    if location == "out_of_county":
+        rule = policy.basic.out_of_county
+        exempt = (rule.exempt_with_referral and referral) or remote_filing in rule.exempt_filings
+        return Fraction(0) if exempt else rule.pct
+    if location == "out_of_province":
+        filing = province_filing(policy, referral, remote_filing)
+        return policy.basic.out_of_province.by_filing[filing]
+    return Fraction(0)
+
+
 def _location_cut(policy: Policy, bill: Bill) -> tuple[Fraction, str]:
     """The location cut in points, and where it applies (``""`` when there is none)."""
     visit = bill.visit
-    if visit.location == "out_of_county":
-        rule = policy.basic.out_of_county
-        exempt = (rule.exempt_with_referral and visit.referral) or (
-            visit.remote_filing in rule.exempt_filings
-        )
-        return (Fraction(0), "") if exempt or not rule.pct else (rule.pct, "out_of_county")
-    if visit.location == "out_of_province":
-        cut = policy.basic.out_of_province.by_filing[_province_filing(policy, bill)]
-        return (cut, "out_of_province") if cut else (Fraction(0), "")
-    return Fraction(0), ""
+    cut = location_cut(policy, visit.location, visit.referral, visit.remote_filing)
+    return (cut, visit.location) if cut else (Fraction(0), "")
 
 
-def _province_filing(policy: Policy, bill: Bill) -> str:
+def province_filing(policy: Policy, referral: bool, remote_filing: str) -> str:
     """The filing that counts out of the province: ``none`` with a referral counts as one."""
-    visit, rule = bill.visit, policy.basic.out_of_province
-    if visit.remote_filing == "none" and visit.referral and rule.none_with_referral_as:
+    rule = policy.basic.out_of_province
+    if remote_filing == "none" and referral and rule.none_with_referral_as:
         return rule.none_with_referral_as
-    return visit.remote_filing
+    return remote_filing
 
 
 def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) -> Line:
@@ -145,7 +149,7 @@ def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) 
             "lowered.",
         )
     province = policy.basic.out_of_province
-    filing = _province_filing(policy, bill)
+    filing = province_filing(policy, bill.visit.referral, bill.visit.remote_filing)
     order = list(FILING_ZH)
     better = sorted(
         ((c, f) for f, c in province.by_filing.items() if c < cut),

@@ -355,6 +355,44 @@ class ContributionRules:
     enrolment_window: EnrolmentWindowRule
 
 
+FilingTerm = Literal["long_term", "temporary"]
+LockException = Literal["wrong_details", "moved_again", "returned_home"]
+
+
+@dataclass(frozen=True)
+class FilingCategory:
+    """One kind of remote-care filing (备案类别): who may use it and how it settles."""
+
+    cited: Cited
+    id: str
+    term: FilingTerm
+    settles_as: str  # the bill's visit.remote_filing
+    schemes: frozenset[str]
+    retired: Literal["only", "never", "any"]
+    retroactive_days: int
+
+
+@dataclass(frozen=True)
+class FilingRules:
+    """异地就医备案 (医保发〔2022〕22号): categories, validity, start, lock, commitment."""
+
+    cited: Cited
+    categories: Mapping[str, FilingCategory]
+    validity: Cited
+    temporary_min_months: int
+    temporary_max_months: int
+    start: Cited
+    start_days_ahead: int
+    lock: Cited
+    lock_months: int
+    lock_exceptions: tuple[LockException, ...]
+    commitment: Cited
+    commitment_zh: str
+    commitment_en: str
+    reminder: Cited
+    reminder_days_before: int
+
+
 @dataclass(frozen=True)
 class Policy:
     """One version of one region's policy, in force ``effective_from``..``effective_to``."""
@@ -384,6 +422,7 @@ class Policy:
     account_payment: AccountPayment
     card: CardRules
     account_credit: AccountCreditRules
+    remote_filing: FilingRules | None = None  # versions before online filing have none
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (
@@ -697,6 +736,48 @@ def _contributions(r: _Reader, assisted: tuple[str, ...]) -> ContributionRules:
 _CARD_DAYS = ("temporary_loss_lapse_days", "replacement_due_days")
 
 
+def _remote_filing(r: _Reader) -> FilingRules:
+    f = ("remote_filing",)
+    categories: dict[str, FilingCategory] = {}
+    for name, node in r.get(*f, "categories").items():
+        path = (*f, "categories", name)
+        if (node["term"] == "long_term") != (node["settles_as"] == "long_term"):
+            raise r.fail((*path, "settles_as"), "a long-term category settles as long_term")
+        if node["term"] == "long_term" and node["retroactive_days"]:
+            raise r.fail((*path, "retroactive_days"), "only a temporary filing may start earlier")
+        categories[name] = FilingCategory(
+            r.cited(*path),
+            name,
+            node["term"],
+            node["settles_as"],
+            frozenset(node["schemes"]),
+            node["retired"],
+            node["retroactive_days"],
+        )
+    validity = (*f, "temporary_validity")
+    low, high = r.get(*validity, "min_months"), r.get(*validity, "max_months")
+    if high < low:
+        raise r.fail((*validity, "max_months"), "below min_months")
+    lock = (*f, "long_term_lock")
+    return FilingRules(
+        cited=r.cited(*f),
+        categories=categories,
+        validity=r.cited(*validity),
+        temporary_min_months=low,
+        temporary_max_months=high,
+        start=r.cited(*f, "start"),
+        start_days_ahead=r.get(*f, "start", "days_ahead"),
+        lock=r.cited(*lock),
+        lock_months=r.get(*lock, "months"),
+        lock_exceptions=tuple(r.get(*lock, "exceptions")),
+        commitment=r.cited(*f, "commitment"),
+        commitment_zh=r.get(*f, "commitment", "text_zh"),
+        commitment_en=r.get(*f, "commitment", "text_en"),
+        reminder=r.cited(*f, "lapse_reminder"),
+        reminder_days_before=r.get(*f, "lapse_reminder", "days_before"),
+    )
+
+
 def _policy(file: str, doc: dict[str, Any]) -> Policy:
     r = _Reader(file, doc)
     effective_from = r.day("effective_from")
@@ -767,6 +848,7 @@ def _policy(file: str, doc: dict[str, Any]) -> Policy:
             ),
         ),
         account_credit=_account_credit(r, effective_from),
+        remote_filing=_remote_filing(r) if "remote_filing" in doc else None,
     )
 
 

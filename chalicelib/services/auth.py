@@ -204,6 +204,15 @@ def verify_step_up(ctx: AuthContext, person_id: str, purpose: str, code: str) ->
     _check_code(ctx, person_id, code, purpose)
 
 
+def person_named(ctx: AuthContext, person_id: str, name: str) -> Person | None:
+    """The insured person with this id if their name is ``name`` (compared in constant time),
+    so that asking for someone's consent tells nothing when the pair does not match."""
+    found = ctx.persons.get_person(person_id)
+    if found is not None and hmac.compare_digest(found.name.encode(), name.encode()):
+        return found
+    return None
+
+
 def request_consent(
     ctx: AuthContext,
     requester_id: str,

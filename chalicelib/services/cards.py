@@ -29,7 +29,7 @@ from chalicelib.ports import (
 )
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
-from chalicelib.services.idempotency import fingerprint
+from chalicelib.services.idempotency import fingerprint, replay
 from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def earlier_answer(
     if not key:
         return None
     earlier = ctx.cards.find_answer(person_id, key)
-    return None if earlier is None else _replay(earlier, fingerprint({"action": action, **params}))
+    return None if earlier is None else replay(earlier, fingerprint({"action": action, **params}))
 
 
 def change_card(
@@ -220,17 +220,6 @@ def _view_event(event: CardEvent) -> dict[str, Any]:
         "channel": event.channel,
         "channel_label": label(CHANNELS, event.channel),
     }
-
-
-def _replay(stored: StoredAnswer, digest: str) -> dict[str, Any]:
-    if stored.fingerprint != digest:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request.",
-            "这个请求编号已用于另一项办理,请换一个编号。",
-            code="idempotency_key_reused",
-        )
-    body: dict[str, Any] = json.loads(stored.body)
-    return body
 
 
 def _apply(

@@ -10,7 +10,6 @@ both persons' family statements and in the payer's account statement.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 from collections.abc import Iterable
@@ -207,12 +206,7 @@ def request_link(
         rules.check_new_link(len(open_links))
     except rules.Refusal as exc:
         raise _refused(exc) from None
-    found = ctx.auth.persons.get_person(relative_id)
-    relative = (
-        found
-        if found is not None and hmac.compare_digest(found.name.encode(), name.encode())
-        else None
-    )
+    relative = auth.person_named(ctx.auth, relative_id, name)
     link_id = "f" + secrets.token_hex(8)
     payer_copy = StoredLink(
         rules.Link(link_id, "payer", relation, "pending", mask_name(name), now),

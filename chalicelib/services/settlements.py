@@ -172,6 +172,38 @@ def _engine(
     return settle(policy, bill)
 
 
+def _filed(
+    subject: SettlementSubject, visit: dict[str, Any], hospital_id: str | None, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The visit with the remote-care filing in force from the store (异地就医备案), not the
+    bill's claim, and what the answer says about it."""
+    from chalicelib.services.filing_effects import at_settlement
+
+    return at_settlement(subject, visit, hospital_id, now.date())
+
+
+def _filing_effect(
+    subject: SettlementSubject,
+    visit: dict[str, Any],
+    items: list[Any],
+    use_account: bool,
+    now: datetime,
+) -> Any:
+    """For care away from home: what each filing the person may make would change."""
+    from chalicelib.services.filing_effects import filing_effect
+
+    return filing_effect(
+        lambda v: _engine(subject, v, items, use_account, now), subject, visit, now.date()
+    )
+
+
+def what_if(
+    subject: SettlementSubject, visit: dict[str, Any], items: list[Any], now: datetime
+) -> Any:
+    """The engine on the person's own figures, nothing read or written (filing previews)."""
+    return _engine(subject, visit, items, False, now)
+
+
 def _not_found() -> errors.NotFound:
     return errors.NotFound("No insured person matches.", "没有找到这位参保人。")
 
@@ -231,7 +263,8 @@ def _settle_once(
     if card_number is not None:
         _check_card(ctx, subject, card_number, now)
     _insured(subject)
-    result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
+    visit, remote = _filed(subject, body["visit"], hospital_id, now)
+    result = _engine(subject, visit, body["items"], bool(body.get("use_account")), now)
     settlement_id = "s" + secrets.token_hex(10)
     family, family_json = (
         _family_aid(ctx, subject, result.parts.cash, settlement_id, now)
@@ -249,6 +282,8 @@ def _settle_once(
         "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
         "family_aid": family_json,
         "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
+        "visit": visit,
+        "remote_filing": remote,
     }
     ctx.store.save(
         subject,
@@ -397,7 +432,9 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
     if subject is None:
         raise _not_found()
     _insured(subject)
-    result = _engine(subject, body["visit"], body["items"], bool(body.get("use_account")), now)
+    use_account = bool(body.get("use_account"))
+    visit, remote = _filed(subject, body["visit"], None, now)
+    result = _engine(subject, visit, body["items"], use_account, now)
     family, family_json = (
         _family_aid(ctx, subject, result.parts.cash, "estimate", now)
         if body.get("use_family_account")
@@ -421,6 +458,8 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
         **result.to_json(),
         "family_aid": family_json,
         "patient_pays": format_fen(result.parts.cash - paid),
+        "remote_filing": remote,
+        "filing_effect": _filing_effect(subject, visit, body["items"], use_account, now),
     }
 
 

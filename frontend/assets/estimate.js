@@ -2,7 +2,10 @@
 // a few plain questions; POST /v1/me/estimates runs the settlement engine on
 // their own profile and year-to-date figures (nothing is written) and the page
 // shows who pays what, as big numbers, a bar with a table for screen readers,
-// and the engine's own explanation lines.
+// and the engine's own explanation lines. Care away from home is estimated with the
+// remote-care filing the person has (from the store, as at settlement), and the page says
+// what filing would change.
+import "./strings/filing.js";
 import {
   api,
   clearFieldError,
@@ -187,7 +190,6 @@ function build() {
     hospital_level: Number(level),
     location,
     referral: isAway && $("referral").checked,
-    remote_filing: isAway ? $("filing-select").value : "none",
   };
   const items = [{ code: "A-1", catalogue: "A", amount: fenToYuan(total - b - c) }];
   fieldOf = {
@@ -195,7 +197,6 @@ function build() {
     "/visit/hospital_level": "level-group",
     "/visit/location": "loc-group",
     "/visit/referral": "referral",
-    "/visit/remote_filing": "filing-select",
     "/use_account": "use-account",
     "/items": "amount",
     "/items/0/amount": "amount",
@@ -373,6 +374,11 @@ function render(a) {
       ),
     ),
   );
+
+  const filing = $("est-filing");
+  $("est-filing-used").textContent = a.remote_filing ? (en ? a.remote_filing.text_en : a.remote_filing.text_zh) : "";
+  $("est-filing-effect").textContent = a.filing_effect ? (en ? a.filing_effect.text_en : a.filing_effect.text_zh) : "";
+  filing.hidden = !a.remote_filing && !a.filing_effect;
 
   $("est-stale").hidden = true;
   result.hidden = false;

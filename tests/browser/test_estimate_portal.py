@@ -67,7 +67,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     page.locator("#kind-inpatient").check()
     page.locator("#level-2").check()
     expect(page.locator("#loc-in-county")).to_be_checked()  # the usual case is the default
-    expect(page.locator("#filing-select")).to_be_hidden()  # asked only for care away
+    expect(page.locator("#filing-note")).to_be_hidden()  # said only for care away
     expect(page.locator("#referral")).to_be_hidden()
     page.locator("#amount").fill("20000")
     page.locator("#est-submit").click()
@@ -83,7 +83,6 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
             "hospital_level": 2,
             "location": "in_county",
             "referral": False,
-            "remote_filing": "none",
         },
         "items": [{"code": "A-1", "catalogue": "A", "amount": "20000.00"}],
         "use_account": False,
@@ -315,22 +314,14 @@ def test_large_english_text_fits_360_px_with_the_form_errors_and_the_result(
     expect(page).to_have_title(re.compile(r"^Estimate before a visit"))
     assert_fits_width(page, "the form scrolls sideways in large English text")
 
-    # Care away from home: the filing and referral questions appear, in plain English.
+    # Care away from home: the filing is the one on record (none here), the referral is asked.
     page.locator("#kind-inpatient").check()
     page.locator("#level-3").check()
     page.locator("#loc-out-of-province").check()
-    filing = page.get_by_label("Have you registered care in another region?")
-    expect(filing).to_be_visible()
-    expect(filing.locator("option")).to_have_text(
-        [
-            "Not registered",
-            "Long-term (resettled, living or working there)",
-            "Registered referral",
-            "Emergency",
-            "Other temporary trip",
-        ]
+    expect(page.locator("#filing-note")).to_contain_text("by the filing you have made")
+    expect(page.get_by_role("link", name="File for care away from home")).to_have_attribute(
+        "href", "filing.html"
     )
-    filing.select_option("temporary_other")
     expect(page.get_by_label("My local hospital referred me")).not_to_be_checked()
     page.locator("#est-details summary").click()
     page.locator("#amount").fill("123456.789")
@@ -350,6 +341,10 @@ def test_large_english_text_fits_360_px_with_the_form_errors_and_the_result(
     expect(page.locator("#est-total")).to_have_text("123,456.78 yuan")
     expect(page.locator("#est-cash")).to_have_text(re.compile(r"^[\d,]+\.\d\d yuan$"))
     expect(page.locator("#est-lines")).to_contain_text("20 points")  # the out-of-province cut
+    expect(page.locator("#est-filing-used")).to_contain_text("settled as without one")
+    expect(page.locator("#est-filing-effect")).to_contain_text(
+        "Without a filing the ratio is 20 points lower"
+    )
     main_text = page.locator("main").inner_text()
     assert not CJK.search(main_text), f"Chinese left on the English page: {main_text!r}"
     assert_fits_width(page, "the result scrolls sideways in large English text")

@@ -9,6 +9,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
 from chalicelib.adapters.dynamodb.models import (
     CARD_EVENT_PREFIX,
     CARD_SK,
@@ -32,8 +33,6 @@ from chalicelib.ports import (
     StoredAnswer,
 )
 from chalicelib.rules.card import Card
-
-_DAY = 86_400
 
 
 def _card(item: CardItem) -> Card:
@@ -90,13 +89,7 @@ class DynamoCardRepository:
         )
 
     def find_answer(self, person_id: str, key: str) -> StoredAnswer | None:
-        try:
-            item = IdempotencyItem.get(
-                person_pk(person_id), f"IDEMPOTENCY#{key}", consistent_read=True
-            )
-        except IdempotencyItem.DoesNotExist:
-            return None
-        return StoredAnswer(item.fingerprint, int(item.status), item.body)
+        return find_answer(person_id, key)
 
     def save_transition(
         self,
@@ -143,13 +136,8 @@ class DynamoCardRepository:
                 if answer is not None:
                     key, stored = answer
                     tx.save(
-                        IdempotencyItem(
-                            pk,
-                            f"IDEMPOTENCY#{key}",
-                            fingerprint=stored.fingerprint,
-                            status=stored.status,
-                            body=stored.body,
-                            ttl=int(datetime.now().timestamp()) + _DAY,
+                        answer_item(
+                            record.person.person_id, key, stored, int(datetime.now().timestamp())
                         ),
                         condition=IdempotencyItem.sk.does_not_exist(),
                     )

@@ -38,6 +38,10 @@ FAMILY_PAYER_SK = "ME#FAMILY_PAYER"
 FAMILY_USE_PREFIX = "FAMILY#"
 ACCOUNT_PAGE = "ACCOUNT#"
 ME_PREFIX = "ME#"
+FILING_PREFIX = "ME#FILING#"  # a filing, and its audit events under ME#FILING#<id>#EVENT#
+FILING_GUARD_SK = "ME#FILINGS"  # versioned: a person's filing writes happen one at a time
+FILING_LAPSE_PREFIX = "FILING_LAPSE#"  # pk of the reminder index, by the day a filing lapses
+FILING_PROXY_PREFIX = "FILING_PROXY#"  # sk of a pending request to file for a relative
 OTP_SK = "OTP"
 
 
@@ -259,6 +263,69 @@ class CardIndexItem(_Base):
     person_id = UnicodeAttribute()
 
 
+class FilingItem(_Base):
+    """异地就医备案 in the person's partition (sk ``ME#FILING#<filing_id>``), read with the
+    profile by the one ``ME#`` Query (settlement takes the filing in force from it)."""
+
+    filing_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    term = UnicodeAttribute()  # long_term | temporary
+    settles_as = UnicodeAttribute()  # the bill's visit.remote_filing
+    city = UnicodeAttribute()  # GB/T 2260 prefecture code
+    start = UnicodeAttribute()  # YYYY-MM-DD
+    end = UnicodeAttribute(null=True)  # YYYY-MM-DD; None: open-ended
+    status = UnicodeAttribute(default="active")  # active | cancelled
+    cancelled_on = UnicodeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    channel = UnicodeAttribute(default="self_service")  # self_service | proxy
+    agent_person_id = UnicodeAttribute(null=True)  # 代办: who filed for the person
+    agent_name = UnicodeAttribute(null=True)  # masked
+    commitment_at = UnicodeAttribute()  # when the personal commitment was given
+    policy_version = UnicodeAttribute()
+    reminded_at = UnicodeAttribute(null=True)  # the lapse reminder was sent
+    version = VersionAttribute()
+
+
+class FilingEventItem(_Base):
+    """One audited filing change (sk ``ME#FILING#<id>#EVENT#<time>#<rand>``)."""
+
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()  # created | changed | cancelled | reminded
+    actor = UnicodeAttribute()  # the person id who acted (the holder, an agent, or "system")
+    channel = UnicodeAttribute()
+    before = UnicodeAttribute(null=True)  # JSON of the fields changed
+    after = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+
+
+class FilingGuardItem(_Base):
+    """A person's filing writes, one at a time (sk ``ME#FILINGS``): each write checks the
+    version it read, so two requests cannot both pass "one filing in force per date"."""
+
+    version = VersionAttribute()
+
+
+class FilingLapseItem(_Base):
+    """The reminder index (pk ``FILING_LAPSE#<last day>``, sk ``<person_id>#<filing_id>``):
+    the job reads the days ahead by key, never the table."""
+
+    person_id = UnicodeAttribute()
+    filing_id = UnicodeAttribute()
+    region = UnicodeAttribute()  # the holder's policy region: its policy says how early
+
+
+class FilingProxyItem(_Base):
+    """A request to file for a relative (sk ``FILING_PROXY#<request_id>``, in the agent's
+    partition): the relative's consent code is asked for it; it is used once."""
+
+    relative_id = UnicodeAttribute()
+    relative_name = UnicodeAttribute()  # masked
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -310,6 +377,11 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FamilyUseItem,
     IdempotencyItem,
     CertificateItem,
+    FilingItem,
+    FilingEventItem,
+    FilingGuardItem,
+    FilingLapseItem,
+    FilingProxyItem,
     OtpItem,
     RateItem,
 )

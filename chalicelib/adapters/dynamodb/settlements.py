@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
+from chalicelib.adapters.dynamodb.filings import filing_from_raw
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     ACCOUNT_SK,
@@ -107,6 +108,7 @@ class DynamoSettlementRepository:
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
         ytd_version = balance = account_version = None
         links = []
+        filings = []
         for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
@@ -120,6 +122,8 @@ class DynamoSettlementRepository:
             elif sk == ACCOUNT_SK:
                 account = AccountItem.from_raw_data(data)
                 balance, account_version = int(account.balance or 0), int(account.version or 0)
+            elif (filing := filing_from_raw(data)) is not None:
+                filings.append(filing)  # 异地就医备案: the settlement takes the one in force
             else:
                 link = link_from_raw(data, person_id)
                 if link is not None:
@@ -127,7 +131,7 @@ class DynamoSettlementRepository:
         if person is None:
             return None
         return SettlementSubject(
-            person, card, ytd, ytd_version, balance, account_version, tuple(links)
+            person, card, ytd, ytd_version, balance, account_version, tuple(links), tuple(filings)
         )
 
     def save(self, subject: SettlementSubject, new: NewSettlement, family: Any = None) -> None:

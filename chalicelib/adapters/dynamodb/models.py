@@ -39,6 +39,7 @@ FAMILY_USE_PREFIX = "FAMILY#"
 ACCOUNT_PAGE = "ACCOUNT#"
 ME_PREFIX = "ME#"
 OTP_SK = "OTP"
+TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
 def code_sk(purpose: str) -> str:
@@ -347,5 +348,5 @@ def create_tables() -> None:
             table.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
             table._get_connection().connection.client.update_time_to_live(
                 TableName=table.Meta.table_name,
-                TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"},
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
             )

@@ -119,7 +119,7 @@ class Api(Construct):
             iam.PolicyStatement(
                 sid="Secrets",
                 actions=["secretsmanager:GetSecretValue"],
-                resources=[s.secret_arn for s in data.secrets.values()],
+                resources=[s.ref for s in data.secrets.values()],
             ),
             iam.PolicyStatement(
                 sid="SmsToPhones",
@@ -186,7 +186,7 @@ class Api(Construct):
         function.add_property_override(
             "LoggingConfig", {"LogGroup": log_group.log_group_name, "LogFormat": "Text"}
         )
-        env: dict[str, Any] = {f"{k}_ARN": s.secret_arn for k, s in data.secrets.items()}
+        env: dict[str, Any] = {f"{k}_ARN": s.ref for k, s in data.secrets.items()}
         env.update({q.spec.env: q.queue.queue_url for q in data.queues.values()})
         for key, value in env.items():
             function.add_property_override(f"Environment.Variables.{key}", value)

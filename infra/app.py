@@ -30,7 +30,7 @@ def build(outdir: str, stages: list[str], region: str | None, email: str | None)
         settings = stage(name, region)
         edge = EdgeStack(app, f"{name}-edge", settings, stack_name=f"yibao-{name}-edge")
         main = YibaoStack(app, settings, edge, alarm_email=email)
-        main.add_dependency(edge)
+        main.add_stack_dependency(edge)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app.synth()
 
@@ -49,17 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.app", description=__doc__)
     parser.add_argument("--outdir", default=str(ROOT / "infra" / "cdk.out"))
     args = parser.parse_args(argv)
+    outdir = os.path.abspath(args.outdir)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # read by the CDK; nothing calls AWS
     stages = os.environ.get("YIBAO_STAGES", " ".join(DEPLOYED)).split()
     with tempfile.TemporaryDirectory() as work, chdir(work):  # chalice.cdk packages in cwd
         assembly = build(
-            args.outdir, stages, os.environ.get("YIBAO_REGION"), os.environ.get("ALARM_EMAIL")
+            outdir, stages, os.environ.get("YIBAO_REGION"), os.environ.get("ALARM_EMAIL")
         )
     found = errors(assembly)
     for line in found:
         print(line, file=sys.stderr)
-    print(f"synthesized {', '.join(stages)} into {args.outdir}: {len(found)} errors")
+    print(f"synthesized {', '.join(stages)} into {outdir}: {len(found)} errors")
     return 1 if found else 0
 
 

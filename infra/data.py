@@ -16,6 +16,65 @@ from infra.nag import justify
 from infra.stages import QUEUES, SECRETS, Queue, Stage
 from infra.tables import TableSpec, table_specs
 
+# The key's policy names every action (no kms:*): the account may administer the key and
+# let its own IAM policies use it (the functions' role, the schedules' role, CloudFormation
+# creating the tables, Secrets Manager on a caller's behalf); CloudWatch sends alarms to
+# the encrypted topic.
+KEY_ADMIN = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RevokeGrant",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
+KEY_USE = (
+    "kms:CreateGrant",
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:RetireGrant",
+)
+
+
+def key_policy() -> iam.PolicyDocument:
+    account = iam.AccountRootPrincipal()
+    return iam.PolicyDocument(
+        statements=[
+            iam.PolicyStatement(
+                sid="Administer", principals=[account], actions=list(KEY_ADMIN), resources=["*"]
+            ),
+            iam.PolicyStatement(
+                sid="UseThroughIam", principals=[account], actions=list(KEY_USE), resources=["*"]
+            ),
+            iam.PolicyStatement(
+                sid="AlarmsToTopic",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],
+            ),
+        ]
+    )
+
 
 def removal(stage: Stage) -> RemovalPolicy:
     return RemovalPolicy.RETAIN if stage.retain else RemovalPolicy.DESTROY
@@ -41,10 +100,7 @@ class Data(Construct):
             enable_key_rotation=True,
             pending_window=Duration.days(30),
             removal_policy=removal(stage),
-        )
-        # CloudWatch publishes alarms to the encrypted topic.
-        self.key.grant(
-            iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey"
+            policy=key_policy(),
         )
         self.specs = table_specs(stage.table_name)
         self.tables = {spec.name: self._table(spec, stage) for spec in self.specs}
@@ -103,18 +159,19 @@ class Data(Construct):
         table.apply_removal_policy(removal(stage))
         return table
 
-    def _secret(self, name: str, purpose: str, stage: Stage) -> secretsmanager.Secret:
-        secret = secretsmanager.Secret(
+    def _secret(self, name: str, purpose: str, stage: Stage) -> secretsmanager.CfnSecret:
+        """A generated 64-character key; its ARN goes to the functions, its value never."""
+        secret = secretsmanager.CfnSecret(
             self,
             "Secret-" + name,
-            secret_name=f"yibao/{stage.name}/{name}",
+            name=f"yibao/{stage.name}/{name}",
             description=purpose,
-            encryption_key=self.key,
-            generate_secret_string=secretsmanager.SecretStringGenerator(
+            kms_key_id=self.key.key_arn,
+            generate_secret_string=secretsmanager.CfnSecret.GenerateSecretStringProperty(
                 password_length=64, exclude_punctuation=True
             ),
-            removal_policy=removal(stage),
         )
+        secret.apply_removal_policy(removal(stage))
         justify(
             secret,
             {

@@ -72,15 +72,21 @@ def _spec(table: Any, stored: list[Any], ttl_attribute: str) -> TableSpec:
                 spec = IndexSpec(
                     name=index["index_name"],
                     kind=kind,
-                    keys=tuple((k["AttributeName"], k["KeyType"]) for k in index["key_schema"]),
+                    keys=_hash_first(index["key_schema"]),
                     projection=dict(index["projection"]),
                 )
                 if indexes.setdefault(spec.name, spec) != spec:
                     raise ValueError(f"index {spec.name} is defined twice, differently")
     return TableSpec(
         name=table.Meta.table_name,
-        keys=tuple((k["AttributeName"], k["KeyType"]) for k in base["key_schema"]),
+        keys=_hash_first(base["key_schema"]),
         attribute_types=types,
         indexes=tuple(sorted(indexes.values(), key=lambda i: i.name)),
         ttl_attribute=ttl_attribute,
     )
+
+
+def _hash_first(schema: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
+    """(attribute, key type), the partition key first as DynamoDB wants it."""
+    pairs = [(k["AttributeName"], k["KeyType"]) for k in schema]
+    return tuple(sorted(pairs, key=lambda pair: pair[1] != "HASH"))

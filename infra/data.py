@@ -116,7 +116,7 @@ class Data(Construct):
         def projection(p: dict[str, object]) -> dynamodb.CfnTable.ProjectionProperty:
             return dynamodb.CfnTable.ProjectionProperty(
                 projection_type=str(p["ProjectionType"]),
-                non_key_attributes=p.get("NonKeyAttributes"),  # type: ignore[arg-type]
+                non_key_attributes=p.get("NonKeyAttributes"),
             )
 
         table = dynamodb.CfnTable(

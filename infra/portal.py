@@ -168,7 +168,7 @@ class Portal(Construct):
                 )
             },
         )
-        bucket_arn = stack.get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        bucket_arn = stack.get_logical_id(self.bucket.node.default_child)
         justify(
             role,
             {

@@ -5,6 +5,7 @@
    start-up is subtracted from both). Budget: ≤ 1.15.
 2. DynamoDB requests made by each endpoint on the local stack.
    Budget: every citizen read (``GET /v1/me/...``) 1; login (code request, token) ≤ 3 each.
+3. The Lambda package's size (``bench/package.py``). Budget: the zip ≤ 24 MB.
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def main() -> int:
         f"{settlement['transactions']} TransactWriteItems + {settlement['other']} other "
         f"(budget: one read batch and one transaction: {'ok' if within else 'OVER BUDGET'})"
     )
+    from bench.package import report
+
+    report()
     return 0
 
 

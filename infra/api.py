@@ -25,7 +25,7 @@ from constructs import Construct
 
 from infra.data import Data
 from infra.nag import justify
-from infra.stages import ROOT, Stage
+from infra.stages import ROOT, Stage, chalice_stage_config
 from infra.waf import web_acl
 
 # What the app does with its tables (TransactWriteItems is authorised per item action).
@@ -59,7 +59,6 @@ ACCESS_LOG_FORMAT = {
     "latencyMs": "$context.responseLatency",
     "wafStatus": "$context.waf.status",
 }
-PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-infra"
 
 
 class Api(Construct):
@@ -72,15 +71,7 @@ class Api(Construct):
             Stack.of(self),
             "Chalice",
             source_dir=str(ROOT),
-            stage_config={
-                "api_gateway_stage": stage.name,
-                "api_gateway_endpoint_type": "REGIONAL",
-                "autogen_policy": False,
-                "manage_iam_role": False,
-                "iam_role_arn": PLACEHOLDER_ROLE,
-                "lambda_architecture": "arm64",
-                "xray": True,
-            },
+            stage_config=chalice_stage_config(stage.name),
         )
         self.sam = json.loads(Path(self.chalice._sam_package_dir, "sam.json").read_text())
         self.functions: dict[str, Any] = {}

@@ -130,6 +130,22 @@ _INFRA: dict[str, dict[str, Any]] = {
 DEPLOYED = tuple(_INFRA)
 
 
+PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-infra"
+
+
+def chalice_stage_config(stage: str) -> dict[str, Any]:
+    """What infra adds to the stage's block of .chalice/config.json (bench/ packages the same)."""
+    return {
+        "api_gateway_stage": stage,
+        "api_gateway_endpoint_type": "REGIONAL",
+        "autogen_policy": False,
+        "manage_iam_role": False,
+        "iam_role_arn": PLACEHOLDER_ROLE,  # infra/api.py puts its own role in
+        "lambda_architecture": "arm64",
+        "xray": True,
+    }
+
+
 def chalice_config() -> dict[str, Any]:
     config: dict[str, Any] = json.loads(
         (ROOT / ".chalice" / "config.json").read_text(encoding="utf-8")

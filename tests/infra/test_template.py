@@ -359,3 +359,24 @@ def test_alarms_ring_the_topic_for_each_failure_that_matters(assembly, deployed)
     (spend,) = [a for a in alarms if a.get("MetricName") == "SMSMonthToDateSpentUSD"]
     assert spend["Threshold"] == pytest.approx(deployed.sms_monthly_spend_usd * 0.8)
     assert "KmsMasterKeyId" in assembly.one(deployed.name, "AWS::SNS::Topic")["Properties"]
+
+
+# the Lambda package
+
+
+def test_the_lambda_ships_chalice_app_but_not_chalice_itself(assembly):
+    import zipfile
+
+    code = assembly.templates["dev"]["Resources"]["APIHandler"]["Properties"]["CodeUri"]
+    with zipfile.ZipFile(assembly.out / f"asset.{code['Key']}") as package:
+        names = set(package.namelist())
+    assert {"app.py", "chalice/app.py", "chalicelib/bootstrap.py", "pynamodb/models.py"} <= names
+    shipped = {n.split("/")[0] for n in names}
+    assert not shipped & {"click", "pip", "setuptools", "inquirer", "yaml", "infra", "tests"}
+    assert not any(n.startswith("chalice/cli/") for n in names)
+    assert any(n.endswith("aarch64-linux-gnu.so") for n in names)  # arm64 wheels
+    from infra.stages import ROOT
+
+    lines = (ROOT / "requirements.txt").read_text().lower().splitlines()
+    runtime = [line.split("#")[0].strip() for line in lines]
+    assert [r for r in runtime if r] and not [r for r in runtime if r.startswith("chalice")]

@@ -18,6 +18,7 @@ from infra.nag import cdk_singleton, justify
 from infra.stages import ROOT, Stage
 
 FRONTEND = ROOT / "frontend"
+LOCAL_ONLY = ["outbox.html", "assets/outbox.js"]  # the demo's SMS outbox: make run only
 
 
 class Portal(Construct):
@@ -123,7 +124,7 @@ class Portal(Construct):
 
     def _deploy_files(self, stage: Stage) -> None:
         """Copy frontend/ to the bucket and invalidate the CDN, with a role written here."""
-        files = s3_assets.Asset(self, "FilesAsset", path=str(FRONTEND))
+        files = s3_assets.Asset(self, "FilesAsset", path=str(FRONTEND), exclude=LOCAL_ONLY)
         stack = Stack.of(self)
         log_group = logs.LogGroup(
             self,

@@ -252,6 +252,15 @@ def test_cloudfront_sends_v1_to_the_api_and_compresses(assembly, deployed):
     assert "WebACLId" in cdn  # the edge stack's web ACL, read across regions
 
 
+def test_the_portal_ships_every_page_but_the_local_outbox(assembly, deployed):
+    deploy = assembly.one(deployed.name, "Custom::CDKBucketDeployment")["Properties"]
+    (key,) = deploy["SourceObjectKeys"]
+    (folder,) = [p for p in assembly.out.glob("asset.*") if key.startswith(p.name[6:])]
+    shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"index.html", "home.html", "assets/app.js", "assets/style.css"} <= shipped
+    assert not shipped & {"outbox.html", "assets/outbox.js"}
+
+
 def test_the_portal_sends_its_security_headers(assembly, deployed):
     policy = assembly.one(deployed.name, "AWS::CloudFront::ResponseHeadersPolicy")
     headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
@@ -119,6 +120,16 @@ class Data(Construct):
                 non_key_attributes=p.get("NonKeyAttributes"),
             )
 
+        def indexes(kind: str, prop: Any) -> list[Any] | None:
+            found = [
+                prop(
+                    index_name=i.name, key_schema=keys(i.keys), projection=projection(i.projection)
+                )
+                for i in spec.indexes
+                if i.kind == kind
+            ]
+            return found or None
+
         table = dynamodb.CfnTable(
             self,
             "Table" + spec.name.removeprefix(stage.table_name),  # Table, Table-auth
@@ -129,22 +140,10 @@ class Data(Construct):
                 dynamodb.CfnTable.AttributeDefinitionProperty(attribute_name=a, attribute_type=t)
                 for a, t in sorted(spec.attribute_types.items())
             ],
-            global_secondary_indexes=[
-                dynamodb.CfnTable.GlobalSecondaryIndexProperty(
-                    index_name=i.name, key_schema=keys(i.keys), projection=projection(i.projection)
-                )
-                for i in spec.indexes
-                if i.kind == "global"
-            ]
-            or None,
-            local_secondary_indexes=[
-                dynamodb.CfnTable.LocalSecondaryIndexProperty(
-                    index_name=i.name, key_schema=keys(i.keys), projection=projection(i.projection)
-                )
-                for i in spec.indexes
-                if i.kind == "local"
-            ]
-            or None,
+            global_secondary_indexes=indexes(
+                "global", dynamodb.CfnTable.GlobalSecondaryIndexProperty
+            ),
+            local_secondary_indexes=indexes("local", dynamodb.CfnTable.LocalSecondaryIndexProperty),
             time_to_live_specification=dynamodb.CfnTable.TimeToLiveSpecificationProperty(
                 attribute_name=spec.ttl_attribute, enabled=True
             ),

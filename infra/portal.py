@@ -3,6 +3,8 @@ the browser (no CORS), compressed, security headers on every answer, WAF in fron
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -26,15 +28,10 @@ class Portal(Construct):
         self, scope: Construct, id: str, stage: Stage, api_domain: str, web_acl_arn: str
     ) -> None:
         super().__init__(scope, id)
-        self.logs = s3.Bucket(
-            self,
+        self.logs = self._bucket(
             "Logs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.OBJECT_WRITER,  # CloudFront writes with ACLs
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(stage.log_retention_days))],
-            removal_policy=RemovalPolicy.RETAIN,
         )
         justify(
             self.logs,
@@ -42,16 +39,11 @@ class Portal(Construct):
                 "AwsSolutions-S1": "This is the access-log bucket itself.",
             },
         )
-        self.bucket = s3.Bucket(
-            self,
+        self.bucket = self._bucket(
             "Files",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
             versioned=True,  # a bad portal release is rolled back object by object
             server_access_logs_bucket=self.logs,
             server_access_logs_prefix="s3/",
-            removal_policy=RemovalPolicy.RETAIN,
         )
         headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -121,6 +113,18 @@ class Portal(Construct):
             },
         )
         self._deploy_files(stage)
+
+    def _bucket(self, id: str, **kw: Any) -> s3.Bucket:
+        """Private, encrypted, TLS only; kept when the stack goes (static files and logs)."""
+        return s3.Bucket(
+            self,
+            id,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=RemovalPolicy.RETAIN,
+            **kw,
+        )
 
     def _deploy_files(self, stage: Stage) -> None:
         """Copy frontend/ to the bucket and invalidate the CDN, with a role written here."""

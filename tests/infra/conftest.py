@@ -7,7 +7,6 @@ context lookup would fail it.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from infra.stages import DEPLOYED, ROOT, Stage, stage
+from tests.infra.offline import synth_environment
 
 
 @dataclass
@@ -38,18 +38,6 @@ class Assembly:
             if all(value["Properties"].get(k) == v for k, v in props.items()):
                 return key
         raise AssertionError(f"no {kind} with {props} in {stack}")
-
-
-def synth_environment() -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "YIBAO_"))}
-    return {
-        **keep,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-    }
 
 
 @pytest.fixture(scope="session")

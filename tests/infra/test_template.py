@@ -13,6 +13,7 @@ import pytest
 from infra import security_headers
 from infra.stages import QUEUES, SCHEDULES, SECRETS
 from infra.tables import table_specs
+from tests.infra.offline import synth_environment
 
 DATA_SERVICES = ("dynamodb:", "kms:", "secretsmanager:", "sqs:", "s3:")
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS's managed cache policy
@@ -48,20 +49,30 @@ def test_cdk_nag_has_no_finding_without_a_reason(assembly):
 
 
 def test_cfn_lint_finds_no_errors(assembly):
-    files = sorted(str(p) for p in assembly.out.glob("*.template.json"))
-    assert len(files) == 4  # dev, dev-edge, prod, prod-edge
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    # cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational; 1 it failed
-    assert done.returncode in (0, 4, 8, 12), done.stderr[-2000:]
-    findings = json.loads(done.stdout)
-    errors = [f for f in findings if f["Level"] == "Error"]
-    assert errors == [], json.dumps(errors, indent=1)[:3000]
+    from infra.edge import EDGE_REGION
+    from infra.stages import DEPLOYED, stage
+
+    regions = {name: stage(name).region for name in DEPLOYED}
+    regions.update({f"{name}-edge": EDGE_REGION for name in DEPLOYED})
+    assert set(regions) == set(assembly.templates)
+    for stack_id, region in regions.items():  # each template in its own region's spec
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "cfn-lint"),
+                str(assembly.out / f"{stack_id}.template.json"),
+                *("--format", "json", "--regions", region),
+            ],
+            env=synth_environment(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        # cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational; 1 failed
+        findings = json.loads(done.stdout or "null")
+        errors = [f for f in findings or [] if f["Level"] == "Error"]
+        assert errors == [], json.dumps(errors, indent=1)[:3000]
+        assert done.returncode in (0, 4, 8, 12), done.stderr[-2000:]
 
 
 # tables

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Aws, Fn, RemovalPolicy, Stack
+from aws_cdk import Aws, Fn, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -23,7 +23,7 @@ from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
-from infra.data import Data
+from infra.data import Data, removal
 from infra.nag import justify
 from infra.stages import ROOT, Stage, chalice_stage_config
 from infra.waf import web_acl
@@ -166,7 +166,7 @@ class Api(Construct):
             f"Logs{logical_id}",
             log_group_name=f"/aws/lambda/{name}",
             retention=_retention(stage.log_retention_days),
-            removal_policy=RemovalPolicy.RETAIN if stage.retain else RemovalPolicy.DESTROY,
+            removal_policy=removal(stage),
         )
         self.role.add_to_policy(
             iam.PolicyStatement(
@@ -190,7 +190,7 @@ class Api(Construct):
             "AccessLogs",
             log_group_name=f"/aws/apigateway/{stage.resource_name('api')}",
             retention=_retention(stage.log_retention_days),
-            removal_policy=RemovalPolicy.RETAIN if stage.retain else RemovalPolicy.DESTROY,
+            removal_policy=removal(stage),
         )
         self.rest_api.add_property_override("TracingEnabled", True)
         self.rest_api.add_property_override(

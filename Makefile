@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint types schemas chromium clean
+.PHONY: run test bench lint types schemas chromium clean node synth deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -34,15 +34,38 @@ lint: $(STAMP)
 types: $(STAMP)
 	@$(VENV)/bin/mypy
 
-test: $(STAMP) chromium lint types
+test: $(STAMP) chromium node lint types
 	@$(VENV)/bin/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	@$(PY) -m bench
+
+# Infrastructure (infra/): `make synth` needs no AWS access; `make deploy STAGE=dev` does.
+STAGE ?= dev
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_DEFAULT_REGION=us-east-1
+CDK := infra/node_modules/.bin/cdk
+
+# Node runs the CDK's JavaScript core (Debian's nodejs when missing).
+node:
+	@command -v node >/dev/null || { \
+	  echo "installing Debian's nodejs and npm …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+
+synth: $(STAMP) node
+	@$(CDK_ENV) $(PY) -m infra.app
+
+$(CDK): infra/package.json infra/package-lock.json
+	@npm ci --prefix infra --no-audit --no-fund --silent
+
+deploy: synth $(CDK)
+	@case "$(STAGE)" in dev|prod) ;; *) echo "STAGE must be dev or prod (local is make run)"; exit 1;; esac
+	@$(CDK_ENV) $(CDK) deploy --app infra/cdk.out --require-approval broadening $(STAGE)
 
 # After editing schemas/: rebuild the OpenAPI document and the deployed copy.
 schemas: $(STAMP)
 	@$(PY) -m local.schemas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache infra/cdk.out infra/node_modules

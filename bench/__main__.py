@@ -6,6 +6,7 @@
 2. DynamoDB requests made by each endpoint on the local stack.
    Budget: every citizen read (``GET /v1/me/...``) 1; login (code request, token) ≤ 3 each;
    the filing look-ups (``/v1/regions``, ``/v1/institutions``) none.
+3. The Lambda package's size (``bench/package.py``). Budget: the zip ≤ 24 MB.
 """
 
 from __future__ import annotations
@@ -179,6 +180,9 @@ def main() -> int:
         f"{settlement['transactions']} TransactWriteItems + {settlement['other']} other "
         f"(budget: one read batch and one transaction: {'ok' if within else 'OVER BUDGET'})"
     )
+    from bench.package import report
+
+    report()
     return 0
 
 

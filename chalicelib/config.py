@@ -22,6 +22,22 @@ def _get(name: str, default: str | None = None) -> str:
     return value
 
 
+def _secret(name: str) -> str:
+    """A secret: the value itself (the local stage), or read from Secrets Manager once
+    per container when the deployment gives only its ARN in ``<name>_ARN`` (dev, prod)."""
+    arn = os.environ.get(name + "_ARN")
+    if not arn or os.environ.get(name):
+        return _get(name)
+    from chalicelib.adapters.secrets import SecretUnavailable, secret_value
+
+    try:
+        return secret_value(
+            arn, _get("AWS_DEFAULT_REGION", "cn-north-1"), os.environ.get("YIBAO_AWS_ENDPOINT")
+        )
+    except SecretUnavailable as exc:
+        raise ConfigError(f"setting {name}: {exc}") from exc
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -67,9 +83,9 @@ def settings() -> Settings:
         region=_get("AWS_DEFAULT_REGION", "cn-north-1"),
         table_name=_get("YIBAO_TABLE", "yibao-local"),
         aws_endpoint=endpoint,
-        token_secret=_get("YIBAO_TOKEN_SECRET"),
+        token_secret=_secret("YIBAO_TOKEN_SECRET"),
         token_ttl_seconds=_int("YIBAO_TOKEN_TTL_SECONDS", 900),
-        pepper=_get("YIBAO_PEPPER"),
+        pepper=_secret("YIBAO_PEPPER"),
         sms_sender=os.environ.get("YIBAO_SMS_SIGNATURE", "示范县医保"),
         public_url=os.environ.get("YIBAO_PUBLIC_URL") or None,
         otp=OtpLimits(

@@ -17,17 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from chalicelib.adapters.clock import CHINA
+from infra.security_headers import SECURITY_HEADERS
 from local.stack import ROOT, sms_from_data
 
 FRONTEND = ROOT / "frontend"
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-}
 NOT_FOUND = {
     "type": "https://yibao.example/problems/not-found",
     "title": "Not found",

@@ -43,6 +43,7 @@ FILING_GUARD_SK = "ME#FILINGS"  # versioned: a person's filing writes happen one
 FILING_LAPSE_PREFIX = "FILING_LAPSE#"  # pk of the reminder index, by the day a filing lapses
 FILING_PROXY_PREFIX = "FILING_PROXY#"  # sk of a pending request to file for a relative
 OTP_SK = "OTP"
+TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
 def code_sk(purpose: str) -> str:
@@ -419,5 +420,5 @@ def create_tables() -> None:
             table.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
             table._get_connection().connection.client.update_time_to_live(
                 TableName=table.Meta.table_name,
-                TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"},
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
             )

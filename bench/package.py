@@ -1,0 +1,55 @@
+"""The Lambda package's size: what ``chalice package`` ships for a deployed stage.
+
+Budget: the zip within 24 MB (it was 25.1 MB while chalice itself was a runtime
+dependency; Lambda takes 50 MB zipped and 250 MB unzipped), measured here by
+packaging the dev stage exactly as infra/ does (arm64).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from local.stack import ROOT
+
+ZIP_BUDGET_MB = 24.0
+LAMBDA_ZIP_MB = 50.0
+LAMBDA_UNZIPPED_MB = 250.0
+MB = 1_000_000
+
+
+def package_figures(stage: str = "dev") -> dict[str, float]:
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # chalice asks; nothing calls AWS
+    from chalice.api import package_app
+
+    from infra.stages import chalice_stage_config
+
+    with tempfile.TemporaryDirectory() as out:
+        package_app(str(ROOT), out, stage, chalice_config=chalice_stage_config(stage))
+        path = Path(out, "deployment.zip")
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            unzipped = sum(i.file_size for i in z.infolist())
+        zipped = path.stat().st_size
+    return {
+        "zip_mb": zipped / MB,
+        "unzipped_mb": unzipped / MB,
+        "files": len(names),
+        "chalice_cli": float(any(n.startswith("chalice/cli/") for n in names)),
+    }
+
+
+def report() -> None:
+    f = package_figures()
+    verdict = "holds" if f["zip_mb"] <= ZIP_BUDGET_MB else "falls short"
+    print("Lambda package (chalice package, dev stage, arm64)")
+    print(
+        f"  zip {f['zip_mb']:.1f} MB ({f['zip_mb'] / LAMBDA_ZIP_MB:.0%} of Lambda's 50 MB), "
+        f"unzipped {f['unzipped_mb']:.1f} MB ({f['unzipped_mb'] / LAMBDA_UNZIPPED_MB:.0%} "
+        f"of 250 MB), {f['files']:.0f} files"
+    )
+    print(f"  budget zip ≤ {ZIP_BUDGET_MB:.0f} MB: {verdict}")
+    shipped = "shipped (should not be)" if f["chalice_cli"] else "not shipped, only chalice.app"
+    print(f"  chalice's command line: {shipped}")

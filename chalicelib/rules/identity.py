@@ -61,7 +61,7 @@ def check_digit(first17: str) -> str:
 def parse_id_number(raw: str, today: date) -> IdNumber:
     """Check an ID number: format, a real birth date not after ``today``, the check digit."""
     value = raw.strip().upper()
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         raise InvalidIdentity(
             "id_format",
             "An ID number has 18 characters: 17 digits and a last digit or X.",

@@ -8,11 +8,13 @@ everything else is a static file from ``frontend/``.
 from __future__ import annotations
 
 import json
+import logging
 import mimetypes
 import threading
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -21,6 +23,8 @@ from infra.security_headers import SECURITY_HEADERS
 from local.stack import ROOT, sms_from_data
 
 FRONTEND = ROOT / "frontend"
+MAX_BODY = 1024 * 1024  # API Gateway takes 10 MB; our largest request is far below this
+log = logging.getLogger("yibao.local")
 NOT_FOUND = {
     "type": "https://yibao.example/problems/not-found",
     "title": "Not found",
@@ -29,6 +33,18 @@ NOT_FOUND = {
     "detail": "There is nothing at this address.",
     "detail_zh": "这个地址没有内容。",
 }
+
+
+def problem(status: int, title: str, title_zh: str, detail: str, detail_zh: str) -> dict[str, Any]:
+    """An RFC 9457 body for what the local server refuses itself (the app makes its own)."""
+    return {
+        "type": "about:blank",
+        "title": title,
+        "title_zh": title_zh,
+        "status": status,
+        "detail": detail,
+        "detail_zh": detail_zh,
+    }
 
 
 def make_gateway() -> Callable[[str, str, dict[str, str], bytes | None], dict[str, Any]]:
@@ -77,6 +93,67 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _dispatch(self) -> None:
+        try:
+            self._route()
+        except (BrokenPipeError, ConnectionResetError):
+            raise
+        except Exception:
+            log.exception("local server error", extra={"method": self.command})
+            self._problem(
+                problem(
+                    500,
+                    "Server error",
+                    "服务器出错",
+                    "The local server failed; see its log.",
+                    "本地服务器出错，请查看日志。",
+                )
+            )
+
+    def _problem(self, body: dict[str, Any]) -> None:
+        self._json(int(body["status"]), body, "application/problem+json")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, …) as problem bodies."""
+        log.warning("bad request line", extra={"status": code, "reason": message})
+        self.close_connection = True
+        self._problem(
+            problem(
+                code,
+                HTTPStatus(code).phrase,
+                "请求有误",
+                message or "The request is malformed.",
+                "请求格式有误。",
+            )
+        )
+
+    def _refusal(self) -> dict[str, Any] | None:
+        """What the request line or headers get wrong, before anything reads them."""
+        if any(ord(c) < 0x20 or c == "\x7f" for c in self.path) or "%00" in self.path:
+            return problem(
+                400,
+                "Bad request",
+                "请求有误",
+                "The address holds a control character.",
+                "地址中含有控制字符。",
+            )
+        length = self.headers.get("Content-Length")
+        if length is not None and not (length.isdigit() and int(length) <= MAX_BODY):
+            return problem(
+                400,
+                "Bad request",
+                "请求有误",
+                "Content-Length must be a whole number of bytes up to 1 MB.",
+                "Content-Length 须为不超过1MB的字节数。",
+            )
+        return None
+
+    def _route(self) -> None:
+        refusal = self._refusal()
+        if refusal:
+            log.warning("bad request", extra={"method": self.command, "reason": refusal["detail"]})
+            self.close_connection = True
+            self._problem(refusal)
+            return
         path = self.path.split("#")[0]
         if path.startswith("/v1/") or path == "/v1":
             self._api(path)
@@ -94,7 +171,7 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, path: str) -> None:
         from chalice.local import LocalGatewayException
 
-        length = int(self.headers.get("Content-Length") or 0)
+        length = int(self.headers.get("Content-Length") or 0)  # checked by _refusal
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items()}
         try:
@@ -143,6 +220,16 @@ class Handler(BaseHTTPRequestHandler):
         )
 
 
+class LocalServer(ThreadingHTTPServer):
+    """The threaded server with a listen backlog for a burst (the default is 5)."""
+
+    request_queue_size = 512
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.exception("local server connection error")
+
+
 def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A started server (in a background thread); call ``shutdown()`` to stop it."""
     handler = type(
@@ -150,7 +237,6 @@ def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPSer
         (Handler,),
         {"gateway": staticmethod(make_gateway()), "moto_url": moto_url, "first_seen": {}},
     )
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = LocalServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

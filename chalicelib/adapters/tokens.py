@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 import jwt
 
@@ -54,16 +55,37 @@ class JwtTokenService:
             )
         except jwt.PyJWTError:
             raise _expired() from None
-        # The clock is ours (injected), not the library's.
-        if int(claims["exp"]) <= now or int(claims.get("nbf", 0)) > now + 60:
+        if not _well_formed(claims):
+            raise _expired()
+        exp, iat, nbf = claims["exp"], claims["iat"], claims.get("nbf", claims["iat"])
+        # The clock is ours (injected), not the library's; no token outlives the lifetime
+        # we issue, whatever its signer wrote (a token of a leaked key cannot last a year).
+        if exp <= now or exp - iat > self._ttl or iat > now + 60 or nbf > now + 60:
             raise _expired()
         return TokenClaims(
-            subject=str(claims["sub"]),
-            scopes=tuple(str(claims.get("scope", "")).split()),
-            expires_at=int(claims["exp"]),
-            token_id=str(claims["jti"]),
-            extra={str(k): str(v) for k, v in dict(claims.get("ext") or {}).items()},
+            subject=claims["sub"],
+            scopes=tuple(claims.get("scope", "").split()),
+            expires_at=exp,
+            token_id=claims["jti"],
+            extra={str(k): str(v) for k, v in claims.get("ext", {}).items()},
         )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _well_formed(claims: dict[str, Any]) -> bool:
+    """Every claim of the type we issue (a list or a string where a time should be: refused)."""
+    return (
+        _is_int(claims["exp"])
+        and _is_int(claims["iat"])
+        and _is_int(claims.get("nbf", 0))
+        and isinstance(claims["sub"], str)
+        and isinstance(claims["jti"], str)
+        and isinstance(claims.get("scope", ""), str)
+        and isinstance(claims.get("ext", {}), dict)
+    )
 
 
 def _expired() -> Unauthorized:

@@ -25,7 +25,7 @@ def _service() -> Any:
 
 
 def _link_id(link_id: str) -> str:
-    if not _LINK_ID.match(link_id):
+    if not _LINK_ID.fullmatch(link_id):
         raise field_error(
             "link_id", "pattern", "This is not a family link id.", "家庭共济绑定编号不正确。"
         )

@@ -51,14 +51,14 @@ def _proxy() -> Any:
 
 
 def _filing_id(filing_id: str) -> str:
-    if not _FILING_ID.match(filing_id):
+    if not _FILING_ID.fullmatch(filing_id):
         raise field_error("filing_id", "pattern", "This is not a filing id.", "备案编号不正确。")
     return filing_id
 
 
 def _search(name: str) -> str | None:
     value = query_param(bp.current_request, name)
-    if value is not None and not _SEARCH.match(value):
+    if value is not None and not _SEARCH.fullmatch(value):
         raise field_error(
             name,
             "pattern",
@@ -163,7 +163,7 @@ def institutions() -> Response:
     from chalicelib.rules import places
 
     city = query_param(bp.current_request, "city")
-    if city is not None and (not _CITY.match(city) or places.city(city) is None):
+    if city is not None and (not _CITY.fullmatch(city) or places.city(city) is None):
         raise field_error(
             "city",
             "unknown_division",

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 _ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
-_ID_IN_TEXT = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3})([0-9Xx])(?![0-9])")
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86)?(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
+# An ID number or a phone stands as such: not inside a longer run of letters and digits
+# (a request id such as ``uuid4().hex`` may hold eleven digits in a row and stays whole).
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])([1-9][0-9]{5})([0-9]{8})([0-9]{3})([0-9Xx])(?![0-9A-Za-z])"
+)
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:\+?86)?(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9A-Za-z])"
+)
 
 
 class InvalidIdentity(ValueError):
@@ -55,7 +61,7 @@ def check_digit(first17: str) -> str:
 def parse_id_number(raw: str, today: date) -> IdNumber:
     """Check an ID number: format, a real birth date not after ``today``, the check digit."""
     value = raw.strip().upper()
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         raise InvalidIdentity(
             "id_format",
             "An ID number has 18 characters: 17 digits and a last digit or X.",

@@ -8,6 +8,7 @@ keywords in plain words; otherwise a generic sentence per keyword is used.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -93,10 +94,35 @@ def _registry() -> Any:
 
 
 @cache
-def validator(name: str) -> Validator:
-    """The compiled validator of ``<name>.schema.json`` (Draft 2020-12)."""
-    from jsonschema import Draft202012Validator
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema's ``pattern`` with ECMA-262's meaning of a final ``$``: the very end.
 
+    Python's ``$`` also matches before a final newline, so ``^VB-[0-9]+$`` took
+    ``"VB-1\n"`` for a second visit id. JSON Schema says patterns are ECMA-262.
+    """
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    from jsonschema import ValidationError
+
+    if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
+def validator(name: str) -> Validator:
+    """The compiled validator of ``<name>.schema.json`` (Draft 2020-12, ECMA patterns)."""
+    cls = _validator_class()
     schema = load(f"{name}.schema.json")
-    Draft202012Validator.check_schema(schema)
-    return Validator(name, Draft202012Validator(schema, registry=_registry()))
+    cls.check_schema(schema)
+    return Validator(name, cls(schema, registry=_registry()))

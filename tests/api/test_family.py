@@ -447,3 +447,14 @@ def test_lapsed_requests_are_left_alone_when_insurance_ends(stack, api, login, c
     assert change_insurance_status(c.family(), pid(relative), "ended") == []
     assert stack.sms_count(payer.phone) == sent
     change_insurance_status(c.family(), pid(relative), "active")
+
+
+def test_a_whole_number_float_year_is_the_year(stack, api, login, clock):
+    """``{"year": 2027.0}`` is 2027 (the schema's integer admits it): no 500, the same answer."""
+    _payer, _relative, payer_token, _, link_id = linked(stack, api, login)
+    paid = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027.0}, token=payer_token)
+    assert paid.status == 201, paid.text
+    again = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027}, token=payer_token)
+    assert again.status == 409 and again.body["code"] == "already_paid"
+    half = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027.5}, token=payer_token)
+    assert half.status == 422 and half.body["errors"][0]["path"].endswith("year"), half.text

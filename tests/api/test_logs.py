@@ -43,3 +43,29 @@ def test_a_logged_message_with_numbers_is_masked(capsys):
     text = capsys.readouterr().err
     assert "530302********1239" in text and "138****5678" in text and "139****5678" in text
     assert "196001011239" not in text and "13812345678" not in text
+
+
+def test_request_ids_stay_whole_while_numbers_standing_alone_are_masked(capsys):
+    """A request id (hex) may hold a phone- or ID-like run of digits: it is not masked."""
+    import logging
+
+    from chalicelib.logs import request_id, setup_logging
+
+    setup_logging()
+    rids = ["a13812345678b0c1d2e3f4a5b6c7d8e9", "f530302196001011239c0ffee0000beef"]
+    for rid in rids:
+        token = request_id.set(rid)
+        try:
+            logging.getLogger("chalicelib.test").warning(
+                "served %s for 13812345678 (530302196001011239)", rid
+            )
+        finally:
+            request_id.reset(token)
+    text = capsys.readouterr().err
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert [r["request_id"] for r in records] == rids
+    for record, rid in zip(records, rids, strict=True):
+        assert record["message"].startswith(f"served {rid} ")
+    assert "138****5678" in text and "530302********1239" in text
+    assert not MOBILE.search(text.replace(rids[0], "")), text
+

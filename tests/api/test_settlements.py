@@ -189,3 +189,20 @@ def test_a_person_whose_insurance_is_not_active_is_refused_in_plain_words(stack,
     reply = api.post(SETTLE, visit_body(hospital, person=pid(suspended)), token=hospital["token"])
     assert reply.status == 422 and reply.body["code"] == "insurance_suspended"
     assert "补缴" in reply.body["detail_zh"]
+
+
+def test_a_visit_id_with_a_trailing_newline_is_refused(stack, api, hospital):
+    """Python's ``$`` matches before a final newline; a schema's pattern must not (ECMA-262)."""
+    p = stack.fresh_person(scheme="resident")
+    visit = "VB-" + uuid.uuid4().hex[:12]
+    first = api.post(SETTLE, visit_body(hospital, person=pid(p), visit_id=visit),
+                     token=hospital["token"])
+    assert first.status == 200, first.text
+    for odd in (visit + "\n", visit + "\x00", visit + "\r\n", "\n" + visit):
+        reply = api.post(SETTLE, visit_body(hospital, person=pid(p), visit_id=odd),
+                         token=hospital["token"])
+        assert reply.status == 422, (odd, reply.text)
+        assert [e["path"] for e in reply.body["errors"]] == ["$.visit_id"]
+    replay = api.post(SETTLE, visit_body(hospital, person=pid(p), visit_id=visit),
+                      token=hospital["token"])
+    assert replay.status == 200 and replay.body["settlement_id"] == first.body["settlement_id"]

@@ -41,3 +41,45 @@ def test_other_algorithms_and_keys_are_refused(algorithm):
 def test_a_short_signing_key_is_a_configuration_error():
     with pytest.raises(ValueError):
         JwtTokenService("short", 900)
+
+
+def _signed(**changes: object) -> str:
+    claims: dict[str, object] = {
+        "iss": "yibao",
+        "aud": "yibao-api",
+        "sub": "p123",
+        "jti": "j1",
+        "scope": "citizen",
+        "iat": NOW,
+        "nbf": NOW,
+        "exp": NOW + 900,
+    }
+    claims.update(changes)
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, KEY, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"exp": "abc"},
+        {"exp": [NOW + 900]},
+        {"exp": True},
+        {"iat": "now"},
+        {"nbf": {"a": 1}},
+        {"sub": ["p123", "p456"]},
+        {"jti": 7},
+        {"scope": ["citizen"]},
+        {"ext": "x"},
+        {"iat": None},  # required
+        {"exp": None},  # required
+        {"exp": NOW + 10 * 365 * 86400},  # far in the future: longer than we ever issue
+        {"iat": NOW + 3600, "nbf": NOW + 3600, "exp": NOW + 3600 + 900},  # issued later
+    ],
+    ids=lambda c: ",".join(f"{k}={v!r}" for k, v in c.items()),
+)
+def test_a_token_signed_with_our_key_but_odd_claims_is_a_401(changes):
+    """Right key, wrong claims: refused as a sign-in problem, never a 500, never accepted."""
+    service = JwtTokenService(KEY, 900)
+    assert service.verify(_signed(), NOW).subject == "p123"  # the control
+    with pytest.raises(Unauthorized):
+        service.verify(_signed(**changes), NOW)

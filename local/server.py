@@ -128,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refusal(self) -> dict[str, Any] | None:
         """What the request line or headers get wrong, before anything reads them."""
-        if any(ord(c) < 0x20 or c == "\x7f" for c in self.path) or "%00" in self.path:
+        if any(ord(c) < 0x20 or c == "\x7f" for c in self.path):
             return problem(
                 400,
                 "Bad request",

@@ -57,6 +57,27 @@ class SettlementContext:
 FAMILY_WHAT = ("看病结算自付费用", "self-pay of a settlement")
 
 
+def _refused(refusal: Any) -> dict[str, Any]:
+    return {
+        "amount": "0.00",
+        "code": refusal.code,
+        "text_zh": refusal.text_zh,
+        "text_en": refusal.text_en,
+    }
+
+
+def _payer_json(mine: Any) -> dict[str, Any]:
+    """Who pays, as the relative sees the link: its id, the payer's masked name and relation."""
+    from chalicelib.rules.family import RELATION_LABELS
+
+    zh, en = RELATION_LABELS[mine.link.relation]
+    return {
+        "link_id": mine.link.link_id,
+        "payer_name": mine.link.other_name,
+        "payer_relation": {"zh": zh, "en": en},
+    }
+
+
 def _family_aid(
     ctx: SettlementContext, subject: SettlementSubject, cash: int, ref: str, now: datetime
 ) -> tuple[Any, dict[str, Any]]:
@@ -65,7 +86,7 @@ def _family_aid(
     Returns the planned use (None when nothing is paid) and the answer's ``family_aid``.
     Without an active link the settlement goes on and the answer says why nothing was paid.
     """
-    from chalicelib.rules.family import RELATION_LABELS, Refusal
+    from chalicelib.rules.family import Refusal
     from chalicelib.services.family import plan_use
 
     planned = plan_use(
@@ -79,22 +100,38 @@ def _family_aid(
         FAMILY_WHAT,
     )
     if isinstance(planned, Refusal):
-        return None, {
-            "amount": "0.00",
-            "code": planned.code,
-            "text_zh": planned.text_zh,
-            "text_en": planned.text_en,
-        }
+        return None, _refused(planned)
     use, payer = planned
-    mine = use.relative_link.link
-    zh, en = RELATION_LABELS[mine.relation]
     return (use, payer) if use.amount else None, {
         "amount": format_fen(use.amount),
-        "link_id": mine.link_id,
-        "payer_name": mine.other_name,
-        "payer_relation": {"zh": zh, "en": en},
+        **_payer_json(use.relative_link),
         "text_zh": use.relative_text_zh,
         "text_en": use.relative_text_en,
+    }
+
+
+def _family_in_principle(
+    ctx: SettlementContext, subject: SettlementSubject, cash: int, now: datetime
+) -> dict[str, Any]:
+    """家庭共济 in an estimate: what the linked account may pay in principle (up to the whole
+    self-pay), never what it holds: the payer's balance is not read, so no estimate can be
+    used to find it out. What it really pays is decided at settlement (以结算时余额为准)."""
+    from chalicelib.rules.family import Refusal
+    from chalicelib.services.family import usable_link
+
+    usable = usable_link(ctx.family_store, now, subject.links, subject.person.status)
+    if isinstance(usable, Refusal):
+        return _refused(usable)
+    mine = usable[0]
+    shown = format_fen(cash)
+    return {
+        "amount": None,
+        "up_to": shown,
+        **_payer_json(mine),
+        "text_zh": f"{mine.link.other_name}的共济账户最多可支付您的自付部分{shown}元，"
+        "实际支付金额以结算时账户余额为准。",
+        "text_en": f"{mine.link.other_name}'s account can pay up to {shown} yuan of your "
+        "self-pay; what it pays depends on its balance at settlement.",
     }
 
 
@@ -435,29 +472,17 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
     use_account = bool(body.get("use_account"))
     visit, remote = _filed(subject, body["visit"], None, now)
     result = _engine(subject, visit, body["items"], use_account, now)
-    family, family_json = (
-        _family_aid(ctx, subject, result.parts.cash, "estimate", now)
+    family_json = (
+        _family_in_principle(ctx, subject, result.parts.cash, now)
         if body.get("use_family_account")
-        else (None, None)
+        else None
     )
-    paid = family[0].amount if family else 0
-    if family_json and "link_id" in family_json and paid < result.parts.cash:
-        # the relative's account would not cover it all: say so, but not how much it
-        # holds (an estimate must not become a way to watch someone else's balance)
-        family_json = {
-            **family_json,
-            "amount": None,
-            "text_zh": "家人的共济账户余额不足以支付全部自付部分,结算时按账户实际余额支付。",
-            "text_en": "The relative's account would not cover all of it; at settlement it pays "
-            "what it holds.",
-        }
-        paid = 0
     return {
         "estimate": True,
         "date": now.date().isoformat(),
         **result.to_json(),
         "family_aid": family_json,
-        "patient_pays": format_fen(result.parts.cash - paid),
+        "patient_pays": format_fen(result.parts.cash),  # at most: the family account may pay
         "remote_filing": remote,
         "filing_effect": _filing_effect(subject, visit, body["items"], use_account, now),
     }

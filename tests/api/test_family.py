@@ -419,22 +419,40 @@ def test_two_employees_may_each_pay_for_the_other(stack, api, login, clock):
     linked(stack, api, login, payer=two, relative=one)
 
 
-def test_an_estimate_does_not_show_how_much_a_relatives_account_holds(stack, api, login, clock):
-    _payer, _relative, payer_token, relative_token, _ = linked(stack, api, login)
+def test_an_estimate_does_not_depend_on_the_relatives_balance(stack, api, login, hospital, clock):
+    """A relative cannot learn the payer's balance from estimates (e.g. by bisection): the
+    same bills give the same answers whatever the account holds, here full and then empty."""
+    _payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
     held = balance(api, payer_token)
-    big = {
-        "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
-        "items": [{"code": "X", "catalogue": "C", "amount": f"{held // 100 + 100}"}],
-        "use_family_account": True,
-    }
-    reply = api.post("/v1/me/estimates", big, token=relative_token)
-    assert reply.status == 200, reply.text
-    assert reply.body["family_aid"]["amount"] is None
-    assert reply.body["patient_pays"] == reply.body["parts"]["cash"]
-    assert f"{held // 100}." not in reply.text
-    small = {**big, "items": [{"code": "X", "catalogue": "C", "amount": "10"}]}
-    covered = api.post("/v1/me/estimates", small, token=relative_token).body
-    assert covered["family_aid"]["amount"] == "10.00" and covered["patient_pays"] == "0.00"
+
+    def estimates():
+        answers = []
+        for amount in ("10", f"{held // 100 - 1}", f"{held // 100 + 100}"):
+            bill = {
+                "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+                "items": [{"code": "X", "catalogue": "C", "amount": amount}],
+                "use_family_account": True,
+            }
+            reply = api.post("/v1/me/estimates", bill, token=relative_token)
+            assert reply.status == 200, reply.text
+            answers.append(reply.body)
+        return answers
+
+    full = estimates()
+    for answer in full:
+        aid = answer["family_aid"]
+        assert aid["amount"] is None and aid["up_to"] == answer["parts"]["cash"]
+        assert aid["link_id"] == link_id and "以结算时账户余额为准" in aid["text_zh"]
+        assert answer["patient_pays"] == answer["parts"]["cash"]
+        assert yuan_of(held) not in str(answer)
+    drained = settle(api, hospital, relative, amount=f"{held // 100 + 1}", use_family_account=True)
+    assert drained.status == 200, drained.text
+    assert balance(api, payer_token) == 0
+    assert estimates() == full
+
+
+def yuan_of(fen):
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def test_lapsed_requests_are_left_alone_when_insurance_ends(stack, api, login, clock):

@@ -37,7 +37,7 @@ from chalicelib.rules import card as card_rules
 from chalicelib.rules.bill import YTD_FIELDS, BillError, parse_bill
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import PolicyNotFound, policy_in_force
-from chalicelib.rules.settlement import settle
+from chalicelib.rules.settlement import settle, with_family_payment
 from chalicelib.services.idempotency import fingerprint
 from chalicelib.services.paging import decode_cursor, encode_cursor
 
@@ -133,6 +133,10 @@ def _family_in_principle(
         "text_en": f"{mine.link.other_name}'s account can pay up to {shown} yuan of your "
         "self-pay; what it pays depends on its balance at settlement.",
     }
+
+
+def _sentence(text: str, stop: str) -> str:
+    return text if text.endswith(stop) else text + stop
 
 
 def _bill(
@@ -308,6 +312,13 @@ def _settle_once(
         if body.get("use_family_account")
         else (None, None)
     )
+    if family_json is not None:
+        result = with_family_payment(
+            result,
+            family[0].amount if family else 0,
+            _sentence(family_json["text_zh"], "。"),
+            _sentence(family_json["text_en"], "."),
+        )
     answer = {
         "settlement_id": settlement_id,
         "person_id": person_id,
@@ -318,7 +329,7 @@ def _settle_once(
         **result.to_json(),
         "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
         "family_aid": family_json,
-        "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
+        "patient_pays": format_fen(result.parts.cash),
         "visit": visit,
         "remote_filing": remote,
     }

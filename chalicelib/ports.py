@@ -249,6 +249,8 @@ class SettlementKey:
     fingerprint: str
     hospital_id: str
     status: str
+    # by visit only: the fingerprints of the visit's earlier, reversed settlements -> their ids
+    earlier: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ class NewSettlement:
     body: str  # the answer JSON
     ytd_after: dict[str, int]
     account_debit: int
+    # 冲正后重新结算: the visit key of the reversed settlement this one takes the place of
+    replaces: SettlementKey | None = None
 
 
 class StaleFigures(Exception):

@@ -19,6 +19,7 @@ from chalicelib.rules.bill import Bill, Ytd
 from chalicelib.rules.critical_illness import critical_illness
 from chalicelib.rules.eligibility import assisted_group, check_eligibility
 from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, KIND_EN, KIND_ZH, Line, line, yuan
+from chalicelib.rules.family import SOURCE as FAMILY_SOURCE
 from chalicelib.rules.items import ItemSplit, split_items
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import Cited, Layer, Policy
@@ -37,6 +38,9 @@ class Parts:
     safety_net: int = 0
     account: int = 0
     cash: int = 0
+    # 家庭共济: what a linked relative's account paid of the cash, after the engine; None
+    # when the family account was not asked for (the part is then left out of the JSON)
+    family_account: int | None = None
 
     @property
     def funds(self) -> int:
@@ -71,13 +75,19 @@ class Settlement:
             "self_first": format_fen(self.self_first),
             "in_policy": format_fen(self.in_policy),
             "deductible": format_fen(self.deductible),
-            "parts": {name: format_fen(getattr(self.parts, name)) for name in PART_NAMES},
+            "parts": self._parts_json(),
             "payouts": {"living_assistance": format_fen(self.living_assistance)},
             "ytd_after": {k: format_fen(v) for k, v in self.ytd_after.as_dict().items()},
             "lines": [entry.to_json() for entry in self.lines],
             "eligible": self.eligible,
             "policy": {"region": self.policy_region, "version": self.policy_version},
         }
+
+    def _parts_json(self) -> dict[str, str]:
+        parts = {name: format_fen(getattr(self.parts, name)) for name in PART_NAMES}
+        if self.parts.family_account is not None:
+            parts["family_account"] = format_fen(self.parts.family_account)
+        return parts
 
 
 @dataclass(frozen=True)
@@ -234,15 +244,38 @@ def _account_and_cash(policy: Policy, bill: Bill, left: int) -> tuple[int, int, 
             )
         )
     cash = left - account
-    lines.append(
-        line(
-            Cited("cash", policy.source),
-            cash,
-            f"您需要现金支付{yuan(cash)}元。",
-            f"You pay {yuan(cash)} yuan in cash.",
-        )
-    )
+    lines.append(_cash_line(policy.source, cash))
     return account, cash, lines
+
+
+def _cash_line(source: str, cash: int) -> Line:
+    return line(
+        Cited("cash", source),
+        cash,
+        f"您需要现金支付{yuan(cash)}元。",
+        f"You pay {yuan(cash)} yuan in cash.",
+    )
+
+
+def with_family_payment(result: Settlement, paid: int, text_zh: str, text_en: str) -> Settlement:
+    """家庭共济 after the engine: a linked relative's account pays ``paid`` of the cash.
+
+    The parts and lines then agree with what the patient pays: ``family_account`` is
+    added to the parts, ``cash`` is what is left, and the last line (the cash line) says
+    so, after a line for the family account; the parts still add up to the total.
+    """
+    if not 0 <= paid <= result.parts.cash:
+        raise ValueError("the family account pays at most the cash")
+    *before, last = result.lines
+    if last.rule != "cash":  # pragma: no cover - the engine always ends with the cash line
+        raise ValueError("a settlement ends with its cash line")
+    cash = result.parts.cash - paid
+    family = Line("family_account", FAMILY_SOURCE, paid, text_zh, text_en)
+    return replace(
+        result,
+        parts=replace(result.parts, family_account=paid, cash=cash),
+        lines=(*before, family, _cash_line(last.source, cash)),
+    )
 
 
 def settle(policy: Policy, bill: Bill) -> Settlement:

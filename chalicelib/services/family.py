@@ -410,19 +410,16 @@ def use_texts(
     }
 
 
-def plan_use(
+def usable_link(
     store: Any,
     now: datetime,
     relative_links: tuple[StoredLink, ...],
     relative_status: str,
-    due_fen: int,
-    kind: str,
-    ref: str,
-    what: tuple[str, str],
     link_id: str | None = None,
-) -> tuple[FamilyUse, FamilySide] | rules.Refusal:
-    """What the relative's linked account would pay towards ``due_fen`` (no write), or why
-    not; with ``link_id``, only through that link. Reads the payer's side: one Query."""
+) -> tuple[StoredLink, StoredLink, FamilySide] | rules.Refusal:
+    """The relative's active link that may pay now (their copy, the payer's copy, the payer's
+    side), or why not; with ``link_id``, only that link. Reads the payer's side: one Query.
+    Nothing here depends on the payer's balance."""
     mine = active_payer_link(relative_links, now)
     if mine is None or (link_id is not None and mine.link.link_id != link_id):
         return rules.Refusal(
@@ -438,6 +435,26 @@ def plan_use(
         rules.check_use(payer_copy.link.status, payer_side.person.status, relative_status)
     except rules.Refusal as exc:
         return exc
+    return mine, payer_copy, payer_side
+
+
+def plan_use(
+    store: Any,
+    now: datetime,
+    relative_links: tuple[StoredLink, ...],
+    relative_status: str,
+    due_fen: int,
+    kind: str,
+    ref: str,
+    what: tuple[str, str],
+    link_id: str | None = None,
+) -> tuple[FamilyUse, FamilySide] | rules.Refusal:
+    """What the relative's linked account would pay towards ``due_fen`` (no write), or why
+    not; with ``link_id``, only through that link. Reads the payer's side: one Query."""
+    usable = usable_link(store, now, relative_links, relative_status, link_id)
+    if isinstance(usable, rules.Refusal):
+        return usable
+    mine, payer_copy, payer_side = usable
     amount = rules.family_payment(payer_side.account_balance or 0, due_fen)
     texts = use_texts(amount, payer_copy, mine, *what)
     at = now.isoformat(timespec="milliseconds")
@@ -633,5 +650,6 @@ __all__ = [
     "pay_contribution",
     "plan_use",
     "request_link",
+    "usable_link",
     "uses",
 ]

@@ -37,7 +37,7 @@ from chalicelib.rules import card as card_rules
 from chalicelib.rules.bill import YTD_FIELDS, BillError, parse_bill
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import PolicyNotFound, policy_in_force
-from chalicelib.rules.settlement import settle
+from chalicelib.rules.settlement import settle, with_family_payment
 from chalicelib.services.idempotency import fingerprint
 from chalicelib.services.paging import decode_cursor, encode_cursor
 
@@ -57,6 +57,27 @@ class SettlementContext:
 FAMILY_WHAT = ("看病结算自付费用", "self-pay of a settlement")
 
 
+def _refused(refusal: Any) -> dict[str, Any]:
+    return {
+        "amount": "0.00",
+        "code": refusal.code,
+        "text_zh": refusal.text_zh,
+        "text_en": refusal.text_en,
+    }
+
+
+def _payer_json(mine: Any) -> dict[str, Any]:
+    """Who pays, as the relative sees the link: its id, the payer's masked name and relation."""
+    from chalicelib.rules.family import RELATION_LABELS
+
+    zh, en = RELATION_LABELS[mine.link.relation]
+    return {
+        "link_id": mine.link.link_id,
+        "payer_name": mine.link.other_name,
+        "payer_relation": {"zh": zh, "en": en},
+    }
+
+
 def _family_aid(
     ctx: SettlementContext, subject: SettlementSubject, cash: int, ref: str, now: datetime
 ) -> tuple[Any, dict[str, Any]]:
@@ -65,7 +86,7 @@ def _family_aid(
     Returns the planned use (None when nothing is paid) and the answer's ``family_aid``.
     Without an active link the settlement goes on and the answer says why nothing was paid.
     """
-    from chalicelib.rules.family import RELATION_LABELS, Refusal
+    from chalicelib.rules.family import Refusal
     from chalicelib.services.family import plan_use
 
     planned = plan_use(
@@ -79,23 +100,43 @@ def _family_aid(
         FAMILY_WHAT,
     )
     if isinstance(planned, Refusal):
-        return None, {
-            "amount": "0.00",
-            "code": planned.code,
-            "text_zh": planned.text_zh,
-            "text_en": planned.text_en,
-        }
+        return None, _refused(planned)
     use, payer = planned
-    mine = use.relative_link.link
-    zh, en = RELATION_LABELS[mine.relation]
     return (use, payer) if use.amount else None, {
         "amount": format_fen(use.amount),
-        "link_id": mine.link_id,
-        "payer_name": mine.other_name,
-        "payer_relation": {"zh": zh, "en": en},
+        **_payer_json(use.relative_link),
         "text_zh": use.relative_text_zh,
         "text_en": use.relative_text_en,
     }
+
+
+def _family_in_principle(
+    ctx: SettlementContext, subject: SettlementSubject, cash: int, now: datetime
+) -> dict[str, Any]:
+    """家庭共济 in an estimate: what the linked account may pay in principle (up to the whole
+    self-pay), never what it holds: the payer's balance is not read, so no estimate can be
+    used to find it out. What it really pays is decided at settlement (以结算时余额为准)."""
+    from chalicelib.rules.family import Refusal
+    from chalicelib.services.family import usable_link
+
+    usable = usable_link(ctx.family_store, now, subject.links, subject.person.status)
+    if isinstance(usable, Refusal):
+        return _refused(usable)
+    mine = usable[0]
+    shown = format_fen(cash)
+    return {
+        "amount": None,
+        "up_to": shown,
+        **_payer_json(mine),
+        "text_zh": f"{mine.link.other_name}的共济账户最多可支付您的自付部分{shown}元，"
+        "实际支付金额以结算时账户余额为准。",
+        "text_en": f"{mine.link.other_name}'s account can pay up to {shown} yuan of your "
+        "self-pay; what it pays depends on its balance at settlement.",
+    }
+
+
+def _sentence(text: str, stop: str) -> str:
+    return text if text.endswith(stop) else text + stop
 
 
 def _bill(
@@ -219,15 +260,23 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
     person_id = body.get("person_id") or ctx.store.person_for_card(card_number)
     if person_id is None:
         raise _not_found()
-    try:
-        for attempt in _optimistic():
-            with attempt:
-                answer = _settle_once(ctx, hospital_id, body, person_id, card_number, digest)
-    except VisitAlreadySettled:
-        return _same_visit(ctx, hospital_id, body["visit_id"], digest)
-    except RetryError:
-        raise _busy() from None
-    return answer
+    replaces = None
+    for _ in range(ATTEMPTS):
+        try:
+            for attempt in _optimistic():
+                with attempt:
+                    return _settle_once(
+                        ctx, hospital_id, body, person_id, card_number, digest, replaces
+                    )
+        except RetryError:
+            raise _busy() from None
+        except VisitAlreadySettled:
+            key = ctx.store.find_by_visit(hospital_id, body["visit_id"])
+            answer = _same_visit(ctx, key, digest)
+            if answer is not None:
+                return answer
+            replaces = key  # 冲正后重新结算: its settlement was reversed; settle it anew
+    raise _busy()  # pragma: no cover - re-settled by someone else forty times in a row
 
 
 def _optimistic() -> Retrying:
@@ -255,6 +304,7 @@ def _settle_once(
     person_id: str,
     card_number: str | None,
     digest: str,
+    replaces: Any = None,
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     subject = ctx.store.load_subject(person_id, now.year)
@@ -271,6 +321,13 @@ def _settle_once(
         if body.get("use_family_account")
         else (None, None)
     )
+    if family_json is not None:
+        result = with_family_payment(
+            result,
+            family[0].amount if family else 0,
+            _sentence(family_json["text_zh"], "。"),
+            _sentence(family_json["text_en"], "."),
+        )
     answer = {
         "settlement_id": settlement_id,
         "person_id": person_id,
@@ -281,7 +338,7 @@ def _settle_once(
         **result.to_json(),
         "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
         "family_aid": family_json,
-        "patient_pays": format_fen(result.parts.cash - (family[0].amount if family else 0)),
+        "patient_pays": format_fen(result.parts.cash),
         "visit": visit,
         "remote_filing": remote,
     }
@@ -298,6 +355,7 @@ def _settle_once(
             body=json.dumps(answer, ensure_ascii=False),
             ytd_after=result.ytd_after.as_dict(),
             account_debit=result.parts.account,
+            replaces=replaces,
         ),
         family,
     )
@@ -308,21 +366,27 @@ def _settle_once(
     return answer
 
 
-def _same_visit(
-    ctx: SettlementContext, hospital_id: str, visit_id: str, digest: str
-) -> dict[str, Any]:
-    key = ctx.store.find_by_visit(hospital_id, visit_id)
+def _same_visit(ctx: SettlementContext, key: Any, digest: str) -> dict[str, Any] | None:
+    """The visit is already settled: the answer this same bill got (a retry, even of a bill
+    since reversed), None when the visit's settlement was reversed and this is another bill
+    (settle it again), and 409 when the visit stands settled with another bill."""
     if key is None:  # pragma: no cover - the key was there a moment ago
         raise errors.Conflict("Please retry.", "请重试。")
-    if key.fingerprint != digest:
-        raise errors.Conflict(
-            "This visit_id was already settled with a different bill. Use a new visit_id for "
-            "a new visit, or reverse the settlement first.",
-            "这个就诊编号已按另一张账单结算过。新就诊请用新的编号,或先冲正原结算。",
-            code="visit_reused",
-        )
-    body: dict[str, Any] = ctx.store.body(key)
-    return body
+    if key.fingerprint == digest:
+        return ctx.store.body(key)  # type: ignore[no-any-return]
+    if digest in key.earlier:
+        earlier = ctx.store.find_by_id(key.earlier[digest])
+        return ctx.store.body(earlier)  # type: ignore[no-any-return]
+    if key.status == "reversed":
+        return None
+    raise errors.Conflict(
+        "This visit_id is already settled with a different bill. Use a new visit_id for a new "
+        "visit; to correct this one, reverse its settlement first, then settle the corrected "
+        "bill with the same visit_id.",
+        "这个就诊编号已按另一张账单结算过。新就诊请用新的编号；如需更正本次结算，请先冲正原结算，"
+        "再用同一就诊编号提交更正后的账单。",
+        code="visit_reused",
+    )
 
 
 def _check_card(
@@ -435,29 +499,17 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
     use_account = bool(body.get("use_account"))
     visit, remote = _filed(subject, body["visit"], None, now)
     result = _engine(subject, visit, body["items"], use_account, now)
-    family, family_json = (
-        _family_aid(ctx, subject, result.parts.cash, "estimate", now)
+    family_json = (
+        _family_in_principle(ctx, subject, result.parts.cash, now)
         if body.get("use_family_account")
-        else (None, None)
+        else None
     )
-    paid = family[0].amount if family else 0
-    if family_json and "link_id" in family_json and paid < result.parts.cash:
-        # the relative's account would not cover it all: say so, but not how much it
-        # holds (an estimate must not become a way to watch someone else's balance)
-        family_json = {
-            **family_json,
-            "amount": None,
-            "text_zh": "家人的共济账户余额不足以支付全部自付部分,结算时按账户实际余额支付。",
-            "text_en": "The relative's account would not cover all of it; at settlement it pays "
-            "what it holds.",
-        }
-        paid = 0
     return {
         "estimate": True,
         "date": now.date().isoformat(),
         **result.to_json(),
         "family_aid": family_json,
-        "patient_pays": format_fen(result.parts.cash - paid),
+        "patient_pays": format_fen(result.parts.cash),  # at most: the family account may pay
         "remote_filing": remote,
         "filing_effect": _filing_effect(subject, visit, body["items"], use_account, now),
     }

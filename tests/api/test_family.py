@@ -118,8 +118,8 @@ def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
     settled = settle(api, hospital, relative, use_family_account=True)
     assert settled.status == 200, settled.text
     body = settled.body
-    assert body["parts"]["cash"] == "300.00"  # catalogue C: all self-pay, as the contract says
     assert body["family_aid"]["amount"] == "300.00" and body["patient_pays"] == "0.00"
+    assert_parts_and_lines_agree(body)
     assert body["family_aid"]["link_id"] == link_id
     assert balance(api, payer_token) == before - 30_000
     entries = api.get("/v1/me/account/entries", token=payer_token).body["entries"]
@@ -150,10 +150,28 @@ def test_the_account_pays_only_what_it_holds_and_never_more_than_the_self_pay(
     big = settle(api, hospital, relative, amount=f"{held // 100 + 500}", use_family_account=True)
     assert big.status == 200, big.text
     assert parse_yuan(big.body["family_aid"]["amount"]) == held
-    assert parse_yuan(big.body["patient_pays"]) == parse_yuan(big.body["parts"]["cash"]) - held
+    assert parse_yuan(big.body["patient_pays"]) == held // 100 * 100 + 50_000 - held
+    assert_parts_and_lines_agree(big.body)
     assert balance(api, payer_token) == 0
     empty = settle(api, hospital, relative, use_family_account=True)
     assert empty.body["family_aid"]["amount"] == "0.00" and empty.body["patient_pays"] == "300.00"
+    assert_parts_and_lines_agree(empty.body)
+
+
+def assert_parts_and_lines_agree(body):
+    """A family-paid settlement does not contradict itself: the parts (with the family
+    account's part) add up to the total, the cash part and the last line say what the
+    patient pays, and a line says what the family account paid (a hospital may print them)."""
+    parts = {k: parse_yuan(v) for k, v in body["parts"].items()}
+    paid = parse_yuan(body["family_aid"]["amount"])
+    assert parts["family_account"] == paid
+    assert parts["cash"] == parse_yuan(body["patient_pays"])
+    assert sum(parts.values()) + parse_yuan(body["hospital_borne"]) == parse_yuan(body["total"])
+    *_, family, cash = body["lines"]
+    assert family["rule"] == "family_account" and parse_yuan(family["amount"]) == paid
+    assert cash["rule"] == "cash" and cash["amount"] == body["patient_pays"]
+    assert cash["text_zh"] == f"您需要现金支付{body['patient_pays']}元。"
+    assert not [x for x in body["lines"][:-1] if "现金支付" in x["text_zh"]]
 
 
 def test_without_the_flag_or_a_link_nothing_is_taken_from_a_relative(
@@ -167,6 +185,8 @@ def test_without_the_flag_or_a_link_nothing_is_taken_from_a_relative(
     alone = settle(api, hospital, stranger, use_family_account=True)
     assert alone.status == 200
     assert alone.body["family_aid"]["code"] == "no_family_link"
+    assert_parts_and_lines_agree(alone.body)
+    assert alone.body["lines"][-2]["text_zh"] == alone.body["family_aid"]["text_zh"]
     assert balance(api, payer_token) == before
 
 
@@ -419,22 +439,40 @@ def test_two_employees_may_each_pay_for_the_other(stack, api, login, clock):
     linked(stack, api, login, payer=two, relative=one)
 
 
-def test_an_estimate_does_not_show_how_much_a_relatives_account_holds(stack, api, login, clock):
-    _payer, _relative, payer_token, relative_token, _ = linked(stack, api, login)
+def test_an_estimate_does_not_depend_on_the_relatives_balance(stack, api, login, hospital, clock):
+    """A relative cannot learn the payer's balance from estimates (e.g. by bisection): the
+    same bills give the same answers whatever the account holds, here full and then empty."""
+    _payer, relative, payer_token, relative_token, link_id = linked(stack, api, login)
     held = balance(api, payer_token)
-    big = {
-        "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
-        "items": [{"code": "X", "catalogue": "C", "amount": f"{held // 100 + 100}"}],
-        "use_family_account": True,
-    }
-    reply = api.post("/v1/me/estimates", big, token=relative_token)
-    assert reply.status == 200, reply.text
-    assert reply.body["family_aid"]["amount"] is None
-    assert reply.body["patient_pays"] == reply.body["parts"]["cash"]
-    assert f"{held // 100}." not in reply.text
-    small = {**big, "items": [{"code": "X", "catalogue": "C", "amount": "10"}]}
-    covered = api.post("/v1/me/estimates", small, token=relative_token).body
-    assert covered["family_aid"]["amount"] == "10.00" and covered["patient_pays"] == "0.00"
+
+    def estimates():
+        answers = []
+        for amount in ("10", f"{held // 100 - 1}", f"{held // 100 + 100}"):
+            bill = {
+                "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+                "items": [{"code": "X", "catalogue": "C", "amount": amount}],
+                "use_family_account": True,
+            }
+            reply = api.post("/v1/me/estimates", bill, token=relative_token)
+            assert reply.status == 200, reply.text
+            answers.append(reply.body)
+        return answers
+
+    full = estimates()
+    for answer in full:
+        aid = answer["family_aid"]
+        assert aid["amount"] is None and aid["up_to"] == answer["parts"]["cash"]
+        assert aid["link_id"] == link_id and "以结算时账户余额为准" in aid["text_zh"]
+        assert answer["patient_pays"] == answer["parts"]["cash"]
+        assert yuan_of(held) not in str(answer)
+    drained = settle(api, hospital, relative, amount=f"{held // 100 + 1}", use_family_account=True)
+    assert drained.status == 200, drained.text
+    assert balance(api, payer_token) == 0
+    assert estimates() == full
+
+
+def yuan_of(fen):
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def test_lapsed_requests_are_left_alone_when_insurance_ends(stack, api, login, clock):

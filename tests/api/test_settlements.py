@@ -102,6 +102,54 @@ def test_the_account_pays_and_a_reversal_undoes_it_exactly_once(stack, api, hosp
     assert estimate.body["parts"] == settled["parts"], "the reversal did not restore the figures"
 
 
+def test_a_reversed_visit_is_settled_again_with_a_corrected_bill(stack, api, hospital, login):
+    """冲正后重新结算: after a reversal the same visit id settles again with the corrected
+    bill; retries of either bill get their own one answer, and nothing is counted twice."""
+    from chalicelib.bootstrap import container
+
+    p = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
+    store = container().settlement_store
+    opening = store.load_subject(pid(p), 2026)
+    wrong = visit_body(hospital, person=pid(p), amount="3000", use_account=True)
+    first = api.post(SETTLE, wrong, token=hospital["token"]).body
+    refused = api.post(SETTLE, {**wrong, "items": [{**wrong["items"][0], "amount": "2000"}]},
+                       token=hospital["token"])
+    assert refused.status == 409 and refused.body["code"] == "visit_reused"
+    assert "冲正" in refused.body["detail_zh"]
+    undone = api.post(f"{SETTLE}/{first['settlement_id']}/reversal", token=hospital["token"])
+    assert undone.status == 200, undone.text
+
+    corrected = {**wrong, "items": [{**wrong["items"][0], "amount": "2000"}]}
+    again = api.post(SETTLE, corrected, token=hospital["token"])
+    assert again.status == 200, again.text
+    second = again.body
+    assert second["status"] == "settled" and second["visit_id"] == wrong["visit_id"]
+    assert second["settlement_id"] != first["settlement_id"] and second["total"] == "2000.00"
+    assert second["ytd_before"] == first["ytd_before"]  # the reversal gave everything back
+    after = store.load_subject(pid(p), 2026)
+    assert after.ytd == {k: int(v.replace(".", "")) for k, v in second["ytd_after"].items()}
+    debit = int(second["parts"]["account"].replace(".", ""))
+    assert after.account_balance == opening.account_balance - debit
+
+    # retries: the corrected bill gets its settlement, the first bill its reversed one
+    assert api.post(SETTLE, corrected, token=hospital["token"]).body == second
+    late = api.post(SETTLE, wrong, token=hospital["token"])
+    assert late.status == 200 and late.body["settlement_id"] == first["settlement_id"]
+    assert late.body["status"] == "reversed"
+    other = {**wrong, "items": [{**wrong["items"][0], "amount": "1000"}]}
+    assert api.post(SETTLE, other, token=hospital["token"]).status == 409
+    assert store.load_subject(pid(p), 2026).ytd == after.ytd
+    mine = api.get("/v1/me/settlements", token=login(p)).body["settlements"]
+    ids = [x["settlement_id"] for x in mine if x["visit_id"] == wrong["visit_id"]]
+    assert sorted(ids) == sorted([first["settlement_id"], second["settlement_id"]])
+
+    # the corrected settlement can itself be reversed, and the visit settled once more
+    api.post(f"{SETTLE}/{second['settlement_id']}/reversal", token=hospital["token"])
+    third = api.post(SETTLE, other, token=hospital["token"])
+    assert third.status == 200 and third.body["total"] == "1000.00"
+    assert third.body["ytd_before"] == first["ytd_before"]
+
+
 def test_citizens_see_their_own_settlements_newest_first_with_a_cursor(stack, api, hospital,
                                                                        login):
     p, other = stack.fresh_person(scheme="resident"), stack.fresh_person(scheme="resident")

@@ -76,3 +76,34 @@ def test_concurrent_reversals_of_one_settlement_happen_once(small_region):
     again = estimate(ctx, pid, {"visit": same["visit"], "items": same["items"]})
     assert again["parts"] == settled["parts"]
     assert date.fromisoformat(again["date"])
+
+
+def test_concurrent_re_settlements_of_a_reversed_visit_settle_it_once(small_region):
+    """冲正后重新结算 raced: six corrected bills for one reversed visit, one settles; the
+    others get 409 visit_reused, and the figures count that one bill only."""
+    p = next(p for p in small_region if p.scheme == "resident")
+    pid = person_id_for(p.id_number, settings().pepper)
+    ctx = container().settlements()
+    year = ctx.clock.now().year
+    opening = ctx.store.load_subject(pid, year).ytd
+    first = bill(pid, "5000")
+    settled = settle_visit(ctx, "H1", first)
+    reverse_settlement(ctx, "H1", settled["settlement_id"])
+    barrier = threading.Barrier(6)
+
+    def go(i):
+        barrier.wait()
+        corrected = {**first, "items": [{**first["items"][0], "amount": str(4000 + i)}]}
+        try:
+            return settle_visit(ctx, "H1", corrected)
+        except Exception as exc:  # the refusals
+            return getattr(exc, "code", repr(exc))
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(go, range(6)))
+    [won] = [r for r in results if isinstance(r, dict)]
+    assert sorted(r for r in results if not isinstance(r, dict)) == ["visit_reused"] * 5
+    assert won["ytd_before"] == {k: f"{v / 100:.2f}" for k, v in opening.items()}
+    assert ctx.store.load_subject(pid, year).ytd == {
+        k: parse_yuan(v) for k, v in won["ytd_after"].items()
+    }

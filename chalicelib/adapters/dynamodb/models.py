@@ -17,6 +17,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -155,6 +156,9 @@ class SettlementKeyItem(_Base):
     fingerprint = UnicodeAttribute()
     hospital_id = UnicodeAttribute()
     status = UnicodeAttribute(default="settled")
+    # visit keys only: the bills of this visit's earlier, reversed settlements
+    # (fingerprint -> settlement id), so that a late retry of one gets its own answer
+    earlier = JSONAttribute(null=True)
 
 
 class ClientItem(_Base):

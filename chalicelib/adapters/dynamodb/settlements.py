@@ -56,6 +56,7 @@ def _key(item: SettlementKeyItem) -> SettlementKey:
         item.fingerprint,
         item.hospital_id,
         item.status,
+        dict(item.earlier or {}),
     )
 
 
@@ -146,13 +147,23 @@ class DynamoSettlementRepository:
             hospital_id=new.hospital_id,
             status="settled",
         )
+        old = new.replaces
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
                 tx.save(
                     SettlementKeyItem(
-                        f"VISIT#{new.hospital_id}#{new.visit_id}", "VISIT", **key_fields
+                        f"VISIT#{new.hospital_id}#{new.visit_id}",
+                        "VISIT",
+                        **key_fields,
+                        earlier=None
+                        if old is None
+                        else {**old.earlier, old.fingerprint: old.settlement_id},
                     ),
-                    condition=SettlementKeyItem.pk.does_not_exist(),
+                    # a new visit, or (冲正后重新结算) the very reversed settlement read before
+                    condition=SettlementKeyItem.pk.does_not_exist()
+                    if old is None
+                    else (SettlementKeyItem.status == "reversed")
+                    & (SettlementKeyItem.settlement_id == old.settlement_id),
                 )
                 tx.save(
                     SettlementKeyItem(
@@ -263,7 +274,7 @@ class DynamoSettlementRepository:
                 tx.update(
                     SettlementKeyItem(f"VISIT#{key.hospital_id}#{visit_id}", "VISIT"),
                     actions=[SettlementKeyItem.status.set("reversed")],
-                    condition=settled,
+                    condition=settled & (SettlementKeyItem.settlement_id == key.settlement_id),
                 )
                 tx.update(
                     SettlementItem(pk, key.person_sk),

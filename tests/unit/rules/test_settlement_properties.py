@@ -20,7 +20,7 @@ from rules_strategies import ASSISTED, EXAMPLES, bills, ratios, yuan
 
 from chalicelib.rules.bill import parse_bill
 from chalicelib.rules.money import round_half_up
-from chalicelib.rules.settlement import Settlement, settle
+from chalicelib.rules.settlement import Settlement, settle, with_family_payment
 
 PROFILE = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -163,3 +163,27 @@ def test_settling_is_pure_and_repeatable(doc: dict[str, Any]) -> None:
     policy = policy_for(doc)
     bill = parse_bill(doc)
     assert settle(policy, bill) == settle(policy, bill)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bills(), st.data())
+def test_a_family_payment_keeps_parts_and_lines_in_agreement(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
+    """家庭共济 after the engine: the parts still add up, cash is what is left, and the last
+    line says that cash (no line asks for cash the patient does not owe)."""
+    s = run(doc)
+    paid = data.draw(st.integers(0, s.parts.cash))
+    after = with_family_payment(s, paid, "家人的共济账户支付。", "The family account pays.")
+    parts = after.to_json()["parts"]
+    assert parts["family_account"] == yuan(paid)
+    assert after.parts.cash == s.parts.cash - paid
+    assert s.hospital_borne + after.parts.funds + after.parts.account + after.parts.cash + paid == (
+        s.total
+    )
+    *_, family, cash = after.lines
+    assert family.rule == "family_account" and family.amount == paid
+    assert cash.rule == "cash" and cash.amount == after.parts.cash
+    assert cash.text_zh == f"您需要现金支付{yuan(after.parts.cash)}元。"
+    assert after.lines[:-2] == s.lines[:-1]
+    assert "family_account" not in s.to_json()["parts"]

@@ -137,3 +137,26 @@ class TooManyRequests(DomainError):
     def __init__(self, detail: str, detail_zh: str, retry_after: int) -> None:
         super().__init__(detail, detail_zh)
         self.retry_after = retry_after
+
+
+class StoreUnavailable(DomainError):
+    """The database did not answer (unreachable, throttled past the retries, a write conflict).
+
+    Whether a write took effect is unknown to us: the words say so, and point to the
+    Idempotency-Key, whose retry gives the one result.
+    """
+
+    slug = "service-unavailable"
+    title = "Temporarily unavailable"
+    title_zh = "系统暂时繁忙"
+    retry_after = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database did not answer in time. If you were changing something, we cannot "
+            "tell whether it took effect: send the same request again with the same "
+            f"Idempotency-Key in {self.retry_after} seconds and you get its one result, or look "
+            "before you repeat it.",
+            "系统暂时繁忙，未能确认这次办理是否完成。请在"
+            f"{self.retry_after}秒后重试同一请求（同一请求编号不会重复办理），或先查看结果再决定。",
+        )

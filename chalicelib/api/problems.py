@@ -24,6 +24,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.RuleViolation: 422,
     errors.CodeInvalid: 400,
     errors.TooManyRequests: 429,
+    errors.StoreUnavailable: 503,
 }
 
 # Problems that Chalice or the gateway produce themselves, by status.
@@ -54,8 +55,9 @@ _GENERIC: dict[int, tuple[str, str, str, str, str]] = {
         "internal",
         "Internal error",
         "系统出错了",
-        "Something went wrong on our side. Please try again later; nothing was changed.",
-        "系统暂时出错,请稍后再试。您的数据没有被改动。",
+        "Something went wrong on our side. Please try again later and quote the X-Request-Id; "
+        "if you were changing something, look whether it took effect before you repeat it.",
+        "系统暂时出错，请稍后再试。如果您正在办理业务，请先查看是否已办成，再决定是否重新办理。",
     ),
 }
 
@@ -108,7 +110,7 @@ def from_error(error: errors.DomainError, instance: str | None = None) -> Respon
             }
             for e in error.errors
         ]
-    if isinstance(error, errors.TooManyRequests):
+    if isinstance(error, (errors.TooManyRequests, errors.StoreUnavailable)):
         headers["Retry-After"] = str(error.retry_after)
         extra["retry_after"] = error.retry_after
     body = problem_body(

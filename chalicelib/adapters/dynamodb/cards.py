@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     CARD_EVENT_PREFIX,
     CARD_SK,
@@ -58,6 +59,7 @@ def _certificate(item: CertificateItem) -> Certificate:
     )
 
 
+@translate_faults
 class DynamoCardRepository:
     def load(self, person_id: str) -> CardRecord | None:
         person = card_item = certificate = None

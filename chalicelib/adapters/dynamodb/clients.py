@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import ClientItem
 from chalicelib.ports import MachineClient
 
 
+@translate_faults
 class DynamoClientRepository:
     def save(self, client: MachineClient) -> None:
         ClientItem(

@@ -16,6 +16,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     ACCOUNT_SK,
@@ -134,6 +135,7 @@ def add_use(
     tx.save(_use_line(use.relative_link.person_id, use, payer=False))
 
 
+@translate_faults
 class DynamoFamilyRepository:
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""

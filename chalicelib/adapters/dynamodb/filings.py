@@ -20,6 +20,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     FILING_GUARD_SK,
     FILING_LAPSE_PREFIX,
@@ -184,6 +185,7 @@ class _Labelled:
         return {label for label, code in zip(labels, codes, strict=False) if code}
 
 
+@translate_faults
 class DynamoFilingRepository:
     def load(self, person_id: str) -> FilingRecord | None:
         """Profile, filings and their events: the one ``ME#`` Query."""

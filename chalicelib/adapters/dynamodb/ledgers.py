@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     CONTRIBUTION_PAGE,
@@ -76,6 +77,7 @@ def _pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
     return pages
 
 
+@translate_faults
 class DynamoLedgerRepository:
     def contributions(self, person_id: str, year: int) -> tuple[Person, LedgerPage | None] | None:
         """The profile and the year's contribution page: one BatchGetItem."""

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     OtpItem,
     RateItem,
@@ -32,6 +33,7 @@ def _wait(bucket: RateBucket, old: dict[str, Any] | None, now: int) -> int:
     return bucket.window_end - now
 
 
+@translate_faults
 class DynamoLoginStore:
     def record_code_request(
         self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     CARD_SK,
     ME_PREFIX,
@@ -53,6 +54,7 @@ def to_card(item: CardItem) -> Card:
     return Card(number=item.card_number, status=item.status, issued_on=item.issued_on)
 
 
+@translate_faults
 class DynamoPersonRepository:
     def get_person(self, person_id: str) -> Person | None:
         try:

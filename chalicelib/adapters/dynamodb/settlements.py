@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
+from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.filings import filing_from_raw
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
@@ -97,6 +98,7 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in (exc.cancellation_reasons or [])]
 
 
+@translate_faults
 class DynamoSettlementRepository:
     def person_for_card(self, card_number: str) -> str | None:
         try:

@@ -60,12 +60,18 @@ class AuthContext:
     sms_signature: str
 
 
+NO_MATCH = "nomatch"
+"""The phone counter of login requests whose ID number and phone do not match."""
+
+
 def _buckets(
-    ctx: AuthContext, phone: str | None, client_ip: str, now: int, purpose: str
+    ctx: AuthContext, phone: str | None, client_ip: str, now: int, counter: str
 ) -> list[RateBucket]:
-    """The windows a code request counts in. The hour and day limits of a phone hold for
-    all its codes together; the minute limit is per purpose, so that a person who has
-    just signed in can at once ask for the code that unfreezes a card."""
+    """The windows a code request counts in: the client IP's, and the phone's on the
+    ``counter`` of what is asked for. Each purpose has its own phone counter (a minute,
+    an hour, a day), and so do login requests whose pair does not match
+    (:data:`NO_MATCH`): nobody can use up the holder's login codes by asking with their
+    phone and another ID number, and step-up codes never spend login codes."""
     limits = ctx.limits
     ip_key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
     buckets = []
@@ -75,18 +81,18 @@ def _buckets(
     ]
     if phone is not None:
         phone_key = keyed_hash(ctx.pepper, "phone", phone, 16)
-        # A phone gets one code a minute per purpose: 60 s after the last, not per clock minute.
+        # One code a minute per counter: 60 s after the last, not per clock minute.
         buckets.append(
             RateBucket(
-                f"RL#phone#{phone_key}#{purpose}#gap",
+                f"RL#phone#{phone_key}#{counter}#gap",
                 1,
                 now + limits.code_gap_seconds,
                 gap=limits.code_gap_seconds,
             )
         )
         windows[:0] = [
-            (f"phone#{phone_key}", "h", 3600, limits.per_phone_hour),
-            (f"phone#{phone_key}", "d", 86_400, limits.per_phone_day),
+            (f"phone#{phone_key}#{counter}", "h", 3600, limits.per_phone_hour),
+            (f"phone#{phone_key}#{counter}", "d", 86_400, limits.per_phone_day),
         ]
     for subject, unit, seconds, limit in windows:
         start = now - now % seconds
@@ -109,11 +115,12 @@ def _send_code(
     *,
     extra: Sequence[RateBucket] = (),
     text: Callable[[str, int], str] | None = None,
+    counter: str | None = None,
 ) -> None:
     """Count the request against every limit; if ``person`` is given, store and send a code.
 
     ``extra`` adds limits of the person asking, ``text`` words the SMS (code, minutes)
-    when it is not a plain code.
+    when it is not a plain code, ``counter`` names the phone's counter (the purpose).
     """
     now = int(ctx.clock.now().timestamp())
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -127,7 +134,7 @@ def _send_code(
         if person is not None
         else None
     )
-    buckets = [*extra, *_buckets(ctx, phone, client_ip, now, purpose)]
+    buckets = [*extra, *_buckets(ctx, phone, client_ip, now, counter or purpose)]
     try:
         ctx.login.record_code_request(buckets, pending, now)
     except RateLimited as exc:
@@ -160,7 +167,15 @@ def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: s
     matches = person is not None and hmac.compare_digest(person.phone, phone)
     if not matches:
         log.info("login code requested for a pair that does not match")
-    _send_code(ctx, person if matches else None, phone, client_ip, "login", "登录")
+    _send_code(
+        ctx,
+        person if matches else None,
+        phone,
+        client_ip,
+        "login",
+        "登录",
+        counter=None if matches else NO_MATCH,
+    )
 
 
 def _check_code(ctx: AuthContext, person_id: str, code: str, purpose: str) -> None:

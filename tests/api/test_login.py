@@ -198,3 +198,46 @@ def test_one_code_a_minute_counts_from_the_last_code_not_the_clock_minute(stack,
     assert int(refused.headers["Retry-After"]) == 58
     clock.advance(seconds=58)
     assert api.post(OTP, body).status == 202
+
+
+def _stranger_id(seed: int) -> str:
+    """A valid ID number of nobody insured."""
+    import random
+    from datetime import date
+
+    from chalicelib.demo import make_id_number
+
+    return make_id_number(random.Random(seed), "530302", date(1971, 2, 3), "female")
+
+
+def test_requests_with_someone_elses_phone_do_not_use_up_their_codes(stack, api, clock):
+    clock.advance(days=200)  # windows no other test has counted in
+    victim = stack.fresh_person()
+    # An attacker asks with random ID numbers and the victim's phone, once a minute, all day.
+    for seed in range(12):
+        api.post(OTP, {"id_number": _stranger_id(seed), "phone": victim.phone})
+        clock.advance(seconds=61)
+    clock.advance(seconds=-61)  # the holder asks right after the last of them
+    mine = api.post(OTP, {"id_number": victim.id_number, "phone": victim.phone})
+    assert mine.status == 202, mine.text
+    assert stack.last_code(victim.phone) is not None
+
+
+def test_pairs_that_do_not_match_have_their_own_limit_per_phone(stack, api, clock):
+    clock.advance(days=201)
+    phone = stack.fresh_person().phone
+    assert api.post(OTP, {"id_number": _stranger_id(1), "phone": phone}).status == 202
+    refused = api.post(OTP, {"id_number": _stranger_id(2), "phone": phone})
+    assert refused.status == 429 and "秒后再试" in refused.body["detail_zh"]
+
+
+def test_step_up_codes_do_not_use_up_the_login_codes(stack, api, clock, login):
+    clock.advance(days=202)
+    p = stack.fresh_person()
+    token = login(p)  # 1 login code this hour
+    for _ in range(5):
+        clock.advance(seconds=61)
+        assert api.post("/v1/me/card/unfreeze-code", token=token).status == 202
+    clock.advance(seconds=61)
+    again = api.post(OTP, {"id_number": p.id_number, "phone": p.phone})
+    assert again.status == 202, again.text

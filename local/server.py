@@ -7,6 +7,7 @@ everything else is a static file from ``frontend/``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import mimetypes
 import threading
@@ -21,6 +22,8 @@ from infra.security_headers import SECURITY_HEADERS
 from local.stack import ROOT, sms_from_data
 
 FRONTEND = ROOT / "frontend"
+# CloudFront compresses text of 1,000 bytes to 10 MB when the browser accepts it.
+COMPRESS_MIN_BYTES = 1000
 NOT_FOUND = {
     "type": "https://yibao.example/problems/not-found",
     "title": "Not found",
@@ -138,9 +141,21 @@ class Handler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith("javascript"):
             content_type += "; charset=utf-8"
-        self._send(
-            200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes()
-        )
+        headers = {"Content-Type": content_type, "Cache-Control": "no-cache"}
+        body = target.read_bytes()
+        if _compressible(content_type, len(body)):
+            headers["Vary"] = "Accept-Encoding"
+            if "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                headers["Content-Encoding"] = "gzip"
+                body = gzip.compress(body, compresslevel=6)
+        self._send(200, headers, body)
+
+
+def _compressible(content_type: str, size: int) -> bool:
+    textual = content_type.startswith("text/") or content_type.split(";")[0].endswith(
+        ("javascript", "json", "svg+xml")
+    )
+    return textual and size >= COMPRESS_MIN_BYTES
 
 
 def serve(port: int, moto_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:

@@ -66,7 +66,9 @@ def cold_import(rounds: int = 15) -> dict[str, Any]:
     }
 
 
-def request_counts(api: Any, stack_last_code: Callable[[str], str | None]) -> dict[str, int]:
+def request_counts(
+    api: Any, stack_last_code: Callable[[str], str | None], read_bytes: dict[str, tuple[int, int]]
+) -> dict[str, int]:
     from chalicelib.demo import person
     from local.metering import dynamodb_requests
 
@@ -105,6 +107,7 @@ def request_counts(api: Any, stack_last_code: Callable[[str], str | None]) -> di
             reply = api.get(path, token=token["access_token"])
         assert reply.status == 200, (path, reply.text)
         counts[label] = sum(c.values())
+        read_bytes[label] = (c.bytes_read, len(reply.text.encode()))
     with dynamodb_requests() as c:
         preview = {"category": "referral", "province": "110000", "city": "110100"}
         api.post("/v1/me/filings/preview", preview, token=token["access_token"])
@@ -164,7 +167,8 @@ def main() -> int:
         api = ApiClient()
         for name in ("", "yibao"):  # the figures, not the access log
             logging.getLogger(name).setLevel(logging.WARNING)
-        counts = request_counts(api, last_code)
+        read_bytes: dict[str, tuple[int, int]] = {}
+        counts = request_counts(api, last_code, read_bytes)
         settlement = settlement_through_api(api)
     limits = {
         "POST /v1/auth/otp": 3,
@@ -176,6 +180,13 @@ def main() -> int:
     print("DynamoDB requests per endpoint (local stack)")
     for endpoint, n in counts.items():
         budgets.count(endpoint, n, limits.get(endpoint, 1))  # a citizen read: one request
+
+    print("bytes DynamoDB answered per citizen read (against the bytes of the reply)")
+    for endpoint, (read, answer) in read_bytes.items():
+        if endpoint == "GET /v1/me/account":
+            budgets.count(f"{endpoint} ({answer} B)", read, 4096, " B")
+        else:
+            print(f"  {endpoint:<34} {read:>8} B read, {answer} B answered")
 
     from bench.settlement import engine_figures
 

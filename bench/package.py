@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from bench.verdict import Budgets
 from local.stack import ROOT
 
 ZIP_BUDGET_MB = 24.0
@@ -41,15 +42,14 @@ def package_figures(stage: str = "dev") -> dict[str, float]:
     }
 
 
-def report() -> None:
+def report(budgets: Budgets) -> None:
     f = package_figures()
-    verdict = "holds" if f["zip_mb"] <= ZIP_BUDGET_MB else "falls short"
     print("Lambda package (chalice package, dev stage, arm64)")
     print(
         f"  zip {f['zip_mb']:.1f} MB ({f['zip_mb'] / LAMBDA_ZIP_MB:.0%} of Lambda's 50 MB), "
         f"unzipped {f['unzipped_mb']:.1f} MB ({f['unzipped_mb'] / LAMBDA_UNZIPPED_MB:.0%} "
         f"of 250 MB), {f['files']:.0f} files"
     )
-    print(f"  budget zip ≤ {ZIP_BUDGET_MB:.0f} MB: {verdict}")
+    budgets.count("zip", round(f["zip_mb"], 1), ZIP_BUDGET_MB, " MB")
     shipped = "shipped (should not be)" if f["chalice_cli"] else "not shipped, only chalice.app"
     print(f"  chalice's command line: {shipped}")

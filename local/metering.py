@@ -1,28 +1,39 @@
 """Count the DynamoDB requests the app makes (for ``make bench`` and the tests).
 
 Every PynamoDB call, transactions included, goes through
-``Connection._make_api_call``; counting there counts what DynamoDB bills.
+``Connection._make_api_call``; counting there counts what DynamoDB bills. The meter
+also adds up the bytes DynamoDB answered (each response's JSON), for the bytes-read
+budgets of ``make bench``.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 
+class Meter(Counter[str]):
+    """``meter[operation]``: requests made; ``meter.bytes_read``: bytes DynamoDB answered."""
+
+    bytes_read: int = 0
+
+
 @contextmanager
-def dynamodb_requests() -> Iterator[Counter[str]]:
+def dynamodb_requests() -> Iterator[Meter]:
     """Within the block, ``counter[operation]`` is the number of requests made."""
     from pynamodb.connection.base import Connection
 
-    counter: Counter[str] = Counter()
+    counter = Meter()
     original = Connection._make_api_call
 
     def counting(self: Any, operation_name: str, operation_kwargs: Any, **kw: Any) -> Any:
         counter[operation_name] += 1
-        return original(self, operation_name, operation_kwargs, **kw)
+        answer = original(self, operation_name, operation_kwargs, **kw)
+        counter.bytes_read += len(json.dumps(answer, separators=(",", ":")).encode())
+        return answer
 
     Connection._make_api_call = counting  # type: ignore[method-assign]
     try:

@@ -237,8 +237,8 @@ def request_link(
     def text(code: str, minutes: int) -> str:
         return (
             f"{who}(您的{what})申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
-            f"家庭共济验证码是{code},同意绑定请告诉对方,{minutes}分钟内有效;也可登录医保服务"
-            "平台在“家庭共济”中确认。不同意请忽略,24小时后自动失效。"
+            f"家庭共济验证码是{code}，同意绑定请告诉对方，{minutes}分钟内有效；也可登录医保服务"
+            "平台在“家庭共济”中确认。不同意请忽略，24小时后自动失效。"
         )
 
     auth.request_consent(ctx.auth, payer_id, relative_id, relative, client_ip, link_id, text)

@@ -6,6 +6,7 @@ import {
   api,
   clearFieldError,
   clearFieldErrors,
+  halfWidthCompact,
   el,
   errorText,
   focusFirst,
@@ -393,7 +394,7 @@ unfreezeForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (unfreezeButton.disabled) return;
   clearFieldErrors();
-  const code = codeInput.value.replace(/\s+/g, "");
+  const code = halfWidthCompact(codeInput.value);
   codeInput.value = code;
   const bad = !code ? "v.code.empty" : /^\d{6}$/.test(code) ? null : "v.code.format";
   if (bad) {

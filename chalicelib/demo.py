@@ -167,7 +167,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "female",
         date(1985, 9, 30),
         "resident",
-        {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民, 2016年脱贫"},
+        {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民，2016年脱贫"},
     ),
 )
 

@@ -125,7 +125,7 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
     if _content_type(request) != "application/json":
         raise errors.UnsupportedMediaType(
             "Send the body as JSON with Content-Type: application/json.",
-            "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+            "请以 JSON 格式发送，并设置 Content-Type: application/json。",
         )
     raw = _raw(request)
     try:

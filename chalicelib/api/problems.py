@@ -48,14 +48,14 @@ _GENERIC: dict[int, tuple[str, str, str, str, str]] = {
         "Unsupported content type",
         "内容类型不支持",
         "Send the body as JSON with Content-Type: application/json.",
-        "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+        "请以 JSON 格式发送，并设置 Content-Type: application/json。",
     ),
     500: (
         "internal",
         "Internal error",
         "系统出错了",
         "Something went wrong on our side. Please try again later; nothing was changed.",
-        "系统暂时出错,请稍后再试。您的数据没有被改动。",
+        "系统暂时出错，请稍后再试。您的数据没有被改动。",
     ),
 }
 

@@ -93,7 +93,7 @@ def monthly_account_credit(
             band.pct,
             contribution_base,
             rules.in_service,
-            f"{label}个人账户划入{yuan(amount)}元:在职职工,{age}岁,"
+            f"{label}个人账户划入{yuan(amount)}元：在职职工，{age}岁，"
             f"按月缴费基数{yuan(contribution_base)}元的{pct(band.pct)}%划入。",
             f"Personal account credit for {label_en}: {yuan(amount)} yuan, {pct(band.pct)}% "
             f"of the monthly contribution base {yuan(contribution_base)} (in service, "
@@ -108,7 +108,7 @@ def monthly_account_credit(
             None,
             0,
             rules.retired,
-            f"{label}个人账户划入{yuan(amount)}元:退休人员每月定额划入。",
+            f"{label}个人账户划入{yuan(amount)}元：退休人员每月定额划入。",
             f"Personal account credit for {label_en}: {yuan(amount)} yuan, the fixed monthly "
             "amount for retirees.",
         )
@@ -124,7 +124,7 @@ def monthly_account_credit(
         phase.pct,
         pension,
         rules.retired,
-        f"{label}个人账户划入{yuan(amount)}元:退休人员,按基本养老金{yuan(pension)}元的"
+        f"{label}个人账户划入{yuan(amount)}元：退休人员，按基本养老金{yuan(pension)}元的"
         f"{pct(phase.pct)}%划入。",
         f"Personal account credit for {label_en}: {yuan(amount)} yuan, {pct(phase.pct)}% of "
         f"the basic pension {yuan(pension)} (retired).",

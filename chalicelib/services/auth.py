@@ -179,7 +179,7 @@ def _check_code(ctx: AuthContext, person_id: str, code: str, purpose: str) -> No
         raise CodeInvalid(
             "The code is wrong, expired or already used. After 5 wrong tries a code stops "
             "working: request a new one.",
-            "验证码不对、已过期或已使用。输错5次后验证码作废,请重新获取验证码。",
+            "验证码不对、已过期或已使用。输错5次后验证码作废，请重新获取验证码。",
         )
 
 

@@ -144,9 +144,9 @@ def contributions(
         body["summary"] = {
             "paid": paid,
             "text_zh": (
-                f"{year}年度居民医保已缴费,全年享受居民医保待遇。"
+                f"{year}年度居民医保已缴费，全年享受居民医保待遇。"
                 if paid
-                else f"{year}年度居民医保还没有缴费记录。请在缴费期内缴费,否则看病不能报销。"
+                else f"{year}年度居民医保还没有缴费记录。请在缴费期内缴费，否则看病不能报销。"
             ),
             "text_en": (
                 f"The {year} resident contribution is paid: covered for the year."
@@ -183,7 +183,7 @@ def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
     lines, balance = _account_lines(pages)
     if balance is None:
         raise errors.NotFound(
-            "No personal account: residents have none.", "没有个人账户:城乡居民医保没有个人账户。"
+            "No personal account: residents have none.", "没有个人账户：城乡居民医保没有个人账户。"
         )
     month_end: dict[str, int] = {}
     for line in lines:

@@ -133,14 +133,14 @@ def _insured(subject: SettlementSubject) -> None:
         raise errors.RuleViolation(
             "Insurance is suspended because contributions are missing, so the funds pay nothing "
             "now. After the missing contributions are paid, benefits resume.",
-            "您的医保因欠缴暂停,暂时不能享受医保报销。补缴欠费后即可恢复待遇。",
+            "您的医保因欠缴暂停，暂时不能享受医保报销。补缴欠费后即可恢复待遇。",
             code="insurance_suspended",
         )
     if status != "active":
         raise errors.RuleViolation(
             "This person's insurance has ended, so the funds pay nothing. Enrol again to be "
             "covered.",
-            "该参保人的医保已终止,不能享受医保报销。重新参保缴费后才能恢复。",
+            "该参保人的医保已终止，不能享受医保报销。重新参保缴费后才能恢复。",
             code="insurance_ended",
         )
 
@@ -166,7 +166,7 @@ def _engine(
     except PolicyNotFound as exc:
         raise errors.RuleViolation(
             f"No policy is in force for this region and date ({exc}).",
-            "本地区在该日期没有适用的医保政策,请联系医保经办机构。",
+            "本地区在该日期没有适用的医保政策，请联系医保经办机构。",
             code="no_policy",
         ) from None
     return settle(policy, bill)
@@ -243,7 +243,7 @@ def _optimistic() -> Retrying:
 def _busy() -> errors.Conflict:
     return errors.Conflict(
         "Too many settlements for this person at once; please retry.",
-        "该参保人同时结算的请求过多,请稍后重试。",
+        "该参保人同时结算的请求过多，请稍后重试。",
         code="busy",
     )
 
@@ -318,7 +318,7 @@ def _same_visit(
         raise errors.Conflict(
             "This visit_id was already settled with a different bill. Use a new visit_id for "
             "a new visit, or reverse the settlement first.",
-            "这个就诊编号已按另一张账单结算过。新就诊请用新的编号,或先冲正原结算。",
+            "这个就诊编号已按另一张账单结算过。新就诊请用新的编号，或先冲正原结算。",
             code="visit_reused",
         )
     body: dict[str, Any] = ctx.store.body(key)
@@ -334,7 +334,7 @@ def _check_card(
         raise errors.CardNotUsable(
             "This card number is void (the card was replaced). Use the new card or the "
             "electronic voucher.",
-            "这张卡已作废(已补新卡),请使用新卡或医保电子凭证结算。",
+            "这张卡已作废(已补新卡)，请使用新卡或医保电子凭证结算。",
             code="card_void",
         )
     refusal = card_rules.settlement_refusal(card, now, policy)
@@ -407,7 +407,7 @@ def _family_refund(
 def _reversed() -> errors.Conflict:
     return errors.Conflict(
         "This settlement was already reversed; a reversal happens once.",
-        "这笔结算已经冲正过,不能重复冲正。",
+        "这笔结算已经冲正过，不能重复冲正。",
         code="already_reversed",
     )
 
@@ -447,7 +447,7 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
         family_json = {
             **family_json,
             "amount": None,
-            "text_zh": "家人的共济账户余额不足以支付全部自付部分,结算时按账户实际余额支付。",
+            "text_zh": "家人的共济账户余额不足以支付全部自付部分，结算时按账户实际余额支付。",
             "text_en": "The relative's account would not cover all of it; at settlement it pays "
             "what it holds.",
         }

@@ -1,5 +1,5 @@
 // Card services page: the signed-in person's 医保卡 from GET /v1/me/card, and
-// what they can do with it now (临时挂失, 正式挂失, 解挂, 补卡, 住院无卡证明).
+// what they can do with it now (临时挂失， 正式挂失， 解挂， 补卡， 住院无卡证明).
 // Every change answers with the new card status: the page re-renders from it.
 import {
   ApiError,

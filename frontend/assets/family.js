@@ -1,6 +1,6 @@
 // 家庭共济 (family.html): family mutual aid from GET /v1/me/family — the rules in
 // plain words, whether my employee personal account can pay for relatives (and why
-// not), my links in two groups (我为家人支付: role "payer"; 家人为我支付: role
+// not), my links in two groups (我为家人支付： role "payer"; 家人为我支付： role
 // "relative") with what each allows now: the payer types the code the relative
 // read out from their SMS, the relative accepts or declines, either side ends an
 // active link, the payer pays a resident relative's contribution for next year.

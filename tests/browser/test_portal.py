@@ -38,7 +38,7 @@ def root_font_px(page: Page) -> float:
 
 
 def request_code(page: Page, person: Any) -> None:
-    """On index.html: type the ID number and phone, press 获取验证码, wait for the answer."""
+    """On index.html: type the ID number and phone, press 获取验证码， wait for the answer."""
     page.get_by_label("身份证号").fill(person.id_number)
     page.get_by_label("手机号").fill(person.phone)
     page.get_by_role("button", name="获取验证码").click()
@@ -310,7 +310,7 @@ def test_home_without_a_valid_token_goes_back_to_login_with_a_message(page, toke
     page.goto("/home.html")
     page.wait_for_url("**/index.html")
     message = page.locator("#message")
-    expect(message).to_have_text("登录已过期,请重新登录")
+    expect(message).to_have_text("登录已过期，请重新登录")
     expect(message).to_have_attribute("data-kind", "error")
     expect(message).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('yibao.token')") is None

@@ -300,7 +300,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     code_button.click()
     expect(message).to_have_attribute("data-kind", "error")
     text = message.inner_text()
-    waits = re.findall(r"\d+\s*秒", text)
+    waits = re.findall(r"\d+\s*(?:秒|分钟)", text)
     assert len(waits) == 1, f"the wait should be stated once, in Chinese: {text!r}"
     expect(code_button).to_be_disabled()
     expect(code_button).to_have_text(re.compile(r"^\d+秒后可重新获取$"))

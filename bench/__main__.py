@@ -72,7 +72,7 @@ def request_counts(
     from chalicelib.demo import person
     from local.metering import dynamodb_requests
 
-    p = person(990101, 1)  # 李秀英: an employee, so she has an account
+    p = person(990101, 1)  # 李秀英：an employee, so she has an account
     counts: dict[str, int] = {}
     with dynamodb_requests() as c:
         api.post("/v1/auth/otp", {"id_number": p.id_number, "phone": p.phone})

@@ -129,7 +129,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
             "retired": True,
             "years_met": True,
             "chronic": True,
-            "notes": "退休职工, 慢特病",
+            "notes": "退休职工，慢特病",
         },
     ),
     (
@@ -142,7 +142,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
             "employer": "示范县人民医院",
             "chronic": True,
             "base_pct": 85.0,
-            "notes": "在职职工, 慢特病, 缴费85%: 门诊慢特病要95%",
+            "notes": "在职职工，慢特病，缴费85%: 门诊慢特病要95%",
         },
     ),
     (
@@ -151,7 +151,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "female",
         date(1952, 6, 2),
         "resident",
-        {"groups": ("dibao",), "chronic": True, "notes": "城乡居民, 低保, 慢特病"},
+        {"groups": ("dibao",), "chronic": True, "notes": "城乡居民，低保，慢特病"},
     ),
     (
         "赵德福",
@@ -159,7 +159,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "male",
         date(1949, 1, 15),
         "resident",
-        {"groups": ("tekun",), "notes": "城乡居民, 特困"},
+        {"groups": ("tekun",), "notes": "城乡居民，特困"},
     ),
     (
         "刘春梅",
@@ -167,7 +167,7 @@ _CHOSEN: tuple[tuple[str, str, str, date, str, dict[str, object]], ...] = (
         "female",
         date(1985, 9, 30),
         "resident",
-        {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民, 2016年脱贫"},
+        {"groups": ("poverty_exited",), "poverty_exit_year": 2016, "notes": "城乡居民，2016年脱贫"},
     ),
 )
 

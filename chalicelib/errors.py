@@ -40,7 +40,7 @@ def field_error(name: str, code: str, detail: str, detail_zh: str) -> Validation
 def invalid_cursor() -> ValidationFailed:
     """A paging cursor that did not come from us (or no longer fits): start again."""
     return field_error(
-        "cursor", "cursor", "This cursor is not valid.", "翻页参数无效,请从第一页重新查看。"
+        "cursor", "cursor", "This cursor is not valid.", "翻页参数无效，请从第一页重新查看。"
     )
 
 
@@ -53,7 +53,7 @@ class ValidationFailed(DomainError):
         self,
         errors: list[FieldError],
         detail: str = "Some fields are not valid; see errors.",
-        detail_zh: str = "有内容填写不正确,请按提示修改。",
+        detail_zh: str = "有内容填写不正确，请按提示修改。",
     ) -> None:
         super().__init__(detail, detail_zh)
         self.errors = errors

@@ -24,7 +24,7 @@ class Card:
 
 @dataclass(frozen=True)
 class Person:
-    """参保人: the stored profile."""
+    """参保人：the stored profile."""
 
     person_id: str
     name: str
@@ -168,7 +168,7 @@ class StoredAnswer:
 
 @dataclass(frozen=True)
 class Certificate:
-    """住院无卡证明: what a hospital may see when it checks the code."""
+    """住院无卡证明：what a hospital may see when it checks the code."""
 
     code: str
     person_id: str
@@ -265,7 +265,7 @@ class NewSettlement:
     body: str  # the answer JSON
     ytd_after: dict[str, int]
     account_debit: int
-    # 冲正后重新结算: the visit key of the reversed settlement this one takes the place of
+    # 冲正后重新结算：the visit key of the reversed settlement this one takes the place of
     replaces: SettlementKey | None = None
 
 

@@ -1,14 +1,14 @@
 """Derive ``chalicelib/data/divisions.json`` (GB/T 2260, prefecture level) once, offline.
 
 The administrative divisions the remote-care filing picker offers (异地就医备案的就医地):
-every province and, under it, its prefecture-level divisions in force (地级市, 地区,
-自治州, 盟), the municipalities as one city each, and the county-level units that a
-province administers directly (省直辖县级行政单位: 仙桃市, 济源市, 五指山市…) as
+every province and, under it, its prefecture-level divisions in force (地级市，地区，
+自治州，盟), the municipalities as one city each, and the county-level units that a
+province administers directly (省直辖县级行政单位：仙桃市，济源市，五指山市…) as
 cities of their own. Source: python-stdnum's ``stdnum/cn/loc.dat`` (the county-level
 codes with their years, compiled from zh.wikipedia's 中华人民共和国行政区划代码 pages),
 as shipped in the pinned python-stdnum; a name whose years end (``[-2010]``) is no
 longer in force. Taiwan, Hong Kong and Macao (71, 81, 82) are left out: filing is
-within the mainland's basic insurance. The demo region's own province (99 示范省, not
+within the mainland's basic insurance. The demo region's own province (99 示范省，not
 a GB/T 2260 code) is added, marked ``demo``, so that the home region and filings
 within the province can be tried.
 
@@ -117,7 +117,7 @@ _NAMED = re.compile(r"^(?:\[(\d{4})?-(\d{4})?\])?(.+)$")
 
 
 def current_name(names: str) -> str | None:
-    """The name in force of ``[1983-]秦皇岛市`` or ``[-1982]忻县地区,[1983-1999]忻州地区``."""
+    """The name in force of ``[1983-]秦皇岛市`` or ``[-1982]忻县地区，[1983-1999]忻州地区``."""
     for part in names.split(","):
         found = _NAMED.match(part.strip())
         if found and found.group(2) is None:
@@ -169,7 +169,7 @@ def cities_of(prefix: str, name_zh: str, entries: list[tuple[str, str]]) -> list
             continue
         cities.append(_city(prefix, rest, name))
     known = {c["name_zh"] for c in cities}
-    # 省直辖县级行政单位: each county-level unit of the group is a city of its own.
+    # 省直辖县级行政单位：each county-level unit of the group is a city of its own.
     if current.get("9000") is not None:
         for rest, name in current.items():
             if rest.startswith("90") and rest != "9000" and name and name not in known:
@@ -206,7 +206,7 @@ def derive() -> dict[str, Any]:
         "derived_on": date.today().isoformat(),
         "derived_by": "local/derive_divisions.py",
         "english_names": "provinces: usual English names; cities: pinyin (pypinyin 0.55.0)",
-        "left_out": "71 台湾省, 81 香港, 82 澳门: not within the mainland's basic insurance",
+        "left_out": "71 台湾省，81 香港，82 澳门：not within the mainland's basic insurance",
         "demo": "990000 示范省 and its cities are the demo region's, not GB/T 2260 codes",
         "provinces": provinces,
     }

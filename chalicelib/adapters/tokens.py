@@ -91,5 +91,5 @@ def _well_formed(claims: dict[str, Any]) -> bool:
 def _expired() -> Unauthorized:
     return Unauthorized(
         "Your sign-in is missing, invalid or has expired. Please sign in again.",
-        "您还没有登录,或者登录已过期,请重新登录。",
+        "您还没有登录，或者登录已过期，请重新登录。",
     )

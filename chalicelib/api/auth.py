@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 CODE_REQUESTED = {
     "detail": "If the ID number and phone match our records, a 6-digit code has been sent "
     "to that phone. It is valid for 5 minutes.",
-    "detail_zh": "如果身份证号和手机号与登记的一致,验证码已发送到该手机,5分钟内有效。",
+    "detail_zh": "如果身份证号和手机号与登记的一致，验证码已发送到该手机，5分钟内有效。",
 }
 
 

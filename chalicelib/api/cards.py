@@ -62,7 +62,7 @@ def unfreeze_code() -> Response:
     return json_response(
         {
             "detail": "A 6-digit code has been sent to your registered phone; valid 5 minutes.",
-            "detail_zh": "验证码已发送到您登记的手机,5分钟内有效。",
+            "detail_zh": "验证码已发送到您登记的手机，5分钟内有效。",
         },
         status=202,
     )

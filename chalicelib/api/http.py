@@ -135,7 +135,7 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
     if _content_type(request) != "application/json":
         raise errors.UnsupportedMediaType(
             "Send the body as JSON with Content-Type: application/json.",
-            "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+            "请以 JSON 格式发送，并设置 Content-Type: application/json。",
         )
     raw = _raw(request)
     try:
@@ -148,7 +148,7 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.MalformedRequest(
             "The body is not valid JSON (UTF-8, no duplicate keys, no NaN or Infinity).",
-            "请求内容不是有效的 JSON,请检查格式。",
+            "请求内容不是有效的 JSON，请检查格式。",
         ) from None
     return _checked(data, schema)
 

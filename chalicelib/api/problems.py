@@ -49,7 +49,7 @@ _GENERIC: dict[int, tuple[str, str, str, str, str]] = {
         "Unsupported content type",
         "内容类型不支持",
         "Send the body as JSON with Content-Type: application/json.",
-        "请以 JSON 格式发送,并设置 Content-Type: application/json。",
+        "请以 JSON 格式发送，并设置 Content-Type: application/json。",
     ),
     500: (
         "internal",

@@ -6,7 +6,7 @@ Every rate comes from the policy version in force on the first day of the month:
   monthly contribution base (月缴费基数) by age band: 2% up to 45, 2.5% from 46;
   retirees a phased percentage of their basic pension (基本养老金): 5.3% → 5% →
   4.6%, one phase a year *(demo: the phase dates and the pension base)*.
-- Since the 2021 reform (国办发〔2021〕14号, *demo* effective 2022-01-01): in service
+- Since the 2021 reform (国办发〔2021〕14号，*demo* effective 2022-01-01): in service
   the individual 2% of the base; retirees a fixed monthly amount *(demo 80.00)*.
 
 The person's age and status are taken on the first day of the month: the month in
@@ -93,7 +93,7 @@ def monthly_account_credit(
             band.pct,
             contribution_base,
             rules.in_service,
-            f"{label}个人账户划入{yuan(amount)}元:在职职工,{age}岁,"
+            f"{label}个人账户划入{yuan(amount)}元：在职职工，{age}岁，"
             f"按月缴费基数{yuan(contribution_base)}元的{pct(band.pct)}%划入。",
             f"Personal account credit for {label_en}: {yuan(amount)} yuan, {pct(band.pct)}% "
             f"of the monthly contribution base {yuan(contribution_base)} (in service, "
@@ -108,7 +108,7 @@ def monthly_account_credit(
             None,
             0,
             rules.retired,
-            f"{label}个人账户划入{yuan(amount)}元:退休人员每月定额划入。",
+            f"{label}个人账户划入{yuan(amount)}元：退休人员每月定额划入。",
             f"Personal account credit for {label_en}: {yuan(amount)} yuan, the fixed monthly "
             "amount for retirees.",
         )
@@ -124,7 +124,7 @@ def monthly_account_credit(
         phase.pct,
         pension,
         rules.retired,
-        f"{label}个人账户划入{yuan(amount)}元:退休人员,按基本养老金{yuan(pension)}元的"
+        f"{label}个人账户划入{yuan(amount)}元：退休人员，按基本养老金{yuan(pension)}元的"
         f"{pct(phase.pct)}%划入。",
         f"Personal account credit for {label_en}: {yuan(amount)} yuan, {pct(phase.pct)}% of "
         f"the basic pension {yuan(pension)} (retired).",

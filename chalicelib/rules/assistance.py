@@ -27,8 +27,8 @@ def medical_assistance(policy: Policy, bill: Bill, base: int, group: str) -> Ass
     computed = round_half_up(share(base, rate.pct))
     amount = computed
     zh = (
-        f"医疗救助({GROUP_ZH[group]}):基本医保和大病保险报销后,政策范围内个人负担"
-        f"{yuan(base)}元,按{pct(rate.pct)}%救助{yuan(computed)}元。"
+        f"医疗救助({GROUP_ZH[group]})：基本医保和大病保险报销后，政策范围内个人负担"
+        f"{yuan(base)}元，按{pct(rate.pct)}%救助{yuan(computed)}元。"
     )
     en = (
         f"Medical assistance ({GROUP_EN[group]}): after basic and critical illness insurance "
@@ -44,7 +44,7 @@ def medical_assistance(policy: Policy, bill: Bill, base: int, group: str) -> Ass
         if computed > left:
             amount = left
             zh += (
-                f"每年最多救助{yuan(rate.cap_fen)}元,今年此前已救助{yuan(used)}元,"
+                f"每年最多救助{yuan(rate.cap_fen)}元，今年此前已救助{yuan(used)}元，"
                 f"本次只能救助{yuan(amount)}元。"
             )
             en += (

@@ -142,7 +142,7 @@ def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) 
         return line(
             rule.cited,
             cost,
-            f"县域外(省内)就医未按规定办理转诊,报销比例降低{pct(cut)}个百分点,少报{yuan(cost)}元;"
+            f"县域外(省内)就医未按规定办理转诊，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元；"
             f"按规定办理转诊(或{ways_zh})的不降低。",
             f"Treated outside the county without a proper referral: the ratio is {pct(cut)} "
             f"points lower, {yuan(cost)} yuan less. With a referral (or {ways_en}) it is not "
@@ -162,8 +162,8 @@ def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) 
     return line(
         province.cited,
         cost,
-        f"省外就医({FILING_ZH[filing]}),报销比例降低{pct(cut)}个百分点,少报{yuan(cost)}元。"
-        + (f"按规定备案的降低得少:{better_zh}。" if better else ""),
+        f"省外就医({FILING_ZH[filing]})，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元。"
+        + (f"按规定备案的降低得少：{better_zh}。" if better else ""),
         f"Treated outside the province with {FILING_EN[filing]}: the ratio is {pct(cut)} "
         f"points lower, {yuan(cost)} yuan less."
         + (f" A proper filing lowers it less ({better_en})." if better else ""),
@@ -201,7 +201,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
             line(
                 rule.cited,
                 deductible,
-                f"起付线:{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{yuan(standard)}元,"
+                f"起付线：{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{yuan(standard)}元，"
                 f"本次由您先付{yuan(deductible)}元。",
                 f"Deductible: {yuan(standard)} yuan per admission at a level-"
                 f"{visit.hospital_level} hospital; you pay {yuan(deductible)} yuan of it.",
@@ -243,7 +243,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
                 cap_cited.rule,
                 cap_cited.source,
                 amount,
-                f"{_CAP_ZH[kind]}每年最多支付{yuan(cap)}元,今年此前已支付{yuan(used)}元,"
+                f"{_CAP_ZH[kind]}每年最多支付{yuan(cap)}元，今年此前已支付{yuan(used)}元，"
                 f"本次只能支付{yuan(amount)}元。",
                 f"{_CAP_EN[kind].capitalize()} pays at most {yuan(cap)} yuan a year; "
                 f"{yuan(used)} yuan were paid earlier this year, so this bill gets "

@@ -105,7 +105,7 @@ class CapBalance:
 
 @dataclass(frozen=True)
 class CriticalIllnessProgress:
-    """大病保险: the year's accumulated burden against the threshold.
+    """大病保险：the year's accumulated burden against the threshold.
 
     ``until_paying_fen`` is how much more burden before it starts paying (0 once the
     threshold is reached); ``rate_pct`` the rate the next yuan of burden is paid at
@@ -246,7 +246,7 @@ def _access(policy: Policy, person: Person, kind: str) -> _Access:
     qualification = policy.chronic_qualification
     no_chronic = kind == "chronic_outpatient" and qualification.required and not person.chronic
     chronic_zh = (
-        "您还没有门诊慢特病资格,可以带病历和诊断证明向医保经办机构申请认定,认定后才能使用。"
+        "您还没有门诊慢特病资格，可以带病历和诊断证明向医保经办机构申请认定，认定后才能使用。"
     )
     chronic_en = (
         "You do not hold a chronic-disease (慢特病) qualification yet: apply at the medical "
@@ -260,14 +260,14 @@ def _access(policy: Policy, person: Person, kind: str) -> _Access:
     if person.tier_pct is None:
         return _Access(
             None,
-            f"职工待遇按年均缴费档次确定,尚未核定您本年的档次;达到{pct(threshold)}%可以使用。",
+            f"职工待遇按年均缴费档次确定，尚未核定您本年的档次；达到{pct(threshold)}%可以使用。",
             "An employee's benefits follow the contribution tier, not known yet for this "
             f"year; this one needs {pct(threshold)}%.",
         )
     if person.tier_pct < threshold:
         return _Access(
             False,
-            f"年均缴费未达{pct(threshold)}%,{BENEFIT_ZH[kind]}暂不能享受;"
+            f"年均缴费未达{pct(threshold)}%，{BENEFIT_ZH[kind]}暂不能享受；"
             "提高缴费基数或补缴欠费、达到后就可以使用。",
             f"Your annual average contribution is below {pct(threshold)}%, so "
             f"{BENEFIT_EN[kind]} are not available for now; they apply once it reaches "
@@ -302,17 +302,17 @@ def _cap_balance(
     if cap is None:
         left = None
         name_zh, name_en = label_zh.removesuffix("年度限额"), label_en.removesuffix(": yearly cap")
-        zh = f"{name_zh}不设年度上限,本年已支付{yuan(used)}元。"
+        zh = f"{name_zh}不设年度上限，本年已支付{yuan(used)}元。"
         en = f"{name_en}: no yearly cap; {yuan(used)} yuan paid this year."
     else:
         left = max(0, cap - used)
-        zh = f"{label_zh}{yuan(cap)}元{how_zh},本年已支付{yuan(used)}元,"
+        zh = f"{label_zh}{yuan(cap)}元{how_zh}，本年已支付{yuan(used)}元，"
         en = f"{label_en} {yuan(cap)} yuan{how_en}; {yuan(used)} yuan paid this year, "
         if left:
             zh += f"还可支付{yuan(left)}元。"
             en += f"{yuan(left)} yuan left."
         else:
-            zh += "本年额度已用完,明年1月1日起重新计算。"
+            zh += "本年额度已用完，明年1月1日起重新计算。"
             en += "nothing left this year; it starts again on 1 January."
     if access.zh:
         zh += access.zh
@@ -345,14 +345,14 @@ def _critical_illness(
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
     label_zh, label_en = LABEL_ZH["critical_illness"], LABEL_EN["critical_illness"]
-    head_zh = f"大病保险:本年住院和门诊慢特病政策范围内个人负担累计{yuan(burden)}元(含起付线),"
+    head_zh = f"大病保险：本年住院和门诊慢特病政策范围内个人负担累计{yuan(burden)}元(含起付线),"
     head_en = (
         f"Critical illness insurance: this year's in-policy burden of inpatient and "
         f"chronic-disease care is {yuan(burden)} yuan (deductibles included); "
     )
     if until:
         zh = (
-            f"{head_zh}{who_zh}起付标准{yuan(threshold)}元,再累计{yuan(until)}元后开始支付,"
+            f"{head_zh}{who_zh}起付标准{yuan(threshold)}元，再累计{yuan(until)}元后开始支付，"
             f"超过部分先按{pct(rate)}%支付。"
         )
         en = (
@@ -361,15 +361,15 @@ def _critical_illness(
         )
     else:
         zh = (
-            f"{head_zh}已达到{who_zh}起付标准{yuan(threshold)}元,超过部分正在支付,"
-            f"之后的负担按{pct(rate)}%支付,不设封顶线。"
+            f"{head_zh}已达到{who_zh}起付标准{yuan(threshold)}元，超过部分正在支付，"
+            f"之后的负担按{pct(rate)}%支付，不设封顶线。"
         )
         en = (
             f"{head_en}the {who_en}threshold of {yuan(threshold)} yuan is reached: it is "
             f"paying, the next burden at {pct(rate)}%, with no cap."
         )
     if available is False:
-        zh += "您目前不能享受住院或门诊慢特病待遇,大病保险也暂不支付。"
+        zh += "您目前不能享受住院或门诊慢特病待遇，大病保险也暂不支付。"
         en += " You cannot use inpatient or chronic-disease benefits now, so it does not pay yet."
     return CriticalIllnessProgress(
         threshold,
@@ -398,7 +398,7 @@ def _deductible(policy: Policy, scheme: str) -> DeductibleNote:
         rule.cited.source,
         LABEL_ZH["deductible"],
         LABEL_EN["deductible"],
-        f"住院起付线每次住院都要先付,不是全年一次:{zh_levels}。普通门诊和门诊慢特病不设起付线。",
+        f"住院起付线每次住院都要先付，不是全年一次：{zh_levels}。普通门诊和门诊慢特病不设起付线。",
         f"The inpatient deductible is paid at every admission, not once a year: {en_levels}. "
         "General and chronic-disease outpatient care have none.",
     )

@@ -57,7 +57,7 @@ class BillError(ValueError):
 
 @dataclass(frozen=True)
 class Person:
-    """参保人: scheme (居民/职工), retirement, benefit tier, assisted groups, 慢特病."""
+    """参保人：scheme (居民/职工), retirement, benefit tier, assisted groups, 慢特病."""
 
     scheme: Scheme
     retired: bool = False
@@ -70,7 +70,7 @@ class Person:
 
 @dataclass(frozen=True)
 class Visit:
-    """就医: kind, hospital level, where, referral (转诊) and remote-care filing (异地就医备案)."""
+    """就医：kind, hospital level, where, referral (转诊) and remote-care filing (异地就医备案)."""
 
     kind: Kind
     hospital_level: int
@@ -157,7 +157,7 @@ def _choice(data: Mapping[str, object], key: str, path: FieldPath, choices: tupl
     value = data[key]
     if not isinstance(value, str) or value not in choices:
         listed = ", ".join(choices)
-        raise _error((*path, key), "enum", f"must be one of: {listed}", f"取值应为:{listed}")
+        raise _error((*path, key), "enum", f"must be one of: {listed}", f"取值应为：{listed}")
     return value
 
 
@@ -219,7 +219,7 @@ def _person(value: object) -> Person:
         if not isinstance(group, str) or group not in GROUPS:
             listed = ", ".join(GROUPS)
             raise _error(
-                (*path, "groups", i), "enum", f"must be one of: {listed}", f"取值应为:{listed}"
+                (*path, "groups", i), "enum", f"must be one of: {listed}", f"取值应为：{listed}"
             )
         if group in groups:
             raise _error((*path, "groups", i), "duplicate", "listed twice", "重复填写")
@@ -276,7 +276,7 @@ def _visit(value: object) -> Visit:
                 (*path, "diagnoses", i),
                 "format",
                 'must be an ICD-10 code in upper case, e.g. "C34.9"',
-                '应为大写的ICD-10编码,如"C34.9"',
+                '应为大写的ICD-10编码，如"C34.9"',
             )
         diagnoses.append(code)
     return Visit(kind, level, location, referral, filing, tuple(diagnoses))
@@ -342,7 +342,7 @@ def parse_bill(value: object) -> Bill:
         day = date.fromisoformat(raw_date)
     except ValueError:
         raise _error(
-            ("date",), "format", "must be a real date YYYY-MM-DD", "应为有效日期,格式YYYY-MM-DD"
+            ("date",), "format", "must be a real date YYYY-MM-DD", "应为有效日期，格式YYYY-MM-DD"
         ) from None
     person = _person(data["person"])
     visit = _visit(data["visit"])

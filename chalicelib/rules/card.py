@@ -80,20 +80,20 @@ def report_loss(card: Card, kind: str, now: datetime, policy: CardPolicy) -> Car
             "already_temp_lost",
             "The card is already reported lost for now. To keep it frozen for good, make the "
             "loss formal; if you found it, unfreeze it.",
-            "这张卡已经临时挂失了。如需长期冻结,请办理正式挂失;如果卡找到了,可以解挂。",
+            "这张卡已经临时挂失了。如需长期冻结，请办理正式挂失；如果卡找到了，可以解挂。",
         )
     if card.status == LOST:
         raise CardRefused(
             "already_lost",
             "The card is already formally reported lost. You can request a replacement, or "
             "unfreeze it if you found it.",
-            "这张卡已经正式挂失了。您可以申请补卡;如果卡找到了,可以解挂。",
+            "这张卡已经正式挂失了。您可以申请补卡；如果卡找到了，可以解挂。",
         )
     raise _replacement_under_way(card)
 
 
 def unfreeze(card: Card, now: datetime, policy: CardPolicy) -> Card:
-    """解挂: only from a loss, and only before a replacement has been requested."""
+    """解挂：only from a loss, and only before a replacement has been requested."""
     card = effective(card, now, policy)
     if card.status in (TEMP_LOST, LOST):
         return replace(card, status=ACTIVE, since=now)
@@ -101,19 +101,19 @@ def unfreeze(card: Card, now: datetime, policy: CardPolicy) -> Card:
         raise CardRefused(
             "not_lost",
             "The card is not reported lost: there is nothing to unfreeze.",
-            "这张卡没有挂失,不需要解挂。",
+            "这张卡没有挂失，不需要解挂。",
         )
     raise CardRefused(
         "replacement_requested",
         "A replacement has been requested, so the old card cannot be unfrozen: it will be void "
         "when the new card is issued. Use the electronic voucher or a no-card certificate "
         "until then.",
-        "已经申请补卡,旧卡不能再解挂,新卡发放后旧卡作废。新卡到手前,可以用医保电子凭证或住院无卡证明看病。",
+        "已经申请补卡，旧卡不能再解挂，新卡发放后旧卡作废。新卡到手前，可以用医保电子凭证或住院无卡证明看病。",
     )
 
 
 def request_replacement(card: Card, pickup: str, now: datetime, policy: CardPolicy) -> Card:
-    """补卡: from a loss (a temporary loss becomes formal); due in the policy's days."""
+    """补卡：from a loss (a temporary loss becomes formal); due in the policy's days."""
     card = effective(card, now, policy)
     if card.status in (TEMP_LOST, LOST):
         due = now.date() + timedelta(days=policy.replacement_due_days)
@@ -124,7 +124,7 @@ def request_replacement(card: Card, pickup: str, now: datetime, policy: CardPoli
         raise CardRefused(
             "not_lost",
             "Report the card lost first; then you can request a replacement.",
-            "请先挂失,再申请补卡。",
+            "请先挂失，再申请补卡。",
         )
     raise _replacement_under_way(card)
 
@@ -149,7 +149,7 @@ def settlement_refusal(card: Card, now: datetime, policy: CardPolicy) -> CardRef
         f"card_{status}",
         "This card is reported lost or frozen and cannot be used to settle. The patient can "
         "use the electronic voucher (医保电子凭证) or a no-card certificate.",
-        "这张医保卡已挂失或冻结,不能用于结算。请使用医保电子凭证或住院无卡证明结算。",
+        "这张医保卡已挂失或冻结，不能用于结算。请使用医保电子凭证或住院无卡证明结算。",
     )
 
 
@@ -172,12 +172,12 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
         return [
             NextStep(
                 "report_temporary_loss",
-                "卡丢了?先临时挂失,马上冻结。",
+                "卡丢了？先临时挂失，马上冻结。",
                 "Lost the card? Report it lost now to freeze it at once.",
             ),
             NextStep(
                 "report_formal_loss",
-                "确定找不回了,可以直接正式挂失。",
+                "确定找不回了，可以直接正式挂失。",
                 "Sure it is gone? Report a formal loss.",
             ),
         ]
@@ -187,7 +187,7 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
         return [
             NextStep(
                 "report_formal_loss",
-                f"临时挂失到{until}自动解除;要长期冻结请正式挂失。",
+                f"临时挂失到{until}自动解除；要长期冻结请正式挂失。",
                 f"The temporary loss ends by itself at {until}; report a formal loss to keep "
                 "the card frozen.",
             ),
@@ -198,7 +198,7 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
             ),
             NextStep(
                 "unfreeze",
-                "卡找到了?解挂后可以继续使用(需要短信验证码)。",
+                "卡找到了？解挂后可以继续使用(需要短信验证码)。",
                 "Found it? Unfreeze it (needs an SMS code).",
             ),
             certificate,
@@ -207,13 +207,13 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
         return [
             NextStep(
                 "request_replacement",
-                f"申请补卡,{policy.replacement_due_days}天内办好,可以到网点领取或邮寄到家。",
+                f"申请补卡，{policy.replacement_due_days}天内办好，可以到网点领取或邮寄到家。",
                 f"Request a replacement: ready within {policy.replacement_due_days} days, "
                 "at an outlet or by mail.",
             ),
             NextStep(
                 "unfreeze",
-                "卡找到了?解挂后可以继续使用(需要短信验证码)。",
+                "卡找到了？解挂后可以继续使用(需要短信验证码)。",
                 "Found it? Unfreeze it (needs an SMS code).",
             ),
             certificate,
@@ -223,7 +223,7 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
         return [
             NextStep(
                 "wait_for_replacement",
-                f"新卡最迟{due}办好,请留意短信通知。",
+                f"新卡最迟{due}办好，请留意短信通知。",
                 f"The new card is due by {due}; we will send an SMS.",
             ),
             certificate,
@@ -236,5 +236,5 @@ def _replacement_under_way(card: Card) -> CardRefused:
     return CardRefused(
         "replacement_requested",
         f"A replacement is already under way, due by {due}. The old card stays frozen.",
-        f"已经在补卡中,最迟{due}办好,旧卡保持冻结。",
+        f"已经在补卡中，最迟{due}办好，旧卡保持冻结。",
     )

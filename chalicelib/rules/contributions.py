@@ -6,7 +6,7 @@ premium (大额医疗) of 0.8% of last year's average wage a year, paid by the
 individual (``002@2238``). Unemployment-benefit recipients are insured on a base of
 at least 60% of the average wage, paid by the unemployment fund, the person paying
 nothing (``002@2031``); flexible workers (灵活就业) pay both parts themselves
-(``002@2109``). Arrears (欠缴) exist and can be paid later (补缴, ``001:131``).
+(``002@2109``). Arrears (欠缴) exist and can be paid later (补缴，``001:131``).
 
 Residents (城乡居民医保) contribute yearly in an enrolment window; 特困 get the whole
 individual contribution paid, 低保 and registered low-income persons 130 yuan
@@ -148,8 +148,8 @@ def large_amount_monthly(policy: Policy) -> int:
 class ContributionEntry:
     """One month of an employee's ledger (职工医保缴费记录), amounts in fen.
 
-    ``kind``: ``regular`` (paid on time), ``arrears`` (欠缴: nothing paid yet, ``paid_on``
-    None), ``back_payment`` (补缴: paid later for this earlier period). Regular and
+    ``kind``: ``regular`` (paid on time), ``arrears`` (欠缴：nothing paid yet, ``paid_on``
+    None), ``back_payment`` (补缴：paid later for this earlier period). Regular and
     back-payment entries carry ``paid_on``; a back payment is not dated before its period.
     """
 
@@ -349,8 +349,8 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
                 line(
                     unemployed.cited,
                     floor,
-                    f"领取失业保险金期间,缴费基数不低于上年度在岗职工月平均工资的"
-                    f"{pct(unemployed.pct)}%,按{yuan(floor)}元核定。",
+                    f"领取失业保险金期间，缴费基数不低于上年度在岗职工月平均工资的"
+                    f"{pct(unemployed.pct)}%，按{yuan(floor)}元核定。",
                     f"While receiving unemployment benefit the base is at least "
                     f"{pct(unemployed.pct)}% of last year's monthly average wage: "
                     f"{yuan(floor)} yuan.",
@@ -364,8 +364,8 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
         line(
             rates.cited,
             individual + employer,
-            f"{period}基本医疗保险费:缴费基数{yuan(base)}元,个人{pct(individual_pct)}%"
-            f"即{yuan(individual)}元,单位{pct(employer_pct)}%即{yuan(employer)}元。",
+            f"{period}基本医疗保险费：缴费基数{yuan(base)}元，个人{pct(individual_pct)}%"
+            f"即{yuan(individual)}元，单位{pct(employer_pct)}%即{yuan(employer)}元。",
             f"Basic medical insurance for {period}: base {yuan(base)} yuan; individual "
             f"{pct(individual_pct)}% = {yuan(individual)} yuan, employer {pct(employer_pct)}% = "
             f"{yuan(employer)} yuan.",
@@ -378,7 +378,7 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
             line(
                 unemployed.cited,
                 0,
-                "两部分都由失业保险基金支付,个人不缴费。",
+                "两部分都由失业保险基金支付，个人不缴费。",
                 "The unemployment fund pays both parts; you pay nothing.",
             )
         )
@@ -391,8 +391,8 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
             line(
                 premium.cited,
                 large,
-                f"大额医疗保险费由个人缴纳:上年度在岗职工平均工资{round_yuan(wage)}元的"
-                f"{pct(premium.pct)}%,每年{yuan(annual)}元,按月{yuan(large)}元。",
+                f"大额医疗保险费由个人缴纳：上年度在岗职工平均工资{round_yuan(wage)}元的"
+                f"{pct(premium.pct)}%，每年{yuan(annual)}元，按月{yuan(large)}元。",
                 f"Large-amount medical premium, paid by you: {pct(premium.pct)}% of last "
                 f"year's average wage {round_yuan(wage)} yuan, {yuan(annual)} yuan a year, "
                 f"{yuan(large)} yuan a month.",
@@ -404,7 +404,7 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
                 line(
                     rules.flexible,
                     person,
-                    f"灵活就业人员单位和个人两部分都由本人缴纳,本月共{yuan(person)}元。",
+                    f"灵活就业人员单位和个人两部分都由本人缴纳，本月共{yuan(person)}元。",
                     f"As a flexible worker you pay both parts yourself: {yuan(person)} yuan "
                     "this month.",
                 )
@@ -488,7 +488,7 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
             line(
                 subsidies.cited,
                 subsidy,
-                f"您是{SUBSIDY_ZH[source]},医疗救助{whole_zh},"
+                f"您是{SUBSIDY_ZH[source]}，医疗救助{whole_zh}，"
                 f"个人缴纳{yuan(standard - subsidy)}元。",
                 f"As one of the {SUBSIDY_EN[source]}, medical assistance {whole_en}; you pay "
                 f"{yuan(standard - subsidy)} yuan.",
@@ -499,7 +499,7 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
             line(
                 subsidies.cited,
                 0,
-                "脱贫户本身没有个人缴费资助;如同时是特困、低保或低收入人口,按其身份资助。",
+                "脱贫户本身没有个人缴费资助；如同时是特困、低保或低收入人口，按其身份资助。",
                 "Households that exited poverty get no contribution subsidy as such; one who is "
                 "also tekun, dibao or registered low-income is subsidised as that.",
             )
@@ -509,7 +509,7 @@ def resident_year(year: int, groups: Iterable[str], policy: Policy) -> ResidentY
             rules.enrolment_window.cited,
             standard - subsidy,
             f"请在{window.start.year}年{window.start.month}月{window.start.day}日至"
-            f"{window.end.month}月{window.end.day}日集中缴费期内缴费,{year}年全年享受待遇。",
+            f"{window.end.month}月{window.end.day}日集中缴费期内缴费，{year}年全年享受待遇。",
             f"Pay within the enrolment window {window.start.isoformat()} to "
             f"{window.end.isoformat()} to be covered for all of {year}.",
         )
@@ -623,13 +623,13 @@ def contribution_years(
     arrears = open_arrears(listed, as_of)
     arrears_fen = sum(e.total_fen for e in arrears)
     have_zh = (
-        f"截至{as_of.year}年{as_of.month}月{as_of.day}日,您累计实际缴费{years_months_zh(paid)}。"
+        f"截至{as_of.year}年{as_of.month}月{as_of.day}日，您累计实际缴费{years_months_zh(paid)}。"
     )
     have_en = f"By {as_of.isoformat()} you have paid for {years_months_en(paid)} in total."
     need_zh = f"{required_years}年"
     if met and retired:
         zh = (
-            f"已满{need_zh}缴费年限,退休后不再缴纳基本医疗保险费,享受个人账户、住院报销、"
+            f"已满{need_zh}缴费年限，退休后不再缴纳基本医疗保险费，享受个人账户、住院报销、"
             "普通门诊统筹和门诊慢特病全部待遇。"
         )
         en = (
@@ -638,15 +638,15 @@ def contribution_years(
             "general outpatient pooling, chronic-disease outpatient)."
         )
     elif met:
-        zh = f"已满{need_zh}缴费年限,退休后不再缴费、享受退休待遇。"
+        zh = f"已满{need_zh}缴费年限，退休后不再缴费、享受退休待遇。"
         en = (
             f"You have the {required_years} contribution years: after retirement you stop "
             "paying and get retirees' benefits."
         )
     elif retired:
         zh = (
-            f"还差{years_months_zh(missing)}才满{need_zh}缴费年限。补足之前,退休后仍需缴费,"
-            "待遇按年均缴费档次确定;请带身份证到医保经办窗口咨询如何补足。"
+            f"还差{years_months_zh(missing)}才满{need_zh}缴费年限。补足之前，退休后仍需缴费，"
+            "待遇按年均缴费档次确定；请带身份证到医保经办窗口咨询如何补足。"
         )
         en = (
             f"You are {years_months_en(missing)} short of the {required_years} contribution "
@@ -656,7 +656,7 @@ def contribution_years(
         )
     else:
         zh = (
-            f"还差{years_months_zh(missing)}才满{need_zh}缴费年限,"
+            f"还差{years_months_zh(missing)}才满{need_zh}缴费年限，"
             "退休后才能不再缴费、享受退休待遇。"
         )
         en = (
@@ -667,7 +667,7 @@ def contribution_years(
     if arrears:
         listed_periods = "、".join(e.period for e in arrears)
         zh += (
-            f"另有{len(arrears)}个月欠缴({listed_periods},共{yuan(arrears_fen)}元),"
+            f"另有{len(arrears)}个月欠缴({listed_periods}，共{yuan(arrears_fen)}元)，"
             "补缴后计入缴费年限。"
         )
         en += (
@@ -694,7 +694,7 @@ def contribution_years(
 
 @dataclass(frozen=True)
 class YearTier:
-    """An employee's benefit tier for a year (缴费与待遇挂钩, ``002@2470``).
+    """An employee's benefit tier for a year (缴费与待遇挂钩，``002@2470``).
 
     ``average_pct`` is the exact figure a bill's ``person.tier_pct`` takes; ``tier`` the
     highest threshold it reaches (None: below every threshold); ``includes`` the
@@ -832,8 +832,8 @@ def year_tier(
             years.cited.source,
             inc_zh,
             inc_en,
-            f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员,"
-            f"不再缴费,享受全部待遇:{inc_zh}。",
+            f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员，"
+            f"不再缴费，享受全部待遇：{inc_zh}。",
             f"You are retired with the required contribution years (men {years.male}, women "
             f"{years.female}): you pay no more and get every benefit: {inc_en}.",
         )
@@ -841,12 +841,12 @@ def year_tier(
     inc_zh, inc_en = _includes_text(includes)
     shown = _pct_down(average_pct)
     if not count:
-        zh = f"{year}年没有缴费记录,按年均缴费0%计,只有{inc_zh}。"
+        zh = f"{year}年没有缴费记录，按年均缴费0%计，只有{inc_zh}。"
         en = f"No contributions on record for {year}: 0% of the average wage, {inc_en} only."
     else:
         zh = (
-            f"{year}年有{count}个月缴费记录,年均月缴费基数{yuan(round_half_up(average))}元,"
-            f"为上年度在岗职工月平均工资{wage_text}元的{shown}%,可以享受:{inc_zh}。"
+            f"{year}年有{count}个月缴费记录，年均月缴费基数{yuan(round_half_up(average))}元，"
+            f"为上年度在岗职工月平均工资{wage_text}元的{shown}%，可以享受：{inc_zh}。"
         )
         en = (
             f"{year}: {count} month{'s' if count != 1 else ''} on record, an average monthly "
@@ -855,7 +855,7 @@ def year_tier(
         )
         if not reached:
             zh += (
-                f"年均缴费低于{pct(thresholds[0])}%,暂不能享受住院等统筹待遇(仅个人账户,示范规则)。"
+                f"年均缴费低于{pct(thresholds[0])}%，暂不能享受住院等统筹待遇(仅个人账户，示范规则)。"
             )
             en += (
                 f" Below {pct(thresholds[0])}% no pooled benefits apply, not even inpatient "
@@ -867,14 +867,14 @@ def year_tier(
         gain_en = " and ".join(BENEFIT_EN[k] for k in gains)
         zh += (
             f"年均缴费达到{pct(next_tier)}%(年均月缴费基数{yuan(base_for_next)}元)"
-            f"就可以享受{gain_zh}。办法:按实际工资足额申报、提高缴费基数"
+            f"就可以享受{gain_zh}。办法：按实际工资足额申报、提高缴费基数"
         )
         en += (
             f" At {pct(next_tier)}% (an average monthly base of {yuan(base_for_next)} yuan) "
             f"{gain_en} apply. To get there: declare your full wage to raise the base"
         )
         if arrears:
-            zh += ",或补缴欠费。"
+            zh += "，或补缴欠费。"
             en += ", or pay the arrears."
         else:
             zh += "。"
@@ -883,7 +883,7 @@ def year_tier(
         owed = sum(e.total_fen for e in arrears)
         zh += (
             f"本年有{len(arrears)}个月欠缴({'、'.join(e.period for e in arrears)},"
-            f"共{yuan(owed)}元),补缴后年均缴费为{_pct_down(if_paid)}%"
+            f"共{yuan(owed)}元)，补缴后年均缴费为{_pct_down(if_paid)}%"
         )
         en += (
             f" {len(arrears)} month{'s' if len(arrears) != 1 else ''} of {year} "
@@ -894,7 +894,7 @@ def year_tier(
         after = _includes(policy, if_paid) if if_paid >= thresholds[0] else BELOW_TIERS_INCLUDES
         new = [k for k in after if k not in includes]
         if new:
-            zh += f",可以增加享受{'、'.join(INCLUDES_ZH[k] for k in new)}。"
+            zh += f"，可以增加享受{'、'.join(INCLUDES_ZH[k] for k in new)}。"
             en += f", adding {' and '.join(INCLUDES_EN[k] for k in new)}."
         else:
             zh += "。"

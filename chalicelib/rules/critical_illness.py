@@ -71,13 +71,16 @@ def critical_illness(
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
-    head_zh = f"大病保险:本次政策范围内个人负担{yuan(burden)}元(含起付线),本年累计{yuan(after)}元。"
+    head_zh = (
+        f"大病保险：本次政策范围内个人负担{yuan(burden)}元（含起付线），"
+        f"本年累计{yuan(after)}元。"
+    )
     head_en = (
         f"Critical illness insurance: this bill's in-policy burden is {yuan(burden)} yuan "
         f"(deductible included); {yuan(after)} yuan so far this year."
     )
     if after <= threshold:
-        zh = f"未超过{who_zh}起付标准{yuan(threshold)}元,本次不支付;全年累计超过后开始支付。"
+        zh = f"未超过{who_zh}起付标准{yuan(threshold)}元，本次不支付；全年累计超过后开始支付。"
         en = (
             f"That is within the {who_en}threshold of {yuan(threshold)} yuan, so nothing is "
             "paid yet; payment starts once the year's burden passes it."
@@ -85,7 +88,7 @@ def critical_illness(
     else:
         bands_zh, bands_en = _bands_text(rules, assisted)
         zh = (
-            f"超过{who_zh}起付标准{yuan(threshold)}元的部分分段支付({bands_zh},不设封顶),"
+            f"超过{who_zh}起付标准{yuan(threshold)}元的部分分段支付({bands_zh}，不设封顶),"
             f"本次支付{yuan(amount)}元。"
         )
         en = (

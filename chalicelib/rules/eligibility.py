@@ -2,7 +2,7 @@
 
 Residents qualify for every kind. An employee who is retired with the contribution
 years (男30年、女25年) qualifies for every kind; any other employee by the annual
-average contribution as % of the average wage (缴费与待遇挂钩, ``002@2470``):
+average contribution as % of the average wage (缴费与待遇挂钩，``002@2470``):
 inpatient ≥ 60, general outpatient ≥ 80, chronic outpatient ≥ 95. Chronic outpatient
 care also needs a 慢特病 qualification. A refusal says why and what would change
 it (the 张爹爹 case, ``002@3038``).
@@ -47,7 +47,7 @@ def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility
             line(
                 years.cited,
                 in_policy,
-                f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员,"
+                f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员，"
                 f"可以享受{BENEFIT_ZH[kind]}。",
                 f"You are retired with the required contribution years (men {years.male}, "
                 f"women {years.female}): {BENEFIT_EN[kind]} apply.",
@@ -61,7 +61,7 @@ def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility
                 line(
                     policy.tiers.cited,
                     in_policy,
-                    f"您的年均缴费为上年度在岗职工平均工资的{pct(tier)}%,达到{pct(threshold)}%,"
+                    f"您的年均缴费为上年度在岗职工平均工资的{pct(tier)}%，达到{pct(threshold)}%,"
                     f"可以享受{BENEFIT_ZH[kind]}。",
                     f"Your annual average contribution is {pct(tier)}% of the average wage, "
                     f"at least {pct(threshold)}%: {BENEFIT_EN[kind]} apply.",
@@ -77,8 +77,8 @@ def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility
             line(
                 qualification.cited,
                 0,
-                "您还没有门诊慢特病资格,本次费用不能按门诊慢特病报销。"
-                "可以带病历和诊断证明向医保经办机构申请慢特病资格认定,认定后就可以享受。",
+                "您还没有门诊慢特病资格，本次费用不能按门诊慢特病报销。"
+                "可以带病历和诊断证明向医保经办机构申请慢特病资格认定，认定后就可以享受。",
                 "You do not yet hold a chronic-disease (慢特病) qualification, so this visit "
                 "cannot be reimbursed as chronic-disease outpatient care. Apply for the "
                 "qualification at the medical insurance office with your medical records and "
@@ -90,7 +90,7 @@ def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility
             line(
                 policy.tiers.cited if person.scheme == "employee" else qualification.cited,
                 0,
-                f"因此本次{KIND_ZH[kind]}费用没有基本医保、大病保险、医疗救助和兜底报销,"
+                f"因此本次{KIND_ZH[kind]}费用没有基本医保、大病保险、医疗救助和兜底报销，"
                 "可以用个人账户或现金支付。",
                 f"So nothing of this {KIND_EN[kind]} bill is paid by basic insurance, critical "
                 "illness insurance, medical assistance or the safety net; you may pay from "
@@ -105,7 +105,7 @@ def _tier_refusal(
 ) -> Line:
     years = policy.contribution_years
     head_zh = (
-        f"年均缴费未达{pct(threshold)}%,{BENEFIT_ZH[kind]}暂不能享受。"
+        f"年均缴费未达{pct(threshold)}%，{BENEFIT_ZH[kind]}暂不能享受。"
         f"您的年均缴费为上年度在岗职工平均工资的{pct(tier)}%。"
     )
     head_en = (
@@ -114,8 +114,8 @@ def _tier_refusal(
     )
     if person.retired:
         zh = (
-            f"退休人员累计缴费年限满男{years.male}年、女{years.female}年的,可以享受全部待遇;"
-            "请带身份证到医保经办窗口核对缴费年限,如有欠缴可以补缴。"
+            f"退休人员累计缴费年限满男{years.male}年、女{years.female}年的，可以享受全部待遇；"
+            "请带身份证到医保经办窗口核对缴费年限，如有欠缴可以补缴。"
         )
         en = (
             f"Retirees with {years.male} (men) or {years.female} (women) contribution years "
@@ -124,7 +124,7 @@ def _tier_refusal(
         )
     else:
         zh = (
-            f"年均缴费达到{pct(threshold)}%及以上后就可以享受;请按时足额缴费,"
+            f"年均缴费达到{pct(threshold)}%及以上后就可以享受；请按时足额缴费，"
             "如有欠缴可以到医保经办窗口补缴。"
         )
         en = (

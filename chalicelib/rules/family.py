@@ -40,8 +40,8 @@ END_REASONS: dict[str, tuple[str, str]] = {
     "ended_by_payer": ("由共济账户本人解除", "ended by the account holder"),
     "ended_by_relative": ("由家庭成员解除", "ended by the relative"),
     "declined": ("家庭成员拒绝", "declined by the relative"),
-    "lapsed": ("24小时内未确认,申请已失效", "not confirmed within 24 hours"),
-    "insurance_ended": ("一方医保已终止,自动解除", "ended automatically: insurance ended"),
+    "lapsed": ("24小时内未确认，申请已失效", "not confirmed within 24 hours"),
+    "insurance_ended": ("一方医保已终止，自动解除", "ended automatically: insurance ended"),
 }
 
 
@@ -86,13 +86,13 @@ def check_payer(scheme: str, status: str, has_account: bool) -> None:
             "not_an_employee",
             "Only employees' insurance has a personal account that can pay for relatives. "
             "Your relative who is an employee can link you instead.",
-            "只有职工医保才有可以为家人支付的个人账户。如果您的家人参加职工医保,可以由他来绑定您。",
+            "只有职工医保才有可以为家人支付的个人账户。如果您的家人参加职工医保，可以由他来绑定您。",
         )
     if status != "active":
         raise Refusal(
             "payer_not_insured",
             "Your insurance is not in force, so your account cannot pay for relatives now.",
-            "您的医保目前不在正常参保状态,暂时不能用个人账户为家人支付。",
+            "您的医保目前不在正常参保状态，暂时不能用个人账户为家人支付。",
         )
 
 
@@ -102,7 +102,7 @@ def check_new_link(open_links: int) -> None:
             "too_many_links",
             f"One account can be linked to at most {MAX_LINKS} relatives. End a link you no "
             "longer need first.",
-            f"一个个人账户最多绑定{MAX_LINKS}位家庭成员,请先解除不再需要的绑定。",
+            f"一个个人账户最多绑定{MAX_LINKS}位家庭成员，请先解除不再需要的绑定。",
         )
 
 
@@ -112,13 +112,13 @@ def check_use(link_status: str, payer_status: str, relative_status: str) -> None
         raise Refusal(
             "link_not_active",
             "This family link is not active, so the account cannot pay.",
-            "家庭共济绑定未生效或已解除,不能用共济账户支付。",
+            "家庭共济绑定未生效或已解除，不能用共济账户支付。",
         )
     if payer_status != "active" or relative_status != "active":
         raise Refusal(
             "not_insured",
             "Both persons must be insured for family mutual aid; one of you is not at present.",
-            "家庭共济需要双方都在正常参保状态,目前有一方不在参保状态。",
+            "家庭共济需要双方都在正常参保状态，目前有一方不在参保状态。",
         )
 
 

@@ -1,4 +1,4 @@
-"""Identity rules: resident ID numbers (公民身份号码, GB 11643), mobile numbers, masking.
+"""Identity rules: resident ID numbers (公民身份号码，GB 11643), mobile numbers, masking.
 
 Pure: the caller passes "today". Birthplace codes are never looked up: codes get
 renamed and real numbers carry codes newer than the birth date (DOMAIN.md §9), so
@@ -65,7 +65,7 @@ def parse_id_number(raw: str, today: date) -> IdNumber:
         raise InvalidIdentity(
             "id_format",
             "An ID number has 18 characters: 17 digits and a last digit or X.",
-            "身份证号应为18位:前17位是数字,最后一位是数字或X。",
+            "身份证号应为18位：前17位是数字，最后一位是数字或X。",
         )
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -73,19 +73,19 @@ def parse_id_number(raw: str, today: date) -> IdNumber:
         raise InvalidIdentity(
             "id_birth_date",
             "Characters 7 to 14 of the ID number are not a real date of birth.",
-            "身份证号第7到14位不是有效的出生日期,请核对。",
+            "身份证号第7到14位不是有效的出生日期，请核对。",
         ) from None
     if born > today or born.year < 1890:
         raise InvalidIdentity(
             "id_birth_date",
             "The date of birth in the ID number cannot be right (in the future or too long ago).",
-            "身份证号里的出生日期不对(晚于今天或过早),请核对。",
+            "身份证号里的出生日期不对(晚于今天或过早)，请核对。",
         )
     if check_digit(value[:17]) != value[17]:
         raise InvalidIdentity(
             "id_checksum",
             "The last character of the ID number does not match the others; please check it.",
-            "身份证号最后一位校验码不对,请核对后重新输入。",
+            "身份证号最后一位校验码不对，请核对后重新输入。",
         )
     sex = "male" if int(value[16]) % 2 == 1 else "female"
     return IdNumber(value=value, birth_date=born, sex=sex)
@@ -109,7 +109,7 @@ def parse_mobile(raw: str) -> str:
         raise InvalidIdentity(
             "phone_format",
             "Enter the 11-digit Chinese mobile number you registered, starting with 1.",
-            "请输入登记的11位手机号码,以1开头。",
+            "请输入登记的11位手机号码，以1开头。",
         )
     return str(number.national_number)
 

@@ -3,7 +3,7 @@
 - A medical material of 600.00 or more used without signed consent is wholly borne
   by the hospital, whatever its catalogue (``003:22``).
 - Catalogue A (甲类) is in policy; B (乙类) is in policy except its self-pay share
-  (乙类先行自付, rounded half up per item); C (丙类) stays with the patient.
+  (乙类先行自付，rounded half up per item); C (丙类) stays with the patient.
 - For an assisted inpatient, out-of-policy cost may not exceed 5% (level 1) or 8%
   (levels 2–3) of the total less the unconsented materials; the hospital bears the
   excess (``004:23``).
@@ -34,7 +34,7 @@ class ItemSplit:
 
     @property
     def hospital_borne(self) -> int:
-        """医院承担: unconsented materials and out-of-policy cost above the limit."""
+        """医院承担：unconsented materials and out-of-policy cost above the limit."""
         return self.unconsented + self.out_of_policy_excess
 
 
@@ -46,15 +46,15 @@ def _limit_line(
         return line(
             cited,
             excess,
-            f"困难群众住院,目录外费用不得超过总费用的{pct(points)}%即{yuan(limit)}元;"
-            f"超出的{yuan(excess)}元由医院承担,您不用付。",
+            f"困难群众住院，目录外费用不得超过总费用的{pct(points)}%即{yuan(limit)}元；"
+            f"超出的{yuan(excess)}元由医院承担，您不用付。",
             f"For an assisted inpatient, out-of-policy cost may not exceed {pct(points)}% of "
             f"the total, {yuan(limit)} yuan; the hospital bears the {yuan(excess)} yuan above.",
         )
     return line(
         cited,
         0,
-        f"困难群众住院,目录外费用{yuan(out_of_policy)}元,未超过总费用的{pct(points)}%即{yuan(limit)}元。",
+        f"困难群众住院，目录外费用{yuan(out_of_policy)}元，未超过总费用的{pct(points)}%即{yuan(limit)}元。",
         f"For an assisted inpatient, out-of-policy cost {yuan(out_of_policy)} yuan is within "
         f"{pct(points)}% of the total, {yuan(limit)} yuan.",
     )
@@ -91,8 +91,8 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
             line(
                 rules.unconsented_material.cited,
                 unconsented,
-                f"未经您或家属签字同意使用的{threshold}元及以上医用材料共{yuan(unconsented)}元,"
-                "由医院承担,您不用付。",
+                f"未经您或家属签字同意使用的{threshold}元及以上医用材料共{yuan(unconsented)}元，"
+                "由医院承担，您不用付。",
                 f"Medical materials of {threshold} yuan or more used without your signed consent "
                 f"({yuan(unconsented)} yuan) are borne by the hospital; you do not pay for them.",
             )
@@ -112,7 +112,7 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
             line(
                 rules.catalogues,
                 self_first,
-                f"乙类项目按各自的自付比例,先由您自付{yuan(self_first)}元,其余纳入报销范围。",
+                f"乙类项目按各自的自付比例，先由您自付{yuan(self_first)}元，其余纳入报销范围。",
                 f"Catalogue B items: you first pay {yuan(self_first)} yuan (each item's "
                 "self-pay share); the rest counts for reimbursement.",
             )
@@ -122,7 +122,7 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
             line(
                 rules.catalogues,
                 out_of_policy,
-                f"目录外(丙类)费用{yuan(out_of_policy)}元不在报销范围内,由您自付。",
+                f"目录外(丙类)费用{yuan(out_of_policy)}元不在报销范围内，由您自付。",
                 f"Out-of-catalogue (C) cost of {yuan(out_of_policy)} yuan is not reimbursed; "
                 "you pay it.",
             )
@@ -131,7 +131,7 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         line(
             rules.catalogues,
             in_policy,
-            f"政策范围内费用{yuan(in_policy)}元,按下面的规则报销。",
+            f"政策范围内费用{yuan(in_policy)}元，按下面的规则报销。",
             f"In-policy cost of {yuan(in_policy)} yuan is reimbursed by the rules below.",
         )
     )

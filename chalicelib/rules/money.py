@@ -50,13 +50,13 @@ def parse_yuan(text: object) -> int:
         raise MoneyError(
             "type",
             'must be a decimal string in yuan, e.g. "1234.50"',
-            '金额应写成以元为单位的数字字符串,如"1234.50"',
+            '金额应写成以元为单位的数字字符串，如"1234.50"',
         )
     if len(text) > 40 or not _DECIMAL.fullmatch(text):
         raise MoneyError(
             "format",
             'not an amount in yuan, e.g. "1234.50"',
-            '金额格式不对,应如"1234.50"',
+            '金额格式不对，应如"1234.50"',
         )
     if text.startswith("-"):
         raise MoneyError("negative", "negative amount", "金额不能为负数")
@@ -67,7 +67,7 @@ def parse_yuan(text: object) -> int:
         raise MoneyError(
             "format",
             'not an amount in yuan, e.g. "1234.50" (no leading zeros)',
-            '金额格式不对,应如"1234.50"(不要以0开头)',
+            '金额格式不对，应如"1234.50"(不要以0开头)',
         )
     if len(whole) > 9 or int(whole) * FEN_PER_YUAN + int(decimals.ljust(2, "0")) > MAX_INPUT_FEN:
         raise MoneyError("too_large", "more than 100000000.00", "金额不能超过100000000.00元")
@@ -80,10 +80,10 @@ def parse_ratio(text: object) -> Fraction:
         raise MoneyError(
             "type",
             'must be a decimal string between 0 and 1, e.g. "0.1"',
-            '比例应写成0到1之间的数字字符串,如"0.1"',
+            '比例应写成0到1之间的数字字符串，如"0.1"',
         )
     if len(text) > 40 or not _DECIMAL.fullmatch(text):
-        raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对,应如"0.1"')
+        raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对，应如"0.1"')
     if len(text.partition(".")[2]) > MAX_RATIO_PLACES:
         raise MoneyError(
             "decimals",
@@ -94,7 +94,7 @@ def parse_ratio(text: object) -> Fraction:
     if value < 0 or value > 1:
         raise MoneyError("range", "must be between 0 and 1", "比例应在0到1之间")
     if not _RATIO.fullmatch(text):
-        raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对,应如"0.1"')
+        raise MoneyError("format", 'not a ratio, e.g. "0.1"', '比例格式不对，应如"0.1"')
     return value
 
 

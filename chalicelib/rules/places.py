@@ -4,7 +4,7 @@ The divisions are GB/T 2260 at the prefecture level (``chalicelib/data/divisions
 derived once by ``local/derive_divisions.py``, with its source and date); the hospitals
 that settle across regions (跨省联网定点医疗机构) are a packaged demo list per city
 (``chalicelib/data/institutions.json``). Both are read once per process; the functions
-here are lookups on them. A policy region (统筹区, e.g. ``990101``) lies in the city of its
+here are lookups on them. A policy region (统筹区，e.g. ``990101``) lies in the city of its
 first four digits (``990100``) and the province of its first two (``990000``).
 """
 

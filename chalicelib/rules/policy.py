@@ -178,7 +178,7 @@ class ChronicCap:
 
 @dataclass(frozen=True)
 class BasicRules:
-    """统筹基金: deductibles, ratios, location cuts and yearly caps."""
+    """统筹基金：deductibles, ratios, location cuts and yearly caps."""
 
     deductible: Mapping[str, ByLevel[int]]
     inpatient_ratio: Mapping[str, ByLevel[Fraction]]
@@ -291,7 +291,7 @@ class RetireePhase:
 
 @dataclass(frozen=True)
 class AccountCreditRules:
-    """个人账户划入: in service by age band; retirees by phased % of pension or a fixed amount."""
+    """个人账户划入：in service by age band; retirees by phased % of pension or a fixed amount."""
 
     in_service: Cited
     by_age: tuple[AgeBand, ...]
@@ -342,7 +342,7 @@ class EnrolmentWindowRule:
 
 @dataclass(frozen=True)
 class ContributionRules:
-    """缴费: employees' rates, the large-amount premium (% of the average wage a year), the
+    """缴费：employees' rates, the large-amount premium (% of the average wage a year), the
     unemployment-benefit base floor (% of the monthly average wage), flexible workers;
     residents' yearly standard, subsidies by group and enrolment window."""
 

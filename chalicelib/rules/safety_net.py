@@ -62,21 +62,21 @@ def _refusal(guarantee: Guarantee, bill: Bill, group: str | None) -> Line:
         return line(
             guarantee.cited,
             0,
-            f"您的脱贫年份是{year}年,{label_zh}只适用于{low}至{high}年退出的脱贫户。",
+            f"您的脱贫年份是{year}年，{label_zh}只适用于{low}至{high}年退出的脱贫户。",
             f"You exited poverty in {year}; {label_en} covers those who exited in {low} to {high}.",
         )
     if guarantee.where == "in_county_or_referral":
         return line(
             guarantee.cited,
             0,
-            f"县域外就医未按规定办理转诊,不享受{label_zh};按规定办理转诊后就可以享受。",
+            f"县域外就医未按规定办理转诊，不享受{label_zh}；按规定办理转诊后就可以享受。",
             f"Treated outside the county without a proper referral, so {label_en} does not "
             "apply; with a referral it does.",
         )
     return line(
         guarantee.cited,
         0,
-        f"县域外就医未办理转诊或异地就医备案,不享受{label_zh};办理转诊或备案后就可以享受。",
+        f"县域外就医未办理转诊或异地就医备案，不享受{label_zh}；办理转诊或备案后就可以享受。",
         f"Treated away from home without a referral or remote-care filing, so {label_en} "
         "does not apply; with a referral or filing it does.",
     )
@@ -111,7 +111,7 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
     label_zh, label_en = _label(g, group)
     if g.personal_max_pct is not None:
         zh = (
-            f"{label_zh}:经基本医保、大病保险和医疗救助后,您个人负担{yuan(applied.limited)}元;"
+            f"{label_zh}：经基本医保、大病保险和医疗救助后，您个人负担{yuan(applied.limited)}元；"
             f"按规定不超过医疗费用{yuan(base_total)}元的{pct(g.personal_max_pct)}%,"
             f"即{yuan(applied.limit)}元。"
         )
@@ -125,8 +125,8 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
         full = yuan(g.full_up_to_fen or 0)
         above = pct(g.pct_above or Fraction(0))
         zh = (
-            f"{label_zh}(异地就医):政策范围内个人负担{yuan(applied.limited)}元;按规定政策范围内"
-            f"费用{full}元以内由个人负担,超过部分个人最多负担{above}%,即最多{yuan(applied.limit)}元。"
+            f"{label_zh}(异地就医)：政策范围内个人负担{yuan(applied.limited)}元；按规定政策范围内"
+            f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{yuan(applied.limit)}元。"
         )
         en = (
             f"{label_en.capitalize()} (care away from home): your in-policy share is "
@@ -137,7 +137,7 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
         zh += f"超出的{yuan(amount)}元由兜底资金支付。"
         en += f" The safety net pays the {yuan(amount)} yuan above that."
     else:
-        zh += "没有超出,不需要兜底。"
+        zh += "没有超出，不需要兜底。"
         en += " That limit is not exceeded, so the safety net pays nothing."
     return line(g.cited, amount, zh, en)
 

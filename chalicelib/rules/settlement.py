@@ -38,7 +38,7 @@ class Parts:
     safety_net: int = 0
     account: int = 0
     cash: int = 0
-    # 家庭共济: what a linked relative's account paid of the cash, after the engine; None
+    # 家庭共济：what a linked relative's account paid of the cash, after the engine; None
     # when the family account was not asked for (the part is then left out of the JSON)
     family_account: int | None = None
 
@@ -149,7 +149,7 @@ def _assistance(policy: Policy, bill: Bill, funds: _Funds, base: int, group: str
         note = line(
             rules.cited,
             0,
-            f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用,"
+            f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用，"
             f"本次{KIND_ZH[kind]}不适用。",
             f"Medical assistance ({GROUP_EN[group]}) covers "
             f"{' and '.join(KIND_EN[k] for k in covered)}, not {KIND_EN[kind]}.",
@@ -175,8 +175,8 @@ def _living_assistance(policy: Policy, bill: Bill, group: str | None) -> tuple[i
             line(
                 rules.cited,
                 rules.allowance_fen,
-                f"您的诊断{listed[0]}在重特大疾病和罕见病名单内,发放生活救助{allowance}元,"
-                "直接发给您本人,不抵扣本次医疗费用。",
+                f"您的诊断{listed[0]}在重特大疾病和罕见病名单内，发放生活救助{allowance}元，"
+                "直接发给您本人，不抵扣本次医疗费用。",
                 f"Your diagnosis {listed[0]} is on the major and rare disease lists: a living "
                 f"allowance of {allowance} yuan is paid to you, separately from this bill.",
             )
@@ -185,7 +185,7 @@ def _living_assistance(policy: Policy, bill: Bill, group: str | None) -> tuple[i
         line(
             rules.cited,
             0,
-            f"本次诊断不在重特大疾病和罕见病名单内,没有生活救助;名单内的疾病住院可以领取{allowance}元。",
+            f"本次诊断不在重特大疾病和罕见病名单内，没有生活救助；名单内的疾病住院可以领取{allowance}元。",
             "No diagnosis on this bill is on the major or rare disease lists, so there is no "
             f"living allowance; inpatient care for a listed disease brings {allowance} yuan.",
         )
@@ -220,7 +220,7 @@ def _account_and_cash(policy: Policy, bill: Bill, left: int) -> tuple[int, int, 
                 line(
                     payment.cited,
                     account,
-                    f"个人账户支付{yuan(account)}元,账户余额还剩{yuan(rest)}元。",
+                    f"个人账户支付{yuan(account)}元，账户余额还剩{yuan(rest)}元。",
                     f"Your personal account pays {yuan(account)} yuan; {yuan(rest)} yuan "
                     "remain in it.",
                 )
@@ -239,7 +239,7 @@ def _account_and_cash(policy: Policy, bill: Bill, left: int) -> tuple[int, int, 
             line(
                 payment.cited,
                 0,
-                "城乡居民医保没有个人账户,本次不从个人账户支付。",
+                "城乡居民医保没有个人账户，本次不从个人账户支付。",
                 "Resident insurance has no personal account, so nothing is paid from one.",
             )
         )

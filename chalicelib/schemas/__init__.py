@@ -34,7 +34,7 @@ def _plain(error: Any) -> tuple[str, str]:
         missing = error.message.split("'")[1] if "'" in error.message else "a field"
         return f"'{missing}' is required.", f"缺少必填项“{missing}”。"
     if keyword in ("additionalProperties", "unevaluatedProperties"):
-        return "This field is not allowed here.", "不认识的字段,请去掉。"
+        return "This field is not allowed here.", "不认识的字段，请去掉。"
     if keyword == "type":
         return f"Must be of type {error.validator_value}.", "类型不对。"
     if keyword in ("maxLength", "maxItems", "maximum", "exclusiveMaximum"):

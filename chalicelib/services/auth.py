@@ -29,6 +29,7 @@ from chalicelib.ports import (
     TokenService,
 )
 from chalicelib.rules.identity import IdNumber
+from chalicelib.rules.waits import wait_words
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +140,10 @@ def _send_code(
         ctx.login.record_code_request(buckets, pending, now)
     except RateLimited as exc:
         log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
+        wait_en, wait_zh = wait_words(exc.retry_after)
         raise TooManyRequests(
-            f"Too many codes requested. Please try again in {exc.retry_after} seconds.",
-            f"获取验证码太频繁,请在{exc.retry_after}秒后再试。",
+            f"Too many codes requested. Please try again in {wait_en}.",
+            f"获取验证码太频繁，请在 {wait_zh}后再试。",
             exc.retry_after,
         ) from None
     if person is not None:
@@ -152,7 +154,8 @@ def _send_code(
             + (
                 text(code, minutes)
                 if text
-                else f"您的{wording}验证码是{code},{minutes}分钟内有效。如非本人操作,请忽略本短信。"
+                else f"您的{wording}验证码是{code}，{minutes}分钟内有效。"
+                "如非本人操作，请忽略本短信。"
             ),
         )
         log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
@@ -191,7 +194,7 @@ def _check_code(ctx: AuthContext, person_id: str, code: str, purpose: str) -> No
         raise CodeInvalid(
             "The code is wrong, expired or already used. After 5 wrong tries a code stops "
             "working: request a new one.",
-            "验证码不对、已过期或已使用。输错5次后验证码作废,请重新获取验证码。",
+            "验证码不对、已过期或已使用。输错5次后验证码作废，请重新获取验证码。",
         )
 
 

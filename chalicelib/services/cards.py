@@ -81,7 +81,7 @@ def _load(ctx: CardContext, person_id: str) -> CardRecord:
     if record is None:
         raise NotFound(
             "No card is registered for this sign-in.",
-            "没有找到您的医保卡信息,请联系当地医保经办机构。",
+            "没有找到您的医保卡信息，请联系当地医保经办机构。",
         )
     return record
 
@@ -206,7 +206,7 @@ def change_card(
         return answer_body
     raise Conflict(
         "The card is being changed by another request; please try again.",
-        "您的卡正在办理其他业务,请稍后再试。",
+        "您的卡正在办理其他业务，请稍后再试。",
     )
 
 
@@ -249,16 +249,16 @@ def _confirm_by_sms(
     if action == "report_temporary_loss":
         ends = rules.lapses_at(card, policy)
         text = (
-            f"您尾号{tail}的医保卡已于{when}临时挂失,"
-            f"{ends:%m月%d日}前有效,需长期冻结请办理正式挂失。"
+            f"您尾号{tail}的医保卡已于{when}临时挂失，"
+            f"{ends:%m月%d日}前有效，需长期冻结请办理正式挂失。"
         )
     elif action == "report_formal_loss":
-        text = f"您尾号{tail}的医保卡已于{when}正式挂失,可在线申请补卡。"
+        text = f"您尾号{tail}的医保卡已于{when}正式挂失，可在线申请补卡。"
     elif action == "unfreeze":
-        text = f"您尾号{tail}的医保卡已于{when}解挂,可以正常使用。如非本人操作,请立即挂失。"
+        text = f"您尾号{tail}的医保卡已于{when}解挂，可以正常使用。如非本人操作，请立即挂失。"
     else:
         due = f"{card.replacement_due:%m月%d日}" if card.replacement_due else ""
-        text = f"您尾号{tail}的医保卡补卡申请已受理,最迟{due}办好,届时短信通知。"
+        text = f"您尾号{tail}的医保卡补卡申请已受理，最迟{due}办好，届时短信通知。"
     try:
         ctx.sms.send(record.person.phone, f"【{ctx.sms_signature}】{text}")
     except Exception:  # the card has changed: a lost SMS must not undo it
@@ -266,7 +266,7 @@ def _confirm_by_sms(
 
 
 def no_card_certificate(ctx: CardContext, person_id: str) -> dict[str, Any]:
-    """The valid 住院无卡证明, issuing a new one when there is none."""
+    """The valid 住院无卡证明，issuing a new one when there is none."""
     now = ctx.clock.now()
     record = _load(ctx, person_id)
     current = record.certificate
@@ -292,7 +292,7 @@ def check_certificate(ctx: CardContext, code: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(
             "No certificate has this code. Check the code with the patient.",
-            "没有这个编号的无卡证明,请与患者核对编号。",
+            "没有这个编号的无卡证明，请与患者核对编号。",
         )
     view = _certificate_view(found, ctx.clock.now())
     return {

@@ -114,13 +114,16 @@ def _link_json(stored: StoredLink, now: datetime) -> dict[str, Any]:
 
 def _next_steps(role: str, status: str) -> dict[str, str]:
     if status == "pending" and role == "payer":
-        zh = "请让家人把收到的短信验证码告诉您并在此输入;也可以请家人登录后自己确认。24小时内有效。"
+        zh = (
+            "请让家人把收到的短信验证码告诉您并在此输入；"
+            "也可以请家人登录后自己确认。24小时内有效。"
+        )
         en = (
             "Ask your relative for the SMS code they received and enter it here, or ask them "
             "to sign in and confirm. Valid for 24 hours."
         )
     elif status == "pending":
-        zh = "您的家人申请用他的职工医保个人账户为您支付。同意请点“同意绑定”,不同意请点“拒绝”。"
+        zh = "您的家人申请用他的职工医保个人账户为您支付。同意请点“同意绑定”，不同意请点“拒绝”。"
         en = "Your relative asks to pay for you from their personal account: accept or decline."
     elif status == "active" and role == "payer":
         zh = "您的个人账户可以为这位家人支付看病的自付费用和居民医保个人缴费。随时可以解除。"
@@ -137,7 +140,7 @@ def _next_steps(role: str, status: str) -> dict[str, str]:
 
 
 def overview(ctx: FamilyContext, person_id: str) -> dict[str, Any]:
-    """家庭共济: my links, as payer and as relative, and whether I can pay for relatives."""
+    """家庭共济：my links, as payer and as relative, and whether I can pay for relatives."""
     side = _side(ctx, person_id)
     now = ctx.clock.now()
     can_pay = True
@@ -154,8 +157,8 @@ def overview(ctx: FamilyContext, person_id: str) -> dict[str, Any]:
         else None,
         "links": [_link_json(s, now) for s in side.links],
         "rules_zh": (
-            "职工医保个人账户可以为配偶、父母、子女支付在定点医院和药店看病购药的自付费用,"
-            "以及他们参加居民医保的个人缴费。绑定需要家人用短信验证码同意;任何一方都可以随时解除;"
+            "职工医保个人账户可以为配偶、父母、子女支付在定点医院和药店看病购药的自付费用，"
+            "以及他们参加居民医保的个人缴费。绑定需要家人用短信验证码同意；任何一方都可以随时解除；"
             "任何一方医保终止时自动解除。每次使用都记入双方的明细。"
         ),
         "rules_en": (
@@ -177,7 +180,7 @@ def request_link(
     relation: rules.Relation,
     client_ip: str,
 ) -> dict[str, Any]:
-    """申请绑定: create the request and send the relative a consent code (if they are insured
+    """申请绑定：create the request and send the relative a consent code (if they are insured
     here with this name). The answer is the same either way."""
     name = name.strip()
     payer = _side(ctx, payer_id)
@@ -237,8 +240,8 @@ def request_link(
     def text(code: str, minutes: int) -> str:
         return (
             f"{who}(您的{what})申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
-            f"家庭共济验证码是{code},同意绑定请告诉对方,{minutes}分钟内有效;也可登录医保服务"
-            "平台在“家庭共济”中确认。不同意请忽略,24小时后自动失效。"
+            f"家庭共济验证码是{code}，同意绑定请告诉对方，{minutes}分钟内有效；也可登录医保服务"
+            "平台在“家庭共济”中确认。不同意请忽略，24小时后自动失效。"
         )
 
     auth.request_consent(ctx.auth, payer_id, relative_id, relative, client_ip, link_id, text)
@@ -265,7 +268,7 @@ def _activate(
             raise rules.Refusal(
                 "relative_not_insured",
                 "Your relative's insurance is not in force, so the link cannot start.",
-                "这位家人目前不在正常参保状态,暂时不能绑定。",
+                "这位家人目前不在正常参保状态，暂时不能绑定。",
             )
     except rules.Refusal as exc:
         raise _refused(exc) from None
@@ -275,7 +278,7 @@ def _activate(
         raise errors.Conflict(
             "This relative is already linked with another account; one account at a time. "
             "The other link must end first.",
-            "这位家人已经绑定了另一个共济账户,同一时间只能绑定一个。请先解除原来的绑定。",
+            "这位家人已经绑定了另一个共济账户，同一时间只能绑定一个。请先解除原来的绑定。",
             code="relative_already_linked",
         ) from None
     except StaleLink:
@@ -285,7 +288,7 @@ def _activate(
             person.phone,
             f"【{ctx.sms_signature}】您与{side.link.other_name}"
             f"({rules.RELATION_LABELS[side.link.relation][0]})的家庭共济绑定已生效。"
-            "如非本人操作,请登录医保服务平台解除。",
+            "如非本人操作，请登录医保服务平台解除。",
         )
     log.info("family link active", extra={"link_id": payer.link.link_id})
 
@@ -293,7 +296,7 @@ def _activate(
 def _changed() -> errors.Conflict:
     return errors.Conflict(
         "This link changed meanwhile; please look at it again.",
-        "这条绑定刚刚有变化,请刷新后再试。",
+        "这条绑定刚刚有变化，请刷新后再试。",
         code="link_changed",
     )
 
@@ -304,7 +307,7 @@ def _pending(stored: StoredLink, now: datetime) -> None:
         raise errors.Conflict(
             "This request is no longer waiting for consent (it is "
             f"{rules.STATUS_LABELS[status][1]}).",
-            f"这条申请已不在等待确认状态(当前:{rules.STATUS_LABELS[status][0]})。",
+            f"这条申请已不在等待确认状态(当前：{rules.STATUS_LABELS[status][0]})。",
             code="not_pending",
         )
 
@@ -316,7 +319,7 @@ def confirm_with_code(ctx: FamilyContext, payer_id: str, link_id: str, code: str
     if mine.link.role != "payer":
         raise errors.Forbidden(
             "Only the account holder enters the relative's code; accept the request instead.",
-            "验证码由申请绑定的一方输入;您可以直接点“同意绑定”。",
+            "验证码由申请绑定的一方输入；您可以直接点“同意绑定”。",
         )
     now = ctx.clock.now()
     _pending(mine, now)
@@ -352,7 +355,7 @@ def _activated(stored: StoredLink, now: datetime) -> StoredLink:
 
 
 def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
-    """解除: either side ends a link (or withdraws / declines a request)."""
+    """解除：either side ends a link (or withdraws / declines a request)."""
     mine = _link(_side(ctx, person_id), link_id)
     now = ctx.clock.now()
     status, _ = mine.link.status_at(now)
@@ -425,7 +428,7 @@ def usable_link(
         return rules.Refusal(
             "no_family_link",
             "There is no active family link, so nothing is paid from a relative's account.",
-            "没有生效的家庭共济绑定,不能用家人的账户支付。",
+            "没有生效的家庭共济绑定，不能用家人的账户支付。",
         )
     payer_side = store.side(mine.other_person_id)
     payer_copy = None if payer_side is None else find_link(payer_side.links, mine.link.link_id)
@@ -476,7 +479,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
             rules.Refusal(
                 "link_not_active",
                 "This family link is not active, so the account cannot pay.",
-                "家庭共济绑定未生效或已解除,不能用共济账户支付。",
+                "家庭共济绑定未生效或已解除，不能用共济账户支付。",
             )
         )
     person = relative.person
@@ -484,7 +487,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         raise errors.RuleViolation(
             "Your relative is in the employees' scheme: their employer pays, there is no "
             "resident contribution to pay.",
-            "这位家人参加的是职工医保,由单位缴费,没有居民医保个人缴费可代缴。",
+            "这位家人参加的是职工医保，由单位缴费，没有居民医保个人缴费可代缴。",
             code="not_a_resident",
         )
     policy = policy_in_force(person.region, date(year, 1, 1))
@@ -493,14 +496,14 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         raise errors.RuleViolation(
             f"The {year} contribution can be paid from {due.window.start} to {due.window.end}.",
             f"{year}年度居民医保的缴费期是{due.window.start.year}年{due.window.start.month}月"
-            f"{due.window.start.day}日至{due.window.end.month}月{due.window.end.day}日,"
+            f"{due.window.start.day}日至{due.window.end.month}月{due.window.end.day}日，"
             "请在缴费期内缴费。",
             code="outside_enrolment_window",
         )
     if due.individual_fen == 0:
         raise errors.RuleViolation(
             "Medical assistance pays all of this relative's contribution: nothing to pay.",
-            "这位家人的个人缴费由医疗救助全额资助,无需缴费。",
+            "这位家人的个人缴费由医疗救助全额资助，无需缴费。",
             code="nothing_to_pay",
         )
     ref = "c" + secrets.token_hex(8)
@@ -522,8 +525,8 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
         raise errors.RuleViolation(
             f"The account holds {yuan(payer_side.account_balance or 0)} yuan; the contribution is "
             f"{yuan(due.individual_fen)} yuan. Pay it another way.",
-            f"个人账户余额{yuan(payer_side.account_balance or 0)}元,不足以缴纳"
-            f"{yuan(due.individual_fen)}元,请用其他方式缴费。",
+            f"个人账户余额{yuan(payer_side.account_balance or 0)}元，不足以缴纳"
+            f"{yuan(due.individual_fen)}元，请用其他方式缴费。",
             code="balance_too_low",
         )
     line = {
@@ -548,7 +551,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
     if not paid:
         raise errors.Conflict(
             f"The {year} contribution of this relative is already paid.",
-            f"这位家人{year}年度的居民医保已经缴费,不用重复缴纳。",
+            f"这位家人{year}年度的居民医保已经缴费，不用重复缴纳。",
             code="already_paid",
         )
     ctx.sms.send(
@@ -576,7 +579,7 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
 def uses(
     ctx: FamilyContext, person_id: str, year_text: str | None, cursor: str | None
 ) -> dict[str, Any]:
-    """家庭共济明细: what I paid for relatives and what relatives paid for me, newest first."""
+    """家庭共济明细：what I paid for relatives and what relatives paid for me, newest first."""
     today = ctx.clock.now().date()
     year = year_param(year_text, FIRST_YEAR, today.year, today.year, "(家庭共济自2021年起)")
     after = None if cursor is None else decode_cursor(cursor, f"FAMILY#{year}#")
@@ -613,7 +616,7 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
     for other_side, copy in others:
         ctx.sms.send(
             other_side.person.phone,
-            f"【{ctx.sms_signature}】因{copy.link.other_name}的医保已终止,"
+            f"【{ctx.sms_signature}】因{copy.link.other_name}的医保已终止，"
             "你们的家庭共济绑定已自动解除。",
         )
     log.info("insurance status changed", extra={"person_id": person_id, "status": status})

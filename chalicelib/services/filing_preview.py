@@ -1,4 +1,4 @@
-"""备案前算一算: before filing, what a filing would change on an example bill and on the
+"""备案前算一算：before filing, what a filing would change on an example bill and on the
 person's own last settlement (its amounts settled again in the filed city). Nothing is
 written; the person and the last settlement are read (two requests)."""
 
@@ -23,7 +23,7 @@ EXAMPLE_VISIT: dict[str, Any] = {"kind": "inpatient", "hospital_level": 3}
 
 
 def preview(ctx: FilingContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """备案前算一算: what this filing changes on an example bill and on my last settlement."""
+    """备案前算一算：what this filing changes on an example bill and on my last settlement."""
     from chalicelib.services.settlements import what_if
 
     now = ctx.clock.now()

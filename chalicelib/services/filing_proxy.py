@@ -1,4 +1,4 @@
-"""代办: a relative files for a person (异地就医备案) only with that person's consent, given
+"""代办：a relative files for a person (异地就医备案) only with that person's consent, given
 by the SMS code family mutual aid uses (``auth.request_consent``, with its limits). The
 answer is the same whether or not the person is insured here under that name; the filing
 then records who filed it."""

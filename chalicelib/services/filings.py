@@ -130,7 +130,7 @@ def _day(text: str, field: str) -> date:
 
 
 def overview(ctx: FilingContext, person_id: str) -> dict[str, Any]:
-    """我的异地就医备案: my filings, which categories I may use, the rules in plain words."""
+    """我的异地就医备案：my filings, which categories I may use, the rules in plain words."""
     record = load_record(ctx, person_id)
     today = ctx.clock.now().date()
     person = record.person
@@ -385,7 +385,7 @@ def change(
     *,
     request_id: str | None = None,
 ) -> dict[str, Any]:
-    """变更备案: another city, start (before it starts) or end (temporary), where allowed."""
+    """变更备案：another city, start (before it starts) or end (temporary), where allowed."""
 
     def changed(policy_rules: FilingRules, record: FilingRecord, f: Filing, today: date) -> Filing:
         return _changed(policy_rules, record, f, body, today)
@@ -502,7 +502,7 @@ def cancel(
     *,
     request_id: str | None = None,
 ) -> dict[str, Any]:
-    """取消备案: from today on the filing is no longer in force."""
+    """取消备案：from today on the filing is no longer in force."""
     reason = body.get("reason")
 
     def cancelled(

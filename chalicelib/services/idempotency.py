@@ -21,7 +21,7 @@ def replay(stored: StoredAnswer, digest: str) -> dict[str, Any]:
     if stored.fingerprint != digest:
         raise Conflict(
             "This Idempotency-Key was already used for a different request.",
-            "这个请求编号已用于另一项办理,请换一个编号。",
+            "这个请求编号已用于另一项办理，请换一个编号。",
             code="idempotency_key_reused",
         )
     body: dict[str, Any] = json.loads(stored.body)

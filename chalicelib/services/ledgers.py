@@ -1,4 +1,4 @@
-"""缴费记录、个人账户、待遇余额: what the citizen asks a window most (``001:83``).
+"""缴费记录、个人账户、待遇余额：what the citizen asks a window most (``001:83``).
 
 Each view is one read by the person's key; the figures are explained by the rules
 layer (contribution years, the year's tier, the benefit balance).
@@ -144,9 +144,9 @@ def contributions(
         body["summary"] = {
             "paid": paid,
             "text_zh": (
-                f"{year}年度居民医保已缴费,全年享受居民医保待遇。"
+                f"{year}年度居民医保已缴费，全年享受居民医保待遇。"
                 if paid
-                else f"{year}年度居民医保还没有缴费记录。请在缴费期内缴费,否则看病不能报销。"
+                else f"{year}年度居民医保还没有缴费记录。请在缴费期内缴费，否则看病不能报销。"
             ),
             "text_en": (
                 f"The {year} resident contribution is paid: covered for the year."
@@ -177,13 +177,13 @@ def _account_lines(pages: dict[int, Any]) -> tuple[list[dict[str, Any]], int | N
 
 
 def account(ctx: LedgerContext, person_id: str) -> dict[str, Any]:
-    """个人账户: balance, the latest credit, and the balance at the end of each of 12 months."""
+    """个人账户：balance, the latest credit, and the balance at the end of each of 12 months."""
     today = ctx.clock.now().date()
     pages = ctx.store.account_pages(person_id, FIRST_YEAR, today.year)
     lines, balance = _account_lines(pages)
     if balance is None:
         raise errors.NotFound(
-            "No personal account: residents have none.", "没有个人账户:城乡居民医保没有个人账户。"
+            "No personal account: residents have none.", "没有个人账户：城乡居民医保没有个人账户。"
         )
     month_end: dict[str, int] = {}
     for line in lines:
@@ -271,7 +271,7 @@ def _is_month(text: str, today: date) -> bool:
 
 
 def benefits(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
-    """本年度待遇余额: each annual benefit's cap, used and left, from settlement's figures."""
+    """本年度待遇余额：each annual benefit's cap, used and left, from settlement's figures."""
     today = ctx.clock.now().date()
     year = _year(year_text, today)
     found = ctx.store.profile_and_year(person_id, year)

@@ -33,7 +33,7 @@ CARD_STATUSES = {
     "temp_lost": ("临时挂失", "Temporarily reported lost"),
     "lost": ("正式挂失", "Reported lost"),
     "replacement_requested": ("补卡办理中", "Replacement in progress"),
-    "replaced": ("已补卡,旧卡作废", "Replaced; the old card is void"),
+    "replaced": ("已补卡，旧卡作废", "Replaced; the old card is void"),
 }
 
 
@@ -51,7 +51,7 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
     if view is None:
         raise NotFound(
             "No insured person is registered for this sign-in.",
-            "没有找到您的参保信息,请联系当地医保经办机构。",
+            "没有找到您的参保信息，请联系当地医保经办机构。",
         )
     person, card = view.person, view.card
     region_zh, region_en = REGIONS.get(person.region, (person.region, person.region))

@@ -174,14 +174,14 @@ def _insured(subject: SettlementSubject) -> None:
         raise errors.RuleViolation(
             "Insurance is suspended because contributions are missing, so the funds pay nothing "
             "now. After the missing contributions are paid, benefits resume.",
-            "您的医保因欠缴暂停,暂时不能享受医保报销。补缴欠费后即可恢复待遇。",
+            "您的医保因欠缴暂停，暂时不能享受医保报销。补缴欠费后即可恢复待遇。",
             code="insurance_suspended",
         )
     if status != "active":
         raise errors.RuleViolation(
             "This person's insurance has ended, so the funds pay nothing. Enrol again to be "
             "covered.",
-            "该参保人的医保已终止,不能享受医保报销。重新参保缴费后才能恢复。",
+            "该参保人的医保已终止，不能享受医保报销。重新参保缴费后才能恢复。",
             code="insurance_ended",
         )
 
@@ -207,7 +207,7 @@ def _engine(
     except PolicyNotFound as exc:
         raise errors.RuleViolation(
             f"No policy is in force for this region and date ({exc}).",
-            "本地区在该日期没有适用的医保政策,请联系医保经办机构。",
+            "本地区在该日期没有适用的医保政策，请联系医保经办机构。",
             code="no_policy",
         ) from None
     return settle(policy, bill)
@@ -250,7 +250,7 @@ def _not_found() -> errors.NotFound:
 
 
 def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """结算: settle one visit; the same (hospital, visit) again returns the same answer."""
+    """结算：settle one visit; the same (hospital, visit) again returns the same answer."""
     if body["hospital_id"] != hospital_id:
         raise errors.Forbidden(
             "This client settles for another hospital.", "该接入方不能为这家医院结算。"
@@ -275,7 +275,7 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
             answer = _same_visit(ctx, key, digest)
             if answer is not None:
                 return answer
-            replaces = key  # 冲正后重新结算: its settlement was reversed; settle it anew
+            replaces = key  # 冲正后重新结算：its settlement was reversed; settle it anew
     raise _busy()  # pragma: no cover - re-settled by someone else forty times in a row
 
 
@@ -292,7 +292,7 @@ def _optimistic() -> Retrying:
 def _busy() -> errors.Conflict:
     return errors.Conflict(
         "Too many settlements for this person at once; please retry.",
-        "该参保人同时结算的请求过多,请稍后重试。",
+        "该参保人同时结算的请求过多，请稍后重试。",
         code="busy",
     )
 
@@ -398,7 +398,7 @@ def _check_card(
         raise errors.CardNotUsable(
             "This card number is void (the card was replaced). Use the new card or the "
             "electronic voucher.",
-            "这张卡已作废(已补新卡),请使用新卡或医保电子凭证结算。",
+            "这张卡已作废(已补新卡)，请使用新卡或医保电子凭证结算。",
             code="card_void",
         )
     refusal = card_rules.settlement_refusal(card, now, policy)
@@ -409,7 +409,7 @@ def _check_card(
 def reverse_settlement(
     ctx: SettlementContext, hospital_id: str, settlement_id: str
 ) -> dict[str, Any]:
-    """冲正: undo a settlement exactly, once."""
+    """冲正：undo a settlement exactly, once."""
     key = ctx.store.find_by_id(settlement_id)
     if key is None or key.hospital_id != hospital_id:
         raise errors.NotFound(
@@ -471,7 +471,7 @@ def _family_refund(
 def _reversed() -> errors.Conflict:
     return errors.Conflict(
         "This settlement was already reversed; a reversal happens once.",
-        "这笔结算已经冲正过,不能重复冲正。",
+        "这笔结算已经冲正过，不能重复冲正。",
         code="already_reversed",
     )
 
@@ -490,7 +490,7 @@ def _added(answer: dict[str, Any]) -> dict[str, int]:
 
 
 def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """看病前算一算: the same engine on the person's own figures; nothing is written."""
+    """看病前算一算：the same engine on the person's own figures; nothing is written."""
     now = ctx.clock.now()
     subject = ctx.store.load_subject(person_id, now.year)
     if subject is None:

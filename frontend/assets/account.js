@@ -75,7 +75,7 @@ async function load() {
     $("acct-loading").hidden = true;
     section.removeAttribute("aria-busy");
     if (err.status === 404) {
-      // 城乡居民医保没有个人账户: the server's own words, not an error of the page.
+      // 城乡居民医保没有个人账户： the server's own words, not an error of the page.
       section.hidden = true;
       message.show(() => (lang() === "en" ? err.problem?.detail : err.problem?.detail_zh) || err.message, "info");
       return;

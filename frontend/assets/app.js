@@ -153,6 +153,25 @@ function retryAfterSeconds(value) {
   return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
 }
 
+const STATES_A_WAIT = /\d+\s*(?:秒|分钟|seconds?|minutes?)/;
+
+/** "Try again in …": seconds under a minute, whole minutes (rounded up) from a minute on. */
+export function waitText(seconds) {
+  const s = Math.max(1, Math.round(seconds));
+  return s < 60 ? t("err.retry_after", { n: s }) : t("err.retry_after_min", { n: Math.ceil(s / 60) });
+}
+
+/**
+ * What a person typed, as the server reads it: full-width digits and letters
+ * from a Chinese keyboard (０-９, Ｘ) made half-width, every space (also the
+ * full-width one) and dash removed. Done before any length check.
+ */
+export function halfWidthCompact(value) {
+  return value
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000-]+/g, "");
+}
+
 /** Plain words for a failed call, in the current language. */
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t("err.generic", { status: "JS" });
@@ -164,8 +183,8 @@ export function errorText(err) {
   if (!text) text = t("err.generic", { status: err.status });
   // Chinese sentences end with "。" and need no space between them.
   // Say how long to wait, unless the server's own words already do.
-  if (err.status === 429 && err.retryAfter != null && !text.includes(String(err.retryAfter))) {
-    text += (en ? " " : "") + t("err.retry_after", { n: err.retryAfter });
+  if (err.status === 429 && err.retryAfter != null && !STATES_A_WAIT.test(text)) {
+    text += (en ? " " : "") + waitText(err.retryAfter);
   }
   // errors[] entries that have no field on this page are listed here instead.
   for (const item of err.unplaced || []) {

@@ -1,11 +1,12 @@
 // Card services page: the signed-in person's 医保卡 from GET /v1/me/card, and
-// what they can do with it now (临时挂失, 正式挂失, 解挂, 补卡, 住院无卡证明).
+// what they can do with it now (临时挂失， 正式挂失， 解挂， 补卡， 住院无卡证明).
 // Every change answers with the new card status: the page re-renders from it.
 import {
   ApiError,
   api,
   clearFieldError,
   clearFieldErrors,
+  halfWidthCompact,
   el,
   errorText,
   focusFirst,
@@ -393,7 +394,7 @@ unfreezeForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (unfreezeButton.disabled) return;
   clearFieldErrors();
-  const code = codeInput.value.replace(/\s+/g, "");
+  const code = halfWidthCompact(codeInput.value);
   codeInput.value = code;
   const bad = !code ? "v.code.empty" : /^\d{6}$/.test(code) ? null : "v.code.format";
   if (bad) {

@@ -1,6 +1,6 @@
 // 家庭共济 (family.html): family mutual aid from GET /v1/me/family — the rules in
 // plain words, whether my employee personal account can pay for relatives (and why
-// not), my links in two groups (我为家人支付: role "payer"; 家人为我支付: role
+// not), my links in two groups (我为家人支付： role "payer"; 家人为我支付： role
 // "relative") with what each allows now: the payer types the code the relative
 // read out from their SMS, the relative accepts or declines, either side ends an
 // active link, the payer pays a resident relative's contribution for next year.
@@ -13,6 +13,7 @@ import {
   beijingParts,
   clearFieldError,
   el,
+  halfWidthCompact,
   errorText,
   fill,
   focusFirst,
@@ -419,7 +420,7 @@ async function sendCode(form) {
   const input = form.querySelector("input[name=code]");
   const submit = form.querySelector("button[type=submit]");
   if (!input || !submit || submit.disabled) return;
-  const code = input.value.replace(/\s+/g, "");
+  const code = halfWidthCompact(input.value);
   input.value = code;
   drafts.set(linkId, code);
   codeErrors.delete(linkId);
@@ -543,7 +544,7 @@ for (const field of [idInput, nameInput]) field.addEventListener("input", () => 
 relationSelect.addEventListener("change", () => clearFieldError(relationSelect.id));
 
 function checkAdd() {
-  const id = idInput.value.replace(/\s+/g, "").toUpperCase();
+  const id = halfWidthCompact(idInput.value).toUpperCase();
   idInput.value = id;
   const name = nameInput.value.replace(/\s+/g, " ").trim();
   nameInput.value = name;

@@ -4,6 +4,7 @@ import {
   clearFieldError,
   clearFieldErrors,
   focusFirst,
+  halfWidthCompact,
   initPage,
   lang,
   messageBox,
@@ -38,9 +39,9 @@ showOutboxLinkOnLocalStage();
 // only catch typing slips early, in plain words.
 
 const normalize = {
-  id_number: (v) => v.replace(/\s+/g, "").toUpperCase(),
-  phone: (v) => v.replace(/[\s-]+/g, ""),
-  code: (v) => v.replace(/\s+/g, ""),
+  id_number: (v) => halfWidthCompact(v).toUpperCase(),
+  phone: (v) => halfWidthCompact(v),
+  code: (v) => halfWidthCompact(v),
 };
 
 const checks = {

@@ -103,7 +103,7 @@ def test_the_account_pays_and_a_reversal_undoes_it_exactly_once(stack, api, hosp
 
 
 def test_a_reversed_visit_is_settled_again_with_a_corrected_bill(stack, api, hospital, login):
-    """冲正后重新结算: after a reversal the same visit id settles again with the corrected
+    """冲正后重新结算：after a reversal the same visit id settles again with the corrected
     bill; retries of either bill get their own one answer, and nothing is counted twice."""
     from chalicelib.bootstrap import container
 
@@ -173,7 +173,7 @@ def test_an_estimate_explains_the_zhang_refusal_and_writes_nothing(stack, api, l
     from chalicelib.bootstrap import use_clock
     from chalicelib.demo import person
 
-    li = person(990101, 1)  # 李秀英: in-service employee at 85%, chronic qualification
+    li = person(990101, 1)  # 李秀英：in-service employee at 85%, chronic qualification
     # A past clock: her one-code-a-minute gap ends long before the browser tests log her in.
     use_clock(FixedClock(datetime(2026, 1, 10, 9, 0, tzinfo=CHINA)))
     try:

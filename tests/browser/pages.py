@@ -66,7 +66,7 @@ def sent_back_to_log_in(page: Page, href: str) -> None:
     page.evaluate("sessionStorage.setItem('yibao.token', 'not-a-real-token')")
     page.goto(f"/{href}")
     page.wait_for_url("**/index.html")
-    expect(page.locator("#message")).to_have_text("登录已过期,请重新登录")
+    expect(page.locator("#message")).to_have_text("登录已过期，请重新登录")
 
 
 def toggle_english_and_large_text(page: Page) -> None:

@@ -59,12 +59,12 @@ def confirm_loss(page: Page, button: str) -> None:
     page.locator(f"#{button}").click()
     box = page.locator("#confirm-box")
     expect(box).to_be_visible()
-    expect(box).to_contain_text("确认挂失?挂失后这张卡马上不能用于看病结算。")
+    expect(box).to_contain_text("确认挂失？挂失后这张卡马上不能用于看病结算。")
     page.locator("#confirm-yes").click()
 
 
 def request_unfreeze_code(page: Page, stack: Any, person: Any) -> str:
-    """Press 获取验证码: sent at once, even just after the login code (its own minute limit)."""
+    """Press 获取验证码： sent at once, even just after the login code (its own minute limit)."""
     page.locator("#btn-unfreeze-code").click()
     message = page.locator("#message")
     expect(message).to_have_attribute("data-kind", re.compile(r"^(success|error)$"))
@@ -107,16 +107,16 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
         expect(page.locator(f"#{shown}")).to_be_visible()
     for gone in ("btn-unfreeze-code", "btn-unfreeze", "btn-replacement", "btn-certificate"):
         expect(page.locator(f"#{gone}")).to_be_hidden()
-    expect(page.locator("#card-next-steps")).to_contain_text("卡丢了?先临时挂失,马上冻结。")
+    expect(page.locator("#card-next-steps")).to_contain_text("卡丢了？先临时挂失，马上冻结。")
     assert_fits_width(page, "card.html scrolls sideways at 360 px")
     shot(page, "card-active")
 
-    # 临时挂失: a confirmation step first; 取消 changes nothing.
+    # 临时挂失： a confirmation step first; 取消 changes nothing.
     sms_before = stack.sms_count(person.phone)
     page.locator("#btn-temp-loss").click()
     box = page.locator("#confirm-box")
     expect(box).to_be_visible()
-    expect(box).to_contain_text("确认挂失?挂失后这张卡马上不能用于看病结算。")
+    expect(box).to_contain_text("确认挂失？挂失后这张卡马上不能用于看病结算。")
     expect(page.locator("#confirm-title")).to_be_focused()
     expect(page.locator("#confirm-yes")).to_be_visible()
     shot(page, "card-confirm")
@@ -147,7 +147,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     expect(page.locator("#btn-temp-loss")).to_be_hidden()
     for shown in ("btn-formal-loss", "btn-replacement", "btn-unfreeze-code", "btn-certificate"):
         expect(page.locator(f"#{shown}")).to_be_visible()
-    expect(page.locator("#card-next-steps")).to_contain_text("卡找到了?")
+    expect(page.locator("#card-next-steps")).to_contain_text("卡找到了？")
     assert stack.sms_count(person.phone) == sms_before + 1
     assert "临时挂失" in stack.last_sms(person.phone)
     assert_fits_width(page)
@@ -166,7 +166,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     expect(history.first).to_contain_text("解挂")
     assert "解挂" in stack.last_sms(person.phone)
 
-    # 正式挂失, then 补卡 by mail: the due date is shown prominently.
+    # 正式挂失， then 补卡 by mail: the due date is shown prominently.
     confirm_loss(page, "btn-formal-loss")
     expect(status).to_have_text("正式挂失")
     expect(page.locator("#card-deadline")).to_be_hidden()
@@ -202,7 +202,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
         expect(page.locator(f"#{gone}")).to_be_hidden()
     shot(page, "card-replacement")
 
-    # 住院无卡证明: an 8-character code, a QR image, what the hospital checks.
+    # 住院无卡证明： an 8-character code, a QR image, what the hospital checks.
     page.locator("#btn-certificate").click()
     code_el = page.locator("#certificate-code")
     expect(code_el).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
@@ -270,7 +270,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     page.route("**/v1/me/card/loss", first_answer_lost)
     sms_before = stack.sms_count(person.phone)
 
-    # By keyboard only: Enter on 临时挂失, Tab to 确认挂失, Enter.
+    # By keyboard only: Enter on 临时挂失， Tab to 确认挂失， Enter.
     page.locator("#btn-temp-loss").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#confirm-title")).to_be_focused()
@@ -300,7 +300,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     code_button.click()
     expect(message).to_have_attribute("data-kind", "error")
     text = message.inner_text()
-    waits = re.findall(r"\d+\s*秒", text)
+    waits = re.findall(r"\d+\s*(?:秒|分钟)", text)
     assert len(waits) == 1, f"the wait should be stated once, in Chinese: {text!r}"
     expect(code_button).to_be_disabled()
     expect(code_button).to_have_text(re.compile(r"^\d+秒后可重新获取$"))

@@ -101,7 +101,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
         ["医保统筹支付", "大病保险", "医疗救助", "个人现金支付"]
     )
     expect(page.locator("#est-summary")).to_have_text(
-        "医保和救助等共支付 18,740.50 元,您自己付 1,259.50 元(个人账户和现金)。"
+        "医保和救助等共支付 18,740.50 元，您自己付 1,259.50 元(个人账户和现金)。"
     )
     expect(page.locator("#est-refusal")).to_be_hidden()
 
@@ -126,14 +126,14 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     expect(page.locator("#est-lines")).to_contain_text("超过困难群众起付标准3000.00元")
     expect(page.locator("#est-lines")).to_contain_text("按60%救助1889.25元")
     expect(lines.last).to_contain_text("您需要现金支付1259.50元。")
-    expect(lines.last.locator(".line-amount")).to_have_text("金额:1,259.50 元")
+    expect(lines.last.locator(".line-amount")).to_have_text("金额：1,259.50 元")
     assert lines.count() >= 6
     for i in range(lines.count()):
         expect(lines.nth(i).locator(".line-text")).not_to_be_empty()
         expect(lines.nth(i).locator(".line-amount")).to_have_text(
-            re.compile(r"^金额:[\d,]+\.\d\d 元$")
+            re.compile(r"^金额：[\d,]+\.\d\d 元$")
         )
-    expect(page.locator("#est-note")).to_contain_text("这是估算,实际以医院结算为准。")
+    expect(page.locator("#est-note")).to_contain_text("这是估算，实际以医院结算为准。")
     expect(page.locator("#est-note")).to_contain_text("没有保存")
     assert_fits_width(page, "estimate.html scrolls sideways at 360 px")
     shot(page, "estimate-example")
@@ -152,7 +152,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     expect(page.locator("#est-stale")).to_be_visible()
 
 
-# ------------------------------------------------------------------ 2. 李秀英: 85% is not 95%
+# ------------------------------------------------------------------ 2. 李秀英：85% is not 95%
 
 
 def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
@@ -160,7 +160,7 @@ def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
 ) -> None:
     from chalicelib.demo import person
 
-    li = person(990101, 1)  # 李秀英: in-service employee at 85%, with a 慢特病 qualification
+    li = person(990101, 1)  # 李秀英：in-service employee at 85%, with a 慢特病 qualification
     assert li.name == "李秀英" and li.tier_pct == 85.0 and li.chronic
     log_in(page, stack, li)  # waits out the minute window if another test just logged her in
     open_estimate(page)
@@ -178,7 +178,7 @@ def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
     refusal = page.locator("#est-refusal")
     expect(refusal).to_be_visible()
     expect(refusal).to_contain_text("这次看病暂时不能享受医保报销")
-    expect(refusal).to_contain_text("年均缴费未达95%,门诊慢特病待遇暂不能享受。")
+    expect(refusal).to_contain_text("年均缴费未达95%，门诊慢特病待遇暂不能享受。")
     expect(refusal).to_contain_text("您的年均缴费为上年度在岗职工平均工资的85%")
     expect(refusal).to_contain_text("年均缴费达到95%及以上后就可以享受")  # what would change it
     assert body_of(sent[0])["visit"]["kind"] == "chronic_outpatient"
@@ -189,7 +189,7 @@ def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
         expect(page.locator(f"#{gone}")).to_have_count(0)
     expect(page.locator("#est-cash")).to_be_visible()
     expect(page.locator("#est-total")).to_have_text("800.00 元")
-    expect(page.locator("#est-summary")).to_contain_text("共支付 0.00 元,您自己付 800.00 元")
+    expect(page.locator("#est-summary")).to_contain_text("共支付 0.00 元，您自己付 800.00 元")
     refused = page.locator("#est-lines > li.refused")
     expect(refused.first).to_contain_text("95%")
     assert_fits_width(page)
@@ -219,7 +219,7 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
     expect(message).to_have_text("请按提示修改标出的内容")
     expect(message).to_have_attribute("data-kind", "error")
     expect(page.locator("#kind-group-error")).to_have_text(
-        "请选择看什么病:住院、普通门诊或门诊慢特病"
+        "请选择看什么病：住院、普通门诊或门诊慢特病"
     )
     expect(page.locator("#level-group-error")).to_have_text("请选择医院等级")
     expect(page.locator("#level-group #level-group-error")).to_have_count(1)  # inside its box
@@ -237,9 +237,9 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
     page.locator("#level-1").check()
 
     for typed, said in (
-        ("12.345", "请只填数字,最多两位小数,例如 20000 或 1234.50"),
+        ("12.345", "请只填数字，最多两位小数，例如 20000 或 1234.50"),
         ("0", "总费用要大于0"),
-        ("-5", "请只填数字,最多两位小数,例如 20000 或 1234.50"),
+        ("-5", "请只填数字，最多两位小数，例如 20000 或 1234.50"),
         ("100000000.01", "金额不能超过 100000000 元"),
     ):
         amount.fill(typed)
@@ -271,13 +271,15 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
     page.locator("#amount-b").fill("12.3.4")
     page.locator("#est-submit").click()
     expect(page.locator("#amount-b-error")).to_have_text(
-        "请只填数字,最多两位小数,例如 20000 或 1234.50"
+        "请只填数字，最多两位小数，例如 20000 或 1234.50"
     )
     page.locator("#amount-b").fill("40")
     page.locator("#b-ratio").fill("150")
     page.locator("#amount").fill("1000")
     page.locator("#est-submit").click()
-    expect(page.locator("#b-ratio-error")).to_have_text("请填0到100之间的数字,最多两位小数,例如 10")
+    expect(page.locator("#b-ratio-error")).to_have_text(
+        "请填0到100之间的数字，最多两位小数，例如 10"
+    )
     assert sent == [], "a request was sent for a form with errors"
 
     # Put right, in the way people type it (full-width digits, separators, 元): one request.
@@ -362,5 +364,5 @@ def test_without_a_session_the_page_goes_back_to_login_with_a_message(page: Page
     page.evaluate("sessionStorage.setItem('yibao.token', 'not-a-real-token')")
     page.goto("/estimate.html")
     page.wait_for_url("**/index.html")
-    expect(page.locator("#message")).to_have_text("登录已过期,请重新登录")
+    expect(page.locator("#message")).to_have_text("登录已过期，请重新登录")
     assert page.evaluate("sessionStorage.getItem('yibao.token')") is None

@@ -94,7 +94,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(id_field).to_have_attribute("type", "text")
     expect(id_field).to_have_attribute("inputmode", "text")
     expect(id_field).to_have_attribute("autocomplete", "off")
-    submit = page.get_by_role("button", name="申请绑定,给家人发验证码")
+    submit = page.get_by_role("button", name="申请绑定，给家人发验证码")
     submit.click()
     expect(message).to_have_attribute("data-kind", "error")
     expect(page.locator("#fam-id-number-error")).to_have_text("请填写身份证号")
@@ -124,7 +124,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     assert masked != relative.name and "*" in masked
     expect(link.locator("h3")).to_have_text(f"{masked}(您的父母)")
     expect(link.locator(".fam-status")).to_have_text("等待对方确认")
-    expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信,请先撤回这条申请")
+    expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信，请先撤回这条申请")
     expect(link.locator(".fam-next")).to_have_text(shown["next_step_zh"])
     expect(link.locator("[data-fact=created]")).to_have_text(
         re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -199,9 +199,9 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     end.click()
     box = page.locator("#fam-confirm")
     expect(box).to_be_visible()
-    expect(page.locator("#fam-confirm-title")).to_have_text(f"确认解除和{masked}的绑定?")
+    expect(page.locator("#fam-confirm-title")).to_have_text(f"确认解除和{masked}的绑定？")
     expect(page.locator("#fam-confirm-title")).to_be_focused()
-    expect(box).to_contain_text("解除后,您的个人账户不能再为这位家人支付")
+    expect(box).to_contain_text("解除后，您的个人账户不能再为这位家人支付")
     expect(end).to_have_attribute("aria-expanded", "true")
     assert box.evaluate("(b) => b.closest('li')?.dataset.linkId") == link_id
     assert_fits_width(page)
@@ -209,7 +209,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     page.get_by_role("button", name="取消").click()
     expect(box).to_be_hidden()
     expect(end).to_be_focused()
-    expect(message).to_have_text("已取消,没有做任何改动。")
+    expect(message).to_have_text("已取消，没有做任何改动。")
     expect(link.locator(".fam-status")).to_have_text("已绑定")
     assert stack.sms_count(relative.phone) == sms_before, "cancelling still ended the link"
 
@@ -308,7 +308,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
 
     # The relative ends it (asked first).
     link.get_by_role("button", name="解除绑定").click()
-    expect(page.locator("#fam-confirm")).to_contain_text("解除后,家人的个人账户不能再为您支付")
+    expect(page.locator("#fam-confirm")).to_contain_text("解除后，家人的个人账户不能再为您支付")
     page.get_by_role("button", name="确认解除").click()
     expect(link.locator(".fam-status")).to_have_text("已解除")
     expect(link.locator("[data-fact=reason]")).to_have_text("由家庭成员解除")

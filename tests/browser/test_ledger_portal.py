@@ -1,4 +1,4 @@
-"""缴费记录, 个人账户 and 待遇余额 in real headless Chromium against the real local stack, 360 px.
+"""缴费记录， 个人账户 and 待遇余额 in real headless Chromium against the real local stack, 360 px.
 
 A signed-in employee opens the three ledger pages from the home tiles: the
 contributions of 2025 month by month with the year's tier (95) and the
@@ -77,7 +77,7 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     data = answer["body"]
     assert data["scheme"] == "employee" and len(data["entries"]) == 12
 
-    # Twelve months, each with its figures, who paid and how (按时缴费, in words).
+    # Twelve months, each with its figures, who paid and how (按时缴费， in words).
     entries = page.locator("#contrib-entries > li")
     expect(entries).to_have_count(12)
     expect(page.locator("#contrib-entries-title")).to_have_text("2025年每月缴费")
@@ -101,7 +101,7 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     assert tier["tier"] == "95"
     expect(page.locator("#contrib-tier-title")).to_have_text("2025年的缴费档次")
     expect(page.locator("#contrib-tier-pct")).to_have_text(f"{tier['average_pct']}%")
-    expect(page.locator("#contrib-tier-level")).to_have_text("缴费档次:95档")
+    expect(page.locator("#contrib-tier-level")).to_have_text("缴费档次：95档")
     includes = page.locator("#contrib-tier-includes li")
     expect(includes).to_have_count(4)
     expect(page.locator("#contrib-tier-includes li.yes")).to_have_count(4)
@@ -264,7 +264,7 @@ def test_a_resident_is_told_plainly_that_there_is_no_personal_account(
     open_tile(page, "tile-account", "account.html", "个人账户")
 
     message = page.locator("#message")
-    expect(message).to_have_text("没有个人账户:城乡居民医保没有个人账户。")
+    expect(message).to_have_text("没有个人账户：城乡居民医保没有个人账户。")
     expect(message).to_have_attribute("data-kind", "info")  # a fact, not a failure
     for part in ("#acct-summary", "#acct-history", "#acct-statement"):
         expect(page.locator(part)).to_be_hidden()

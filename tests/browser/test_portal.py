@@ -38,7 +38,7 @@ def root_font_px(page: Page) -> float:
 
 
 def request_code(page: Page, person: Any) -> None:
-    """On index.html: type the ID number and phone, press 获取验证码, wait for the answer."""
+    """On index.html: type the ID number and phone, press 获取验证码， wait for the answer."""
     page.get_by_label("身份证号").fill(person.id_number)
     page.get_by_label("手机号").fill(person.phone)
     page.get_by_role("button", name="获取验证码").click()
@@ -202,7 +202,7 @@ def ask_twice(stack, page: Page) -> Any:
 def test_a_second_request_and_a_wrong_code_are_refused_in_plain_words(stack, context, page):
     person = ask_twice(stack, page)
     refusal = page.locator("#message").inner_text()
-    assert CJK.search(refusal) and re.search(r"\d+\s*秒", refusal), refusal
+    assert CJK.search(refusal) and re.search(r"\d+\s*(?:秒|分钟)", refusal), refusal
     assert stack.sms_count(person.phone) == 1, "a second SMS went out within the minute"
     send = page.locator("#send-code")
     expect(send).to_be_disabled()
@@ -230,7 +230,7 @@ def test_the_wait_is_stated_once_when_codes_are_asked_for_too_often(stack, page)
     ask_twice(stack, page)
     for lang in ("zh", "en"):
         text = page.locator("#message").inner_text()
-        waits = re.findall(r"\d+\s*(?:秒|seconds?)", text)
+        waits = re.findall(r"\d+\s*(?:秒|分钟|seconds?|minutes?)", text)
         assert len(waits) == 1, f"{lang}: the wait is stated {len(waits)} times: {text!r}"
         page.locator("#lang-toggle").click()
 
@@ -310,7 +310,7 @@ def test_home_without_a_valid_token_goes_back_to_login_with_a_message(page, toke
     page.goto("/home.html")
     page.wait_for_url("**/index.html")
     message = page.locator("#message")
-    expect(message).to_have_text("登录已过期,请重新登录")
+    expect(message).to_have_text("登录已过期，请重新登录")
     expect(message).to_have_attribute("data-kind", "error")
     expect(message).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('yibao.token')") is None
@@ -386,3 +386,27 @@ def test_accessibility_basics(page, path):
         for name in ("获取验证码", "登录", "English", "大字"):
             expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
         expect(page.get_by_role("status")).to_have_count(1)
+
+
+def full_width(text: str) -> str:
+    """Digits and X as a Chinese keyboard types them (０-９, Ｘ)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() or c == "X" else c for c in text)
+
+
+def test_an_id_pasted_with_spaces_and_full_width_digits_is_taken_whole(stack, context, page):
+    # 20+ characters with the spaces: nothing is cut at 18 before the spaces go.
+    person = stack.fresh_person()
+    i = person.id_number
+    spaced = f"{full_width(i[:6])} {i[6:14]}\u3000{full_width(i[14:])}"
+    page.goto("/index.html")
+    page.get_by_label("身份证号").fill(spaced)
+    phone = person.phone
+    page.get_by_label("手机号").fill(full_width(f"{phone[:3]} {phone[3:7]} {phone[7:]}"))
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator("#message")).to_have_attribute("data-kind", "success")
+    expect(page.get_by_label("身份证号")).to_have_value(person.id_number)
+    code = code_from_outbox(context, page, person)
+    page.get_by_label("短信验证码").fill(full_width(code[:3]) + " " + code[3:])
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url("**/home.html")
+    expect(page.locator("#profile-name")).to_have_text(person.name)

@@ -92,7 +92,7 @@ class PersonItem(_Base):
 
 
 class YtdItem(_Base):
-    """本年度累计: the year-to-date figures settlement writes (sk ``ME#YTD#<year>``), in fen."""
+    """本年度累计：the year-to-date figures settlement writes (sk ``ME#YTD#<year>``), in fen."""
 
     basic_paid = NumberAttribute(default=0)
     outpatient_paid = NumberAttribute(default=0)
@@ -103,7 +103,7 @@ class YtdItem(_Base):
 
 
 class AccountItem(_Base):
-    """个人账户: the balance in fen (sk ``ME#ACCOUNT``); every change is conditional."""
+    """个人账户：the balance in fen (sk ``ME#ACCOUNT``); every change is conditional."""
 
     balance = NumberAttribute(default=0)
     version = VersionAttribute()
@@ -214,7 +214,7 @@ class FamilyUseItem(_Base):
 
 
 class CardItem(_Base):
-    """医保卡: the person's current card and its status (optimistic lock: ``version``)."""
+    """医保卡：the person's current card and its status (optimistic lock: ``version``)."""
 
     card_number = UnicodeAttribute()
     status = UnicodeAttribute(default="active")
@@ -250,7 +250,7 @@ class IdempotencyItem(_Base):
 
 
 class CertificateItem(_Base):
-    """住院无卡证明: public by its code (pk ``CERTIFICATE#<code>``), reveals only masked data."""
+    """住院无卡证明：public by its code (pk ``CERTIFICATE#<code>``), reveals only masked data."""
 
     code = UnicodeAttribute()
     person_id = UnicodeAttribute()
@@ -284,7 +284,7 @@ class FilingItem(_Base):
     cancel_reason = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     channel = UnicodeAttribute(default="self_service")  # self_service | proxy
-    agent_person_id = UnicodeAttribute(null=True)  # 代办: who filed for the person
+    agent_person_id = UnicodeAttribute(null=True)  # 代办：who filed for the person
     agent_name = UnicodeAttribute(null=True)  # masked
     commitment_at = UnicodeAttribute()  # when the personal commitment was given
     policy_version = UnicodeAttribute()

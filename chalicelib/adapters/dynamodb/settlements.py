@@ -126,7 +126,7 @@ class DynamoSettlementRepository:
                 account = AccountItem.from_raw_data(data)
                 balance, account_version = int(account.balance or 0), int(account.version or 0)
             elif (filing := filing_from_raw(data)) is not None:
-                filings.append(filing)  # 异地就医备案: the settlement takes the one in force
+                filings.append(filing)  # 异地就医备案：the settlement takes the one in force
             else:
                 link = link_from_raw(data, person_id)
                 if link is not None:

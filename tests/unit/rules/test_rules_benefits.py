@@ -128,7 +128,7 @@ def test_a_used_up_cap_has_nothing_left_never_less() -> None:
     b = balance(RESIDENT, {"outpatient_paid": 120_000, "chronic_paid": 650_000})
     assert (b.outpatient.used_fen, b.outpatient.left_fen) == (120_000, 0)  # over: still 0
     assert b.chronic_outpatient.left_fen == 0
-    assert "本年额度已用完,明年1月1日起重新计算" in b.outpatient.text_zh
+    assert "本年额度已用完，明年1月1日起重新计算" in b.outpatient.text_zh
     assert "nothing left this year" in b.chronic_outpatient.text_en
 
 
@@ -154,7 +154,7 @@ def test_critical_illness_progress_and_the_rate_of_the_next_yuan(
 
 def test_critical_illness_words_say_how_much_more_until_it_pays() -> None:
     ci = balance(RESIDENT, {"critical_burden": 1_200_000}).critical_illness
-    assert "再累计3000.00元后开始支付,超过部分先按60%支付" in ci.text_zh
+    assert "再累计3000.00元后开始支付，超过部分先按60%支付" in ci.text_zh
     assert "3000.00 yuan more and it starts paying, first at 60%" in ci.text_en
     assert ci.rule == "critical_illness" and "000:133" in ci.source
 
@@ -184,7 +184,7 @@ def test_availability_follows_settlements_eligibility(
 
 def test_refusals_say_why_and_what_would_change_it() -> None:
     b = balance(Person("employee", tier_pct=Fraction(85), chronic=True))
-    assert "年均缴费未达95%,门诊慢特病待遇暂不能享受" in b.chronic_outpatient.text_zh
+    assert "年均缴费未达95%，门诊慢特病待遇暂不能享受" in b.chronic_outpatient.text_zh
     assert "提高缴费基数或补缴欠费" in b.chronic_outpatient.text_zh
     low = balance(Person("employee", tier_pct=Fraction(50)))
     assert "大病保险也暂不支付" in low.critical_illness.text_zh

@@ -257,7 +257,7 @@ def test_a_woman_with_19_years_9_months_is_told_what_is_missing() -> None:
     assert (years.months_paid, years.years, years.months) == (237, 19, 9)
     assert (years.required_months, years.missing_months, years.met) == (300, 63, False)
     assert "累计实际缴费19年9个月" in years.text_zh
-    assert "还差5年3个月才满25年缴费年限,退休后才能不再缴费、享受退休待遇" in years.text_zh
+    assert "还差5年3个月才满25年缴费年限，退休后才能不再缴费、享受退休待遇" in years.text_zh
     assert "5 years 3 months short of the 25 contribution years" in years.text_en
     assert (years.rule, years.source) == ("eligibility.contribution_years", "002@2327")
     assert years.to_json()["missing"] == {"years": 5, "months": 3, "total_months": 63}
@@ -288,7 +288,7 @@ def test_arrears_count_only_once_a_back_payment_covers_them() -> None:
     assert before.months_paid == 3
     assert [e.period for e in before.arrears] == ["2020-03"]
     assert before.arrears_fen == 6_000 + 24_000 + 3_333  # 2% + 8% of 3,000.00 + 33.33
-    assert "另有1个月欠缴(2020-03,共333.33元),补缴后计入缴费年限" in before.text_zh
+    assert "另有1个月欠缴(2020-03，共333.33元)，补缴后计入缴费年限" in before.text_zh
 
     entries.append(back("2020-03", date(2021, 5, 10)))
     still_before = contribution_years(entries, date(2021, 5, 9), sex="female", policy=OLD_POLICY)
@@ -354,7 +354,7 @@ def test_arrears_lower_the_average_and_paying_them_would_lift_the_tier() -> None
     assert [e.period for e in tier.arrears] == ["2024-10", "2024-11", "2024-12"]
     assert tier.pct_if_arrears_paid == 72  # 12 × 3,000 / 12 → 3,000 × 1,200 / 50,000
     assert "仅个人账户" in tier.text_zh and "或补缴欠费" in tier.text_zh
-    assert "补缴后年均缴费为72%,可以增加享受住院报销待遇" in tier.text_zh
+    assert "补缴后年均缴费为72%，可以增加享受住院报销待遇" in tier.text_zh
     assert "below the lowest tier demo" in tier.source
 
     covered = entries + [back(p, date(2025, 2, 1)) for p in periods(2024, 12)[9:]]
@@ -392,7 +392,7 @@ def test_other_years_are_ignored_and_an_empty_year_is_0_percent() -> None:
 def test_a_qualified_retiree_gets_every_benefit_whatever_the_figure() -> None:
     tier = year_tier([], 2024, POLICY, retiree_years_met=True)
     assert tier.all_benefits_as_retiree and len(tier.includes) == 4
-    assert "不再缴费,享受全部待遇" in tier.text_zh
+    assert "不再缴费，享受全部待遇" in tier.text_zh
     assert tier.rule == "eligibility.contribution_years"
 
 

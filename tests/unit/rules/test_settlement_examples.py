@@ -85,14 +85,14 @@ def test_employee_below_60_is_refused_inpatient_care_with_a_reason() -> None:
     assert result["deductible"] == "0.00"
     parts(result, cash="10000.00")
     assert set(result["ytd_after"].values()) == {"0.00"}
-    assert "年均缴费未达60%,住院报销待遇暂不能享受" in texts(result)
+    assert "年均缴费未达60%，住院报销待遇暂不能享受" in texts(result)
 
 
 def test_employee_tier_70_is_refused_general_outpatient_below_80() -> None:
     result = out(bill(a("300"), person=employee(70), visit={"kind": "outpatient"}))
     assert result["eligible"] is False
     parts(result, cash="300.00")
-    assert "年均缴费未达80%,普通门诊统筹待遇暂不能享受" in texts(result)
+    assert "年均缴费未达80%，普通门诊统筹待遇暂不能享受" in texts(result)
     assert "below 80%" in texts(result)
 
 
@@ -141,7 +141,7 @@ def test_zhang_dedie_chronic_card_refused_below_95_percent() -> None:
     parts(result, account="500.00", cash="0.00")
     assert set(result["ytd_after"].values()) == {"0.00"}
     words = texts(result)
-    assert "年均缴费未达95%,门诊慢特病待遇暂不能享受" in words
+    assert "年均缴费未达95%，门诊慢特病待遇暂不能享受" in words
     assert "核对缴费年限" in words  # what to do
     assert "男30年、女25年" in words  # what would change it
     assert "eligibility.tiers" in rules(result)

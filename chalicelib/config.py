@@ -73,6 +73,7 @@ class Settings:
     sms_sender: str
     public_url: str | None  # the portal's public origin (QR codes); None: from the request
     otp: OtpLimits
+    certificate_checks_per_minute: int  # per client IP (无卡证明核验)
 
 
 def settings() -> Settings:
@@ -97,4 +98,5 @@ def settings() -> Settings:
             ttl_seconds=_int("YIBAO_OTP_TTL_SECONDS", 300),
             max_attempts=_int("YIBAO_OTP_MAX_ATTEMPTS", 5),
         ),
+        certificate_checks_per_minute=_int("YIBAO_CERT_CHECKS_PER_MINUTE", 20),
     )

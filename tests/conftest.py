@@ -22,6 +22,7 @@ TEST_ENV = {
     # Every test request comes from 127.0.0.1: the IP limits get their own test.
     "YIBAO_OTP_PER_IP_HOUR": "1000000",
     "YIBAO_OTP_PER_IP_DAY": "1000000",
+    "YIBAO_CERT_CHECKS_PER_MINUTE": "1000000",
 }
 
 

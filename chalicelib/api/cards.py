@@ -113,6 +113,8 @@ def check_certificate(code: str) -> Response:
             "A certificate code has 8 letters and digits.",
             "无卡证明编号是8位字母和数字。",
         )
+    limit = container().settings.certificate_checks_per_minute
+    auth.throttle(container().auth(), "certificate", client_ip(bp.current_request), limit)
     return json_response(
         cards.check_certificate(container().card_services(), code), headers=NO_STORE
     )

@@ -101,6 +101,37 @@ def _buckets(
     return buckets
 
 
+def _count(
+    ctx: AuthContext,
+    buckets: Sequence[RateBucket],
+    pending: PendingCode | None,
+    now: int,
+    what_en: str,
+    what_zh: str,
+) -> None:
+    """Count one request in ``buckets`` (storing ``pending`` with it); 429 when one is full."""
+    try:
+        ctx.login.record_code_request(buckets, pending, now)
+    except RateLimited as exc:
+        log.info("rate limited", extra={"limit": exc.key.split("#")[1]})
+        wait_en, wait_zh = wait_words(exc.retry_after)
+        raise TooManyRequests(
+            f"Too many {what_en}. Please try again in {wait_en}.",
+            f"{what_zh}太频繁，请在 {wait_zh}后再试。",
+            exc.retry_after,
+        ) from None
+
+
+def throttle(ctx: AuthContext, name: str, client_ip: str, per_minute: int) -> None:
+    """Let a client IP make at most ``per_minute`` requests of ``name`` a clock minute
+    (public look-ups such as the certificate check, against guessing); else 429."""
+    now = int(ctx.clock.now().timestamp())
+    start = now - now % 60
+    key = keyed_hash(ctx.pepper, "ip", client_ip, 16)
+    bucket = RateBucket(f"RL#{name}#{key}#m{start}", per_minute, start + 60)
+    _count(ctx, [bucket], None, now, "checks", "查询")
+
+
 def code_hash(pepper: str, person_id: str, code: str, purpose: str = "login") -> str:
     label = f"otp:{person_id}" if purpose == "login" else f"otp:{purpose}:{person_id}"
     return keyed_hash(pepper, label, code, 52)
@@ -136,16 +167,7 @@ def _send_code(
         else None
     )
     buckets = [*extra, *_buckets(ctx, phone, client_ip, now, counter or purpose)]
-    try:
-        ctx.login.record_code_request(buckets, pending, now)
-    except RateLimited as exc:
-        log.info("sms code rate limited", extra={"limit": exc.key.split("#")[1]})
-        wait_en, wait_zh = wait_words(exc.retry_after)
-        raise TooManyRequests(
-            f"Too many codes requested. Please try again in {wait_en}.",
-            f"获取验证码太频繁，请在 {wait_zh}后再试。",
-            exc.retry_after,
-        ) from None
+    _count(ctx, buckets, pending, now, "codes requested", "获取验证码")
     if person is not None:
         minutes = ctx.limits.ttl_seconds // 60
         ctx.sms.send(

@@ -165,3 +165,17 @@ def test_card_routes_need_a_token_with_the_right_scope(stack, api):
     reader, _ = JwtTokenService(s.token_secret, 900).issue("pnobody", ["card:read"],
                                                            int(time.time()))
     assert api.post(f"{CARD}/loss", {"kind": "temporary"}, token=reader).status == 403
+
+
+def test_the_certificate_check_is_limited_per_client_ip(api, clock, monkeypatch):
+    clock.advance(days=400)  # a minute no other test has counted in
+    monkeypatch.setenv("YIBAO_CERT_CHECKS_PER_MINUTE", "20")
+    answers = [api.get(f"/v1/certificates/ZZ{n:06d}").status for n in range(30)]
+    assert answers[:20] == [404] * 20
+    assert set(answers[20:]) == {429}
+    refused = api.get("/v1/certificates/ZZZZZZZZ")
+    assert refused.body["type"].endswith("/too-many-requests")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "秒后再试" in refused.body["detail_zh"]
+    clock.advance(seconds=60)
+    assert api.get("/v1/certificates/ZZZZZZZZ").status == 404

@@ -47,3 +47,14 @@ def exchange_code() -> Response:
         {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
         headers={"Cache-Control": "no-store"},
     )
+
+
+@route(bp, "/v1/auth/logout", "POST")
+def logout() -> Response:
+    """退出登录：the bearer token stops working now, not when it expires."""
+    from chalicelib.api.citizen import bearer_claims
+    from chalicelib.services.sessions import sign_out
+
+    c = container()
+    sign_out(c.session_store, bearer_claims(bp.current_request), now_clock(c))
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})

@@ -44,6 +44,8 @@ FILING_GUARD_SK = "ME#FILINGS"  # versioned: a person's filing writes happen one
 FILING_LAPSE_PREFIX = "FILING_LAPSE#"  # pk of the reminder index, by the day a filing lapses
 FILING_PROXY_PREFIX = "FILING_PROXY#"  # sk of a pending request to file for a relative
 OTP_SK = "OTP"
+SESSION_REVOKED_PREFIX = "ME#SESSION#REVOKED#"  # + jti: a signed-out token, read with the ME# Query
+ACCOUNT_SESSION_REVOKED_PREFIX = "ACCOUNT#~SESSION#REVOKED#"  # its copy after the account's pages
 TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
@@ -331,6 +333,19 @@ class FilingProxyItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class RevokedSessionItem(_Base):
+    """退出登录：a signed-out token by its ``jti``, kept until the token would expire (TTL).
+
+    Two copies in the person's partition, each where a citizen read already looks: sk
+    ``ME#SESSION#REVOKED#<jti>`` (the ``ME#`` Query of every read of a person) and
+    ``ACCOUNT#~SESSION#REVOKED#<jti>`` (after the account ledger's pages), so that
+    the check rides on the read the handler makes (chalicelib/sessions.py).
+    """
+
+    revoked_at = NumberAttribute()  # epoch seconds
+    ttl = NumberAttribute()  # the token's exp: no use for the record after it
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -387,6 +402,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FilingGuardItem,
     FilingLapseItem,
     FilingProxyItem,
+    RevokedSessionItem,
     OtpItem,
     RateItem,
 )

@@ -13,6 +13,7 @@ from typing import Any, cast
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
@@ -99,6 +100,7 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoSettlementRepository:
     def person_for_card(self, card_number: str) -> str | None:
         try:
@@ -106,6 +108,7 @@ class DynamoSettlementRepository:
         except CardIndexItem.DoesNotExist:
             return None
 
+    @sessions.brings_check
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)

@@ -163,6 +163,40 @@ class Container:
             sms_signature=self.settings.sms_sender,
         )
 
+    @cached_property
+    def notice_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.notices import DynamoNoticeStore
+
+        self.bind_tables()
+        return DynamoNoticeStore()
+
+    @cached_property
+    def notice_queue(self) -> Any:
+        import boto3
+
+        from chalicelib.adapters.queue import SqsNoticeQueue, local_queue
+
+        s = self.settings
+        client = boto3.client("sqs", region_name=s.region, endpoint_url=s.aws_endpoint)
+        if s.notice_queue_url:
+            return SqsNoticeQueue(client, s.notice_queue_url, s.notice_queue_url + "-dlq")
+        return local_queue(client, f"yibao-{s.stage}-notices", max_receives=5)
+
+    def notices(self) -> Any:
+        """Every SMS goes through this: templates, records, quiet hours, the quota."""
+        from chalicelib.services.notices import NoticeContext
+
+        s = self.settings
+        return NoticeContext(
+            store=self.notice_store,
+            sms=self.sms,
+            clock=now_clock(self),
+            signature=s.sms_sender,
+            pepper=s.pepper,
+            per_second=s.sms_per_second,
+            queue=self.notice_queue,
+        )
+
     def auth(self) -> Any:
         from chalicelib.services.auth import AuthContext
 

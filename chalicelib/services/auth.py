@@ -47,6 +47,11 @@ def person_id_for(id_number: str, pepper: str) -> str:
     return "p" + keyed_hash(pepper, "person", id_number, 20)
 
 
+def phone_key(pepper: str, phone: str) -> str:
+    """The keyed hash a person is found by from their phone (an inbound SMS)."""
+    return keyed_hash(pepper, "phone-index", phone, 32)
+
+
 @dataclass(frozen=True)
 class AuthContext:
     """What the login services need besides the request."""

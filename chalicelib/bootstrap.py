@@ -109,10 +109,9 @@ class Container:
         return FamilyContext(
             store=self.family_store,
             auth=self.auth(),
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             pepper=s.pepper,
-            sms_signature=s.sms_sender,
         )
 
     @cached_property
@@ -129,10 +128,9 @@ class Container:
         return FilingContext(
             store=self.filing_store,
             auth=self.auth(),
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             pepper=s.pepper,
-            sms_signature=s.sms_sender,
             settlement_store=self.settlement_store,
         )
 
@@ -157,10 +155,9 @@ class Container:
 
         return CardContext(
             cards=self.cards,
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             policy_for=card_policy_in_force,
-            sms_signature=self.settings.sms_sender,
         )
 
     @cached_property
@@ -204,12 +201,11 @@ class Container:
         return AuthContext(
             persons=self.persons,
             login=self.login,
-            sms=self.sms,
+            notices=self.notices(),
             tokens=self.tokens,
             clock=now_clock(self),
             pepper=s.pepper,
             limits=s.otp,
-            sms_signature=s.sms_sender,
         )
 
 

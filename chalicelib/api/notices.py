@@ -41,7 +41,7 @@ def my_preferences() -> Response:
 @route(bp, "/v1/me/notices/preferences", "PUT")
 def set_my_preferences() -> Response:
     person_id = current_person_id(bp.current_request)
-    body = json_body(bp.current_request, "notice-preferences-request.schema.json")
+    body = json_body(bp.current_request, "notice-preferences-request")
     answer = _service().set_preferences(container().notices(), person_id, body["groups"])
     return json_response(answer, headers=NO_STORE)
 
@@ -72,7 +72,7 @@ def inbound_sms() -> Response:
             f"The timestamp is more than {STALE_SECONDS // 60} minutes from now: sign again.",
             f"请求时间与当前相差超过{STALE_SECONDS // 60}分钟，请重新签名后发送。",
         )
-    body = json_body(request, "sms-inbound-request.schema.json")
+    body = json_body(request, "sms-inbound-request")
     outcome = _service().receive_inbound(
         container().notices(), body["from"], body["text"], expected
     )

@@ -23,13 +23,13 @@ from chalicelib.ports import (
     Certificate,
     Clock,
     DuplicateRequest,
-    SmsGateway,
     StaleCard,
     StoredAnswer,
 )
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
 from chalicelib.services.idempotency import fingerprint, replay
+from chalicelib.services.notices import notify
 from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,9 @@ CHANNELS = {"self_service": ("网上自助", "online self-service")}
 @dataclass(frozen=True)
 class CardContext:
     cards: CardRepository
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext
     clock: Clock
     policy_for: Any  # (region, date) -> rules.CardPolicy
-    sms_signature: str
 
 
 def card_policy_in_force(region: str, day: Any) -> rules.CardPolicy:
@@ -244,23 +243,19 @@ def _confirm_by_sms(
     now: datetime,
     policy: rules.CardPolicy,
 ) -> None:
-    tail = card.number[-4:]
-    when = f"{now:%m月%d日%H:%M}"
+    values: dict[str, Any] = {"tail": card.number[-4:], "time": now}
     if action == "report_temporary_loss":
-        ends = rules.lapses_at(card, policy)
-        text = (
-            f"您尾号{tail}的医保卡已于{when}临时挂失，"
-            f"{ends:%m月%d日}前有效，需长期冻结请办理正式挂失。"
-        )
+        kind = "card_temporary_loss"
+        values["until"] = rules.lapses_at(card, policy)
     elif action == "report_formal_loss":
-        text = f"您尾号{tail}的医保卡已于{when}正式挂失，可在线申请补卡。"
+        kind = "card_formal_loss"
     elif action == "unfreeze":
-        text = f"您尾号{tail}的医保卡已于{when}解挂，可以正常使用。如非本人操作，请立即挂失。"
+        kind = "card_unfrozen"
     else:
-        due = f"{card.replacement_due:%m月%d日}" if card.replacement_due else ""
-        text = f"您尾号{tail}的医保卡补卡申请已受理，最迟{due}办好，届时短信通知。"
+        kind = "card_replacement_accepted"
+        values = {"tail": values["tail"], "day": card.replacement_due}
     try:
-        ctx.sms.send(record.person.phone, f"【{ctx.sms_signature}】{text}")
+        notify(ctx.notices, record.person, kind, values)
     except Exception:  # the card has changed: a lost SMS must not undo it
         log.exception("card SMS failed", extra={"person_id": record.person.person_id})
 

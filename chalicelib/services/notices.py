@@ -72,8 +72,9 @@ def _event_key(now: datetime, kind: str) -> str:
 
 
 def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, Any]) -> bool:
-    """Send (or schedule) one event notice to ``person``; False when it was not sent now
-    (skipped, waiting for 08:00, or the gateway failed: the record says which)."""
+    """Send (or schedule) one event notice to ``person``; False only when the gateway
+    failed (a notice skipped by the person's preferences or waiting for 08:00 is done:
+    its record says which)."""
     template = rules.TEMPLATES[kind]
     text = rules.render(kind, ctx.signature, values)
     now = ctx.clock.now()
@@ -97,7 +98,7 @@ def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, A
     if reason is not None:
         ctx.store.add(_with(record, status="skipped", reason=reason), epoch)
         log.info("notice skipped", extra={"kind": kind, "reason": reason})
-        return False
+        return True
     due = rules.due_at(now, template.urgent)
     if due > now and ctx.queue is not None:
         waiting = _with(record, status="waiting", due_at=due.isoformat(timespec="seconds"))
@@ -107,7 +108,7 @@ def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, A
             delay_seconds=min(900, int((due - now).total_seconds())),
         )
         log.info("notice waits for the morning", extra={"kind": kind})
-        return False
+        return True
     ctx.store.add(_with(record, status="sending"), epoch)
     try:
         message_id = ctx.sms.send(person.phone, text)

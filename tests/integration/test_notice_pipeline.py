@@ -130,9 +130,9 @@ def test_a_sender_that_crashes_mid_batch_resumes_with_no_duplicate_and_no_loss(r
     ctx = _ctx(c, sms=crashing, lease_seconds=60)
     plan_month(ctx, MONTH, c.settings.notice_regions)
     client, url = c.notice_queue._client, c.notice_queue.url
-    batch = client.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
-    )["Messages"]
+    batch = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])[
+        "Messages"
+    ]
     assert len(batch) >= 4
     with pytest.raises(SystemExit):  # the Lambda dies: nothing deleted, nothing reported
         handle_batch(_lambda_event(batch, "arn:aws:sqs:cn-north-1:1:q"), None, ctx, c.notice_queue)

@@ -103,10 +103,8 @@ def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, A
     if due > now and ctx.queue is not None:
         waiting = _with(record, status="waiting", due_at=due.isoformat(timespec="seconds"))
         ctx.store.add(waiting, epoch)
-        ctx.queue.put(
-            [{"type": "event", "person_id": person.person_id, "key": key, "kind": kind}],
-            delay_seconds=min(900, int((due - now).total_seconds())),
-        )
+        # the sender puts it back until 08:00 (SQS keeps it invisible up to 12 hours)
+        ctx.queue.put([{"type": "event", "person_id": person.person_id, "key": key, "kind": kind}])
         log.info("notice waits for the morning", extra={"kind": kind})
         return True
     ctx.store.add(_with(record, status="sending"), epoch)

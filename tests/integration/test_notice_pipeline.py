@@ -234,3 +234,37 @@ def test_a_notice_due_at_23_goes_at_8_the_next_morning(region, stack):
     morning = _ctx(c, clock=datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
     drain(c.notice_queue, lambda e, _: handle_batch(e, None, morning, c.notice_queue))
     assert sorted(m["to"][-11:] for m in _sent_to(stack, phones)) == sorted(phones)
+
+
+def test_event_notices_at_23_wait_for_8_but_a_card_loss_goes_at_once(region, stack):
+    from datetime import date
+
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import notify
+
+    c, people = region
+    holder = next(p for p in people if p.status == "active")
+    person = c.persons.get_person(person_id_for(holder.id_number, c.settings.pepper))
+    night = _ctx(c, clock=datetime(2026, 11, 1, 23, 0, tzinfo=CHINA))
+    assert notify(night, person, "filing_lapsing", {"city": "北京市", "day": date(2026, 11, 15)})
+    assert stack.sms_count(holder.phone) == 0
+    loss = {"tail": "1234", "time": night.clock.now()}
+    assert notify(night, person, "card_formal_loss", loss)
+    assert "正式挂失" in stack.last_sms(holder.phone)
+    records = c.notice_store.recent(person.person_id, 10)
+    waiting = next(r for r in records if r.kind == "filing_lapsing")
+    assert waiting.status == "waiting" and waiting.due_at == "2026-11-02T08:00:00+08:00"
+    # the sender, still at night, puts it back until 08:00; at 08:00 it goes
+    queue = RecordingQueue(c.notice_queue)
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, night, queue))
+    assert stack.sms_count(holder.phone) == 1
+    for handle, _ in queue.waits:
+        c.notice_queue.wait_longer(handle, 0)
+    morning = _ctx(c, clock=datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, morning, c.notice_queue))
+    assert stack.sms_count(holder.phone) == 2
+    assert "备案将于11月15日到期" in stack.last_sms(holder.phone)
+    record = c.notice_store.get(person.person_id, waiting.key)
+    assert record.status == "sent"

@@ -153,11 +153,11 @@ class Template:
 
 
 GROUPS: dict[str, tuple[str, str]] = {
-    "monthly": ("月度个人账户短信", "monthly personal account SMS"),
-    "card": ("医保卡补卡进度", "card replacement progress"),
-    "family": ("家庭共济通知", "family sharing notices"),
-    "filing": ("异地就医备案提醒", "remote care filing reminders"),
-    "security": ("验证码和安全提醒(不能关闭)", "codes and security notices (always on)"),
+    "monthly": ("月度个人账户短信", "Monthly personal account SMS"),
+    "card": ("医保卡补卡进度", "Card replacement progress"),
+    "family": ("家庭共济通知", "Family sharing notices"),
+    "filing": ("异地就医备案提醒", "Remote care filing reminders"),
+    "security": ("验证码和安全提醒（不能关闭）", "Codes and security notices (always on)"),
 }
 OPTIONAL_GROUPS = ("monthly", "card", "family", "filing")
 
@@ -349,11 +349,11 @@ SKIP_REASONS: dict[str, tuple[str, str]] = {
     "turned_off": ("本人已关闭这类短信", "turned off by the person"),
 }
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "sent": ("已发送", "sent"),
-    "failed": ("发送失败，稍后重试", "failed, will retry"),
-    "skipped": ("未发送", "not sent"),
-    "waiting": ("等待发送(夜间不发)", "waiting (no SMS at night)"),
-    "sending": ("正在发送", "sending"),
+    "sent": ("已发送", "Sent"),
+    "failed": ("发送失败，稍后重试", "Failed, will retry"),
+    "skipped": ("未发送", "Not sent"),
+    "waiting": ("等待发送（夜间不发）", "Waiting (no SMS at night)"),
+    "sending": ("正在发送", "Sending"),
 }
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")

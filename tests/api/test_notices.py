@@ -28,7 +28,7 @@ def test_my_sms_lists_the_login_code_masked_with_its_status(stack, api, login):
     messages = api.get("/v1/me/notices", token=token).body["messages"]
     code = messages[0]
     assert code["kind"] == "login_code" and code["status"] == "sent"
-    assert code["status_label"] == {"zh": "已发送", "en": "sent"}
+    assert code["status_label"] == {"zh": "已发送", "en": "Sent"}
     assert code["to"] == p.phone[:3] + "****" + p.phone[-4:]
     assert "******" in code["text"] and stack.last_code(p.phone) not in code["text"]
     assert p.phone not in json.dumps(messages)
@@ -63,8 +63,8 @@ def test_monthly_sms_can_be_turned_off_and_on_but_security_notices_cannot(stack,
     assert next(g for g in groups if g["group"] == "security") == {
         "group": "security",
         "label": {
-            "zh": "验证码和安全提醒(不能关闭)",
-            "en": "codes and security notices (always on)",
+            "zh": "验证码和安全提醒（不能关闭）",
+            "en": "Codes and security notices (always on)",
         },
         "on": True,
         "locked": True,

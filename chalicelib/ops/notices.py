@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         "--senders",
         type=int,
         default=None,
-        help="local senders draining the queue (default: 2 on the local stage, else 0)",
+        help="senders draining the queue here (default: 2 on the local stack, else 0)",
     )
     run_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     commands.add_parser("replay-dlq", help="put the dead-letter queue back on the queue")
@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     senders = args.senders
     if senders is None:
-        senders = 2 if container().settings.stage == "local" else 0
+        # the local stack's own queue has no Lambda behind it: drain it here
+        senders = 2 if container().settings.notice_queue_url is None else 0
     counts = run(args.month, args.dry_run, senders, progress=not args.quiet)
     print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     return 0

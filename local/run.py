@@ -58,7 +58,6 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=_notice_senders, args=(stop,), daemon=True).start()
         url = f"http://127.0.0.1:{args.port}"
         print("\n示范县 demo logins (ID number, phone, name) — read the SMS code at /outbox.html:")
-        print("(the monthly SMS: python -m chalicelib.notices run --month YYYY-MM, same stack)")
         for line in login_lines(990101, 5):
             print("  " + line)
         print(

@@ -268,3 +268,37 @@ def test_event_notices_at_23_wait_for_8_but_a_card_loss_goes_at_once(region, sta
     assert "备案将于11月15日到期" in stack.last_sms(holder.phone)
     record = c.notice_store.get(person.person_id, waiting.key)
     assert record.status == "sent"
+
+
+class TimedGateway:
+    """The real gateway; notes the wall-clock second of each send."""
+
+    def __init__(self, real):
+        self.real, self.seconds = real, []
+
+    def send(self, phone, text):
+        import time
+
+        self.seconds.append(int(time.time()))
+        return self.real.send(phone, text)
+
+
+def test_concurrent_senders_keep_to_the_sms_quota_together(region, stack):
+    from collections import Counter
+
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.notices import SendSlots, plan_month
+
+    c, people = region
+    gateway = TimedGateway(c.sms)
+    base = _ctx(c, sms=gateway, per_second=3)
+    plan_month(base, MONTH, c.settings.notice_regions)
+
+    def each_sender_its_own_slots(event, _):  # two Lambdas share only the counter
+        return handle_batch(event, None, replace(base, slots=SendSlots()), c.notice_queue)
+
+    drain(c.notice_queue, each_sender_its_own_slots, senders=3)
+    phones = _holders(people)
+    assert len(gateway.seconds) == len(phones) >= 4
+    assert max(Counter(gateway.seconds).values()) <= 3

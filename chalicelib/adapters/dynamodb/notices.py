@@ -239,14 +239,15 @@ class DynamoNoticeStore:
     def persons_with_phone(self, key: str) -> list[str]:
         return [item.pk.removeprefix("PERSON#") for item in PersonItem.by_phone.query(key)]
 
-    def take_send_slot(self, second: int, per_second: int) -> bool:
-        """Count one SMS in the second ``second`` if fewer than ``per_second`` were counted
-        (one counter shared by every concurrent sender); False when the second is full."""
+    def take_send_slots(self, second: int, per_second: int, wanted: int) -> bool:
+        """Count ``wanted`` SMS in the second ``second`` if that leaves the count at most
+        ``per_second`` (one counter shared by every concurrent sender); False if not."""
         item = RateItem(f"RL#sms-quota#{second}", "RL")
         try:
             item.update(
-                actions=[RateItem.hits.add(1), RateItem.ttl.set(second + 120)],
-                condition=RateItem.hits.does_not_exist() | (RateItem.hits < per_second),
+                actions=[RateItem.hits.add(wanted), RateItem.ttl.set(second + 120)],
+                condition=RateItem.hits.does_not_exist()
+                | (RateItem.hits <= per_second - wanted),
             )
         except UpdateError as exc:
             if _conditional_failed(exc):

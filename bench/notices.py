@@ -92,9 +92,18 @@ def _planner_peak(ctx: Any, regions: tuple[str, ...]) -> tuple[int, float]:
     return planned, float(peak)
 
 
+def _sender(ctx: Any, queue: Any) -> Any:
+    """The sender Lambda's handler with the bench's context (its clock: 09:00)."""
+    from chalicelib.adapters.notice_batch import handle_batch
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return handle_batch(event, context, ctx, queue)
+
+    return handler
+
+
 def run(budgets: Budgets, moto_port: int) -> None:
     from chalicelib.adapters.clock import CHINA, FixedClock
-    from chalicelib.adapters.notice_batch import handle_batch
     from chalicelib.bootstrap import container
     from chalicelib.ops.notices import drain
     from local.metering import dynamodb_requests
@@ -123,11 +132,7 @@ def run(budgets: Budgets, moto_port: int) -> None:
             planned, peaks[count] = _planner_peak(ctx, (REGION,))
             planning = time.perf_counter() - started
             if count == total:
-                sent = drain(
-                    c.notice_queue,
-                    lambda e, _, ctx=ctx, c=c: handle_batch(e, None, ctx, c.notice_queue),
-                    senders=8,
-                )
+                sent = drain(c.notice_queue, _sender(ctx, c.notice_queue), senders=8)
                 elapsed = time.perf_counter() - started
                 figures = {
                     "planned": planned,

@@ -40,7 +40,7 @@ def plan_notices(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return plan_from_schedule(event)
 
 
-@app.on_sqs_message(queue="notices", batch_size=10, name="send_notices")
+@app.on_sqs_message(queue="notices", batch_size=10, name="send_notices", maximum_concurrency=50)
 def send_notices(event: Any) -> dict[str, Any]:
     """The notices queue (its ARN is the stage's, set by infra): send, report failures."""
     from chalicelib.ops.notices import send_batch

@@ -302,3 +302,41 @@ def test_concurrent_senders_keep_to_the_sms_quota_together(region, stack):
     phones = _holders(people)
     assert len(gateway.seconds) == len(phones) >= 4
     assert max(Counter(gateway.seconds).values()) <= 3
+
+
+class RefusingGateway:
+    """A gateway that refuses every SMS (the provider is down)."""
+
+    def send(self, phone, text):
+        raise ConnectionError("provider unavailable")
+
+
+def test_failed_sends_back_off_then_reach_the_dead_letter_queue_and_replay_sends_them(
+    region, stack
+):
+    from chalicelib.adapters.notice_batch import backoff, handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    down = _ctx(c, sms=RefusingGateway())
+    planned = plan_month(down, MONTH, c.settings.notice_regions)
+    phones = _holders(people)
+    for attempt in range(1, 6):  # the queue's max_receives
+        queue = RecordingQueue(c.notice_queue)
+        drain(c.notice_queue, lambda e, _, q=queue: handle_batch(e, None, down, q))
+        assert {s for _, s in queue.waits} == {backoff(attempt)}
+        for handle, _ in queue.waits:  # play the backoff's wait
+            c.notice_queue.wait_longer(handle, 0)
+    holder = next(p for p in people if p.phone in phones)
+    record = c.notice_store.get(person_id_for(holder.id_number, c.settings.pepper), f"M#{MONTH}")
+    assert (record.status, record.reason, record.attempts) == ("failed", "gateway_error", 5)
+    assert backoff(1) == 30 and backoff(2) == 60 and backoff(10) == 900
+    # the sixth receive moves them to the dead-letter queue; the operator replays them
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, down, c.notice_queue))
+    assert _sent_to(stack, phones) == []
+    moved = c.notice_queue.replay_dead_letters()
+    assert moved == planned
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, _ctx(c), c.notice_queue))
+    assert sorted(m["to"][-11:] for m in _sent_to(stack, phones)) == sorted(phones)

@@ -96,6 +96,8 @@ def request_counts(
             "/v1/me/settlements",
             "/v1/me/family",
             "/v1/me/family/uses",
+            "/v1/me/notices",
+            "/v1/me/notices/preferences",
         )
     ]
     filing_id = _a_filing(api, token["access_token"])

@@ -140,3 +140,20 @@ def test_a_bad_inbound_body_gets_a_problem(stack, api):
     for body in ({"from": "12345", "text": "T"}, {"text": "T"}, {"from": "13800001234"}):
         reply = _inbound(api, body)
         assert reply.status == 422, body
+
+
+def test_each_read_is_one_dynamodb_request_and_a_login_code_at_most_three(stack, api, login):
+    from local.metering import dynamodb_requests
+
+    p = stack.fresh_person()
+    with dynamodb_requests() as count:
+        token = login(p)
+    # the code request: the person, the limits with the code, the notice record; the token:
+    # the attempt, the use; what make bench budgets (≤ 3 each)
+    assert sum(count.values()) <= 6, count
+    codes = api.get("/v1/me/notices", token=token).body["messages"]
+    assert [m["kind"] for m in codes] == ["login_code"]
+    for path in ("/v1/me/notices", "/v1/me/notices/preferences"):
+        with dynamodb_requests() as count:
+            assert api.get(path, token=token).status == 200
+        assert sum(count.values()) == 1, (path, count)

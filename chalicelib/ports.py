@@ -437,6 +437,7 @@ class NoticeStore(Protocol):
         phone_masked: str | None = None,
         text: str | None = None,
         message_id: str | None = None,
+        due_at: str | None = None,
     ) -> None: ...
 
     def add(self, record: NoticeRecord, now: int) -> bool: ...

@@ -241,7 +241,7 @@ def deliver(ctx: NoticeContext, message: Mapping[str, Any]) -> str:
         return "done"
     due = rules.due_at(now, template.urgent)
     if due > now:
-        ctx.store.finish(person_id, key, "waiting")
+        ctx.store.finish(person_id, key, "waiting", due_at=due.isoformat(timespec="seconds"))
         raise Postponed(int((due - now).total_seconds()))
     facts = ctx.store.facts(person_id, month if monthly else None)
     person = facts.person
@@ -352,12 +352,12 @@ def set_preferences(
     return preferences(ctx, person_id)
 
 
-def receive_inbound(ctx: NoticeContext, phone: str, text: str, signature: str) -> str:
+def receive_inbound(ctx: NoticeContext, phone: str, text: str, seen_as: str) -> str:
     """An SMS a person sent to us: ``T``/``TD``/``R``/``退订``/``STOP`` from the registered
     number turns the monthly notice off for every person on that number, at once and until
     they turn it on in the portal. Returns ``opted_out``, ``ignored`` or ``duplicate``."""
     epoch = int(ctx.clock.now().timestamp())
-    if not ctx.store.first_delivery(signature, epoch, INBOUND_KEEP_SECONDS):
+    if not ctx.store.first_delivery(seen_as, epoch, INBOUND_KEEP_SECONDS):
         return "duplicate"
     if not rules.is_opt_out(text):
         return "ignored"

@@ -107,8 +107,9 @@ class DynamoNoticeStore:
         phone_masked: str | None = None,
         text: str | None = None,
         message_id: str | None = None,
+        due_at: str | None = None,
     ) -> None:
-        """Write the outcome of a claimed record (sent, skipped, failed)."""
+        """Write the outcome of a claimed record (sent, skipped, failed, waiting)."""
         item = NoticeItem(person_pk(person_id), NOTICE_PREFIX + key)
         actions: list[Any] = [NoticeItem.status.set(status), NoticeItem.lease_until.remove()]
         for attribute, value in (
@@ -117,6 +118,7 @@ class DynamoNoticeStore:
             (NoticeItem.phone_masked, phone_masked),
             (NoticeItem.text, text),
             (NoticeItem.message_id, message_id),
+            (NoticeItem.due_at, due_at),
         ):
             if value is not None:
                 actions.append(attribute.set(value))

@@ -214,13 +214,17 @@ class CardRepository(Protocol):
         answer: tuple[str, StoredAnswer] | None,
         mail_address: str | None = None,
         outlet_id: str | None = None,
+        lapses_on: str | None = None,
     ) -> None:
-        """Write the new card state, the audit event and the answer in one transaction.
+        """Write the new card state, the audit event and the answer in one transaction
+        (``lapses_on``: the day a temporary loss lapses, for its reminder).
 
         Raises :class:`StaleCard` if the card changed since ``record`` was read and
         :class:`DuplicateRequest` if the idempotency key was used meanwhile.
         """
         ...
+
+    def lapsing_on(self, day: str) -> list[str]: ...
 
     def save_certificate(self, certificate: Certificate, expires_at: int) -> None: ...
 

@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import CardTransitionRefused, Conflict, NotFound
@@ -184,6 +184,7 @@ def change_card(
                 (idempotency_key, stored) if idempotency_key else None,
                 mail_address=params.get("address"),
                 outlet_id=params.get("outlet_id"),
+                lapses_on=_lapse_day(after, policy),
             )
         except StaleCard:
             continue  # someone else changed the card: read it again and decide again
@@ -233,6 +234,36 @@ def _apply(
     if action == "request_replacement":
         return rules.request_replacement(card, str(params["pickup"]), now, policy)
     raise ValueError(f"unknown card action {action}")
+
+
+def _lapse_day(card: rules.Card, policy: rules.CardPolicy) -> str | None:
+    ends = rules.lapses_at(card, policy)
+    return ends.date().isoformat() if ends else None
+
+
+def remind_lapsing(ctx: CardContext, day: date) -> dict[str, int]:
+    """临时挂失到期提醒：tell each person whose temporary loss lapses on ``day`` that their
+    card works again then (once each, however often it runs: the notice has its key)."""
+    counts = {"sent": 0, "skipped": 0}
+    for person_id in ctx.cards.lapsing_on(day.isoformat()):
+        record = ctx.cards.load(person_id)
+        if record is None:
+            continue
+        policy = ctx.policy_for(record.person.region, day)
+        ends = rules.lapses_at(record.card, policy)
+        if record.card.status != rules.TEMP_LOST or ends is None or ends.date() != day:
+            counts["skipped"] += 1  # found, reported formally or unfrozen meanwhile
+            continue
+        done = notify(
+            ctx.notices,
+            record.person,
+            "card_temporary_loss_lapsing",
+            {"tail": record.card.number[-4:], "day": day},
+            once=f"card-lapse#{record.card.number}#{day.isoformat()}",
+        )
+        counts["sent" if done else "skipped"] += 1
+    log.info("card lapse reminders", extra=counts)
+    return counts
 
 
 def _confirm_by_sms(

@@ -102,15 +102,23 @@ def _event_key(now: datetime, kind: str) -> str:
     return f"E#{now.isoformat(timespec='seconds')}#{kind}#{secrets.token_hex(4)}"
 
 
-def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, Any]) -> bool:
+def notify(
+    ctx: NoticeContext,
+    person: Person,
+    kind: str,
+    values: Mapping[str, Any],
+    *,
+    once: str | None = None,
+) -> bool:
     """Send (or schedule) one event notice to ``person``; False only when the gateway
     failed (a notice skipped by the person's preferences or waiting for 08:00 is done:
-    its record says which)."""
+    its record says which). With ``once``, a notice of that key is made at most once
+    (a job run twice); a second call does nothing and answers False."""
     template = rules.TEMPLATES[kind]
     text = rules.render(kind, ctx.signature, values)
     now = ctx.clock.now()
     epoch = int(now.timestamp())
-    key = _event_key(now, kind)
+    key = f"E#once#{once}" if once else _event_key(now, kind)
     shown = _masked_text(kind, text, values)
     record = NoticeRecord(
         person_id=person.person_id,
@@ -127,18 +135,21 @@ def notify(ctx: NoticeContext, person: Person, kind: str, values: Mapping[str, A
     turned_off, _ = ctx.store.turned_off(person.person_id)
     reason = rules.skip_reason(person.status, person.phone, template.group, turned_off, True)
     if reason is not None:
-        ctx.store.add(_with(record, status="skipped", reason=reason), epoch)
+        if not ctx.store.add(_with(record, status="skipped", reason=reason), epoch):
+            return False
         log.info("notice skipped", extra={"kind": kind, "reason": reason})
         return True
     due = rules.due_at(now, template.urgent)
     if due > now and ctx.queue is not None:
         waiting = _with(record, status="waiting", due_at=due.isoformat(timespec="seconds"))
-        ctx.store.add(waiting, epoch)
+        if not ctx.store.add(waiting, epoch):
+            return False
         # the sender puts it back until 08:00 (SQS keeps it invisible up to 12 hours)
         ctx.queue.put([{"type": "event", "person_id": person.person_id, "key": key, "kind": kind}])
         log.info("notice waits for the morning", extra={"kind": kind})
         return True
-    ctx.store.add(_with(record, status="sending"), epoch)
+    if not ctx.store.add(_with(record, status="sending"), epoch):
+        return False  # made once already
     try:
         message_id = ctx.sms.send(person.phone, text)
     except Exception:

@@ -108,6 +108,7 @@ def test_a_new_index_on_a_model_appears_in_its_table_by_itself(cdk, monkeypatch)
     assert [i.name for i in person_table.indexes] == [
         "accounts-for-notices",
         "by-hospital",
+        "cards-by-lapse-day",
         "person-by-phone",
     ]
     assert auth_table.indexes == ()
@@ -121,6 +122,7 @@ def test_a_new_index_on_a_model_appears_in_its_table_by_itself(cdk, monkeypatch)
             "AttributeDefinitions": [
                 {"AttributeName": "filed_at", "AttributeType": "S"},
                 {"AttributeName": "hospital", "AttributeType": "S"},
+                {"AttributeName": "lapse_day", "AttributeType": "S"},
                 {"AttributeName": "notice_shard", "AttributeType": "S"},
                 {"AttributeName": "phone_key", "AttributeType": "S"},
                 {"AttributeName": "pk", "AttributeType": "S"},

@@ -96,6 +96,18 @@ class NoticeAccountIndex(GlobalSecondaryIndex["AccountItem"]):  # type: ignore[n
     pk = UnicodeAttribute(range_key=True)
 
 
+class CardLapseIndex(GlobalSecondaryIndex["CardItem"]):  # type: ignore[no-untyped-call]
+    """Sparse index of temporary losses by the day they lapse (only a card in temporary
+    loss carries ``lapse_day``): the reminder reads tomorrow's, never the table."""
+
+    class Meta:
+        index_name = "cards-by-lapse-day"
+        projection = KeysOnlyProjection()
+
+    lapse_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD
+    pk = UnicodeAttribute(range_key=True)
+
+
 class PersonItem(_Base):
     """参保人 profile: who the person is and how they are insured."""
 
@@ -295,6 +307,8 @@ class CardItem(_Base):
     outlet_id = UnicodeAttribute(null=True)
     mail_address = UnicodeAttribute(null=True)
     previous_number = UnicodeAttribute(null=True)
+    lapse_day = UnicodeAttribute(null=True)  # a temporary loss: the day it lapses (index)
+    by_lapse_day = CardLapseIndex()
     version = VersionAttribute()
 
 

@@ -264,7 +264,7 @@ def seed_region(
     from chalicelib.adapters.dynamodb import models
     from chalicelib.bootstrap import container
     from chalicelib.rules.identity import mask_id_number
-    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.auth import person_id_for, phone_key
 
     c = container()
     c.bind_tables()
@@ -292,6 +292,7 @@ def seed_region(
                     birth_date=p.birth_date.isoformat(),
                     sex=p.sex,
                     phone=p.phone,
+                    phone_key=phone_key(key, p.phone),
                     scheme=p.scheme,
                     region=REGION,
                     status=p.status,
@@ -309,7 +310,13 @@ def seed_region(
                 batch.save(page)
             if p.scheme == "employee":
                 batch.save(
-                    models.AccountItem(pk, models.ACCOUNT_SK, balance=books.balance, version=1)
+                    models.AccountItem(
+                        pk,
+                        models.ACCOUNT_SK,
+                        balance=books.balance,
+                        version=1,
+                        notice_shard=models.notice_shard(REGION, pid),
+                    )
                 )
             batch.save(
                 models.CardItem(

@@ -23,7 +23,6 @@ from chalicelib.ports import (
     FamilySide,
     FamilyUse,
     LinkTaken,
-    SmsGateway,
     StaleLink,
     StoredLink,
 )
@@ -35,6 +34,7 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
 from chalicelib.services import auth
 from chalicelib.services.auth import person_id_for
+from chalicelib.services.notices import notify
 from chalicelib.services.paging import decode_cursor, encode_cursor, year_param
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,9 @@ FIRST_YEAR = 2021  # family mutual aid began with the 2021 reform
 class FamilyContext:
     store: Any  # DynamoFamilyRepository
     auth: auth.AuthContext
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext
     clock: Clock
     pepper: str
-    sms_signature: str
 
 
 def _label(table: dict[str, tuple[str, str]], code: str | None) -> dict[str, str] | None:
@@ -115,8 +114,7 @@ def _link_json(stored: StoredLink, now: datetime) -> dict[str, Any]:
 def _next_steps(role: str, status: str) -> dict[str, str]:
     if status == "pending" and role == "payer":
         zh = (
-            "请让家人把收到的短信验证码告诉您并在此输入；"
-            "也可以请家人登录后自己确认。24小时内有效。"
+            "请让家人把收到的短信验证码告诉您并在此输入；也可以请家人登录后自己确认。24小时内有效。"
         )
         en = (
             "Ask your relative for the SMS code they received and enter it here, or ask them "
@@ -237,14 +235,16 @@ def request_link(
     who = mask_name(payer.person.name)
     what = rules.RELATION_LABELS[rules.inverse(relation)][0]
 
-    def text(code: str, minutes: int) -> str:
-        return (
-            f"{who}(您的{what})申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
-            f"家庭共济验证码是{code}，同意绑定请告诉对方，{minutes}分钟内有效；也可登录医保服务"
-            "平台在“家庭共济”中确认。不同意请忽略，24小时后自动失效。"
-        )
-
-    auth.request_consent(ctx.auth, payer_id, relative_id, relative, client_ip, link_id, text)
+    auth.request_consent(
+        ctx.auth,
+        payer_id,
+        relative_id,
+        relative,
+        client_ip,
+        link_id,
+        "family_consent",
+        {"name": who, "relation": what},
+    )
     ctx.store.create(payer_copy, relative_copy)
     log.info("family link requested", extra={"person_id": payer_id, "link_id": link_id})
     return _link_json(payer_copy, now)
@@ -284,11 +284,14 @@ def _activate(
     except StaleLink:
         raise _changed() from None
     for side, person in ((payer, payer_side.person), (relative, relative_side.person)):
-        ctx.sms.send(
-            person.phone,
-            f"【{ctx.sms_signature}】您与{side.link.other_name}"
-            f"({rules.RELATION_LABELS[side.link.relation][0]})的家庭共济绑定已生效。"
-            "如非本人操作，请登录医保服务平台解除。",
+        notify(
+            ctx.notices,
+            person,
+            "family_link_active",
+            {
+                "name": side.link.other_name,
+                "relation": rules.RELATION_LABELS[side.link.relation][0],
+            },
         )
     log.info("family link active", extra={"link_id": payer.link.link_id})
 
@@ -376,10 +379,11 @@ def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
     except StaleLink:
         raise _changed() from None
     if other_side is not None and other is not None and status == "active":
-        ctx.sms.send(
-            other_side.person.phone,
-            f"【{ctx.sms_signature}】您与{other.link.other_name}的家庭共济绑定已解除"
-            f"({rules.END_REASONS[reason][0]})。",
+        notify(
+            ctx.notices,
+            other_side.person,
+            "family_link_ended",
+            {"name": other.link.other_name, "end_reason": rules.END_REASONS[reason][0]},
         )
     log.info("family link ended", extra={"link_id": link_id, "reason": reason})
     ended = replace(
@@ -554,15 +558,21 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
             f"这位家人{year}年度的居民医保已经缴费，不用重复缴纳。",
             code="already_paid",
         )
-    ctx.sms.send(
-        person.phone,
-        f"【{ctx.sms_signature}】您{year}年度居民医保个人缴费{yuan(due.individual_fen)}元"
-        f"已由{relative_copy.link.other_name}的职工医保个人账户代缴(家庭共济)。"
-        + (
-            f"{SUBSIDY_ZH[due.subsidy_source]}资助{yuan(due.subsidy_fen)}元。"
-            if due.subsidy_source
-            else ""
-        ),
+    paid_values: dict[str, Any] = {
+        "year": year,
+        "amount": due.individual_fen,
+        "name": relative_copy.link.other_name,
+    }
+    if due.subsidy_source:
+        paid_values |= {
+            "subsidy": SUBSIDY_ZH[due.subsidy_source],
+            "subsidy_amount": due.subsidy_fen,
+        }
+    notify(
+        ctx.notices,
+        person,
+        "family_contribution_paid_subsidised" if due.subsidy_source else "family_contribution_paid",
+        paid_values,
     )
     log.info("family contribution paid", extra={"link_id": link_id, "ref": ref})
     return {
@@ -614,10 +624,8 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
     else:
         raise _changed()
     for other_side, copy in others:
-        ctx.sms.send(
-            other_side.person.phone,
-            f"【{ctx.sms_signature}】因{copy.link.other_name}的医保已终止，"
-            "你们的家庭共济绑定已自动解除。",
+        notify(
+            ctx.notices, other_side.person, "family_insurance_ended", {"name": copy.link.other_name}
         )
     log.info("insurance status changed", extra={"person_id": person_id, "status": status})
     return sorted({s.link.link_id for s, _ in sides})

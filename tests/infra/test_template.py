@@ -198,7 +198,9 @@ def test_the_functions_role_reaches_exactly_the_stages_tables(assembly, deployed
     (policy,) = role["Properties"]["Policies"]
     (tables,) = [s for s in policy["PolicyDocument"]["Statement"] if s.get("Sid") == "Tables"]
     names = {json.dumps(r).split("table/")[1].split('"')[0] for r in tables["Resource"]}
-    assert names == {s.name for s in table_specs(deployed.table_name)}
+    specs = table_specs(deployed.table_name)
+    indexes = {f"{s.name}/index/{i.name}" for s in specs for i in s.indexes}
+    assert names == {s.name for s in specs} | indexes
     assert "dynamodb:Scan" not in tables["Action"]  # reconciling is an operator's job
 
 
@@ -325,6 +327,22 @@ def test_each_queue_sends_what_fails_to_its_dead_letter_queue(assembly, deployed
             == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead, "QueueName"]}}]
         ]
         assert [a["MetricName"] for a in alarms] == ["ApproximateNumberOfMessagesVisible"]
+
+
+def test_the_sender_consumes_the_stages_queue_and_reports_partial_failures(assembly, deployed):
+    queues = assembly.resources(deployed.name, "AWS::SQS::Queue")
+    by_name = {q["Properties"]["QueueName"]: k for k, q in queues.items()}
+    found = [
+        event["Properties"]
+        for function in assembly.resources(deployed.name, "AWS::Serverless::Function").values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert found, "send_notices consumes the notices queue"
+    for props in found:
+        queue = by_name[f"yibao-{deployed.name}-notices"]
+        assert props["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
 def test_schedules_are_in_china_time_and_not_chalices_utc_rules(assembly, deployed):

@@ -4,6 +4,7 @@
 // import from here; nothing here knows about a particular page.
 
 import { applyStrings, lang, setLang, t } from "./i18n.js";
+import { wireShell } from "./shell.js";
 
 export { lang, pick, t } from "./i18n.js";
 
@@ -15,8 +16,8 @@ const TIMEOUT_MS = 20000;
 // ---------------------------------------------------------------- preferences
 
 /**
- * Wire the language and large-text buttons, fill the static strings and
- * return. Call once per page, first thing.
+ * Wire the language and large-text buttons, add the shell's 朗读 and 退出登录 buttons
+ * (shell.js), fill the static strings and return. Call once per page, first thing.
  */
 export function initPage() {
   const root = document.documentElement;
@@ -40,6 +41,7 @@ export function initPage() {
     refreshButtons();
   });
   onLangChange(refreshButtons);
+  wireShell();
 
   applyStrings();
   refreshButtons();
@@ -64,8 +66,12 @@ export function clearToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** Leave for the login page, showing the message `key` there (e.g. "session.expired"). */
+/**
+ * Leave for the login page, showing the message `key` there (e.g. "session.expired").
+ * Without a token there was no session to expire: a first visit is asked to log in.
+ */
 export function goToLogin(key) {
+  if (key === "session.expired" && !getToken()) key = "session.first";
   clearToken();
   if (key) sessionStorage.setItem(FLASH_KEY, key);
   location.replace("index.html");

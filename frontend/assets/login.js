@@ -29,8 +29,10 @@ const sendButton = document.getElementById("send-code");
 const loginButton = document.getElementById("login");
 const message = messageBox(document.getElementById("message"));
 
+// Why the person is here: a session that ended by itself is an error, a logout is not.
 const flash = takeFlash();
-if (flash) message.show(() => t(flash), "error");
+const FLASH_KINDS = { "session.ended": "success", "session.first": "info" };
+if (flash) message.show(() => t(flash), FLASH_KINDS[flash] || "error");
 
 showOutboxLinkOnLocalStage();
 

@@ -379,6 +379,7 @@ def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_
 
 
 def test_without_a_session_card_html_sends_the_person_to_log_in(page: Page) -> None:
+    """A first visit (no session ever) is asked to log in, not told it expired."""
     page.goto("/card.html")
     page.wait_for_url("**/index.html")
-    expect(page.locator("#message")).to_contain_text("登录已过期")
+    expect(page.locator("#message")).to_have_text("请先登录。")

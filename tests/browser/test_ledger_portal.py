@@ -281,7 +281,7 @@ def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Pag
     person = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
     log_in(page, stack, person)
     toggle_english_and_large_text(page)  # remembered for the next pages
-    expect(page.locator("#tile-benefits")).to_have_text("Benefit balance")
+    expect(page.locator("#tile-benefits")).to_have_text("Benefits")
 
     pages = (
         ("contributions.html", "Contribution history", "#contrib-tier-level", "contributions"),

@@ -361,16 +361,18 @@ function render(a) {
   payout.textContent = living > 0 ? t("est.payout", { n: money(a.payouts.living_assistance) }) : "";
   payout.hidden = living === 0;
 
+  // The lines of the refusal are said once, in the refusal box above, not again here.
   $("est-lines").replaceChildren(
-    ...(a.lines || []).map((l) =>
+    ...(a.lines || []).filter((l) => !refusalLines.includes(l)).map((l) =>
       el(
         "li",
-        {
-          className: refusalLines.includes(l) ? "est-line refused" : "est-line",
-          dataset: { rule: l.rule || "" },
-        },
+        { className: "est-line", dataset: { rule: l.rule || "" } },
         el("p", { className: "line-text" }, breakable(en ? l.text_en : l.text_zh)),
-        el("p", { className: "line-amount", text: t("est.line.amount", { n: money(l.amount) }) }),
+        // A line that names no money (who may have a benefit, why a rule does not apply)
+        // gets no "金额：" beside it.
+        Number(l.amount)
+          ? el("p", { className: "line-amount", text: t("est.line.amount", { n: money(l.amount) }) })
+          : null,
       ),
     ),
   );

@@ -214,7 +214,9 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR image is broken"
     expect(page.locator("#certificate-id")).to_have_text(masked_id(person.id_number))
     expect(page.locator("#certificate-name")).to_have_text(re.compile(r"^" + person.name[0]))
-    expect(page.locator("#certificate-check")).to_contain_text(f"/v1/certificates/{cert_code}")
+    # How the hospital checks it, in plain words: no API path.
+    expect(page.locator("#certificate-check")).to_contain_text("医院扫码或输入编号")
+    expect(page.locator("#certificate")).not_to_contain_text("/v1/")
     expect(page.locator("#certificate-valid")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} "))
     public = page.request.get(f"/v1/certificates/{cert_code}")
     assert public.ok and public.json()["valid"] is True

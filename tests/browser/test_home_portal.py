@@ -171,3 +171,22 @@ def test_read_aloud_reads_the_main_text_in_the_language_shown(stack: Any, page: 
     page.get_by_role("button", name="Read aloud").click()
     spoken = page.evaluate("window.__spoken")
     assert spoken[0] == {"text": "My insurance", "lang": "en-US"}
+
+
+def test_an_unknown_address_shows_a_page_in_plain_words_not_raw_json(page: Page) -> None:
+    answer = page.goto("/no/such/page.html")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("没有找到这个页面")
+    expect(page.locator("main")).to_contain_text("网址可能输错了")
+    expect(page.get_by_role("link", name="去“我的医保”")).to_have_attribute("href", "/home.html")
+    assert "{" not in page.locator("body").inner_text(), "raw JSON on the page"
+    accessibility_basics(page)
+    assert_fits_width(page)
+    shot(page, "not-found-zh")
+    page.locator("#lang-toggle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page was not found")
+    # A program asking the API still gets the RFC 9457 problem.
+    reply = page.request.get("/v1/no-such-thing")
+    assert reply.status == 404
+    assert reply.headers["content-type"].startswith("application/problem+json")
+    assert reply.json()["type"].endswith("/not-found")

@@ -45,6 +45,8 @@ export function initPage() {
 
   applyStrings();
   refreshButtons();
+  // After the page's own script has drawn its form (it runs on after initPage()).
+  setTimeout(restorePage, 0);
 }
 
 /** Run `fn` whenever the language changes (it should re-render dynamic text). */
@@ -66,15 +68,97 @@ export function clearToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/** The claims of our own token (read, not verified: the server verifies); null if unreadable. */
+export function tokenClaims(token) {
+  try {
+    const payload = String(token).split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(payload));
+    return claims && typeof claims === "object" ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Leave for the login page, showing the message `key` there (e.g. "session.expired").
  * Without a token there was no session to expire: a first visit is asked to log in.
  */
 export function goToLogin(key) {
   if (key === "session.expired" && !getToken()) key = "session.first";
+  // A session that ended by itself: keep the page and what was typed on it, to come back to.
+  if (key === "session.expired") keepPage();
+  else sessionStorage.removeItem(RESUME_KEY);
   clearToken();
   if (key) sessionStorage.setItem(FLASH_KEY, key);
-  location.replace("index.html");
+  location.replace("/index.html");
+}
+
+// ---------------------------------------------------------------- coming back after a new login
+
+const RESUME_KEY = "yibao.resume";
+const PAGE_NAME = /^[a-z][a-z0-9-]*\.html$/; // only our own pages: never an address from elsewhere
+// Never kept: the ID number (not even in the tab's storage), phones and SMS codes.
+const NEVER_KEPT = /id.?number|phone|code|otp/i;
+
+/** The page (this tab only, sessionStorage) and its typed fields, until the next login. */
+function keepPage() {
+  const page = location.pathname.split("/").pop() || "home.html";
+  if (!PAGE_NAME.test(page) || page === "index.html") return;
+  const fields = {};
+  for (const input of document.querySelectorAll("main input[id], main select[id], main textarea[id]")) {
+    if (["password", "hidden", "file", "tel"].includes(input.type) || NEVER_KEPT.test(input.id)) continue;
+    fields[input.id] = input.type === "radio" || input.type === "checkbox" ? input.checked : input.value;
+  }
+  const who = tokenClaims(getToken())?.sub;
+  sessionStorage.setItem(RESUME_KEY, JSON.stringify({ page, fields, who }));
+}
+
+/**
+ * Where to go after logging in with `token`: the page the session ended on (the same
+ * person's only: someone else in this tab starts at home, the kept data dropped), or home.
+ */
+export function pageAfterLogin(token) {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(RESUME_KEY) || "{}");
+    if (kept.who && kept.who === tokenClaims(token)?.sub && PAGE_NAME.test(kept.page || "")) return kept.page;
+  } catch {
+    /* unreadable: home */
+  }
+  sessionStorage.removeItem(RESUME_KEY);
+  return "home.html";
+}
+
+/** Back on the page after a new login: put the typed fields back, once, then forget them. */
+function restorePage() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(RESUME_KEY) || "null");
+  } catch {
+    /* unreadable: nothing to restore */
+  }
+  const page = location.pathname.split("/").pop();
+  if (!kept || kept.page !== page || kept.who !== tokenClaims(getToken())?.sub) return;
+  sessionStorage.removeItem(RESUME_KEY);
+  let restored = 0;
+  for (const [id, value] of Object.entries(kept.fields || {})) {
+    const input = document.getElementById(id);
+    if (!input || NEVER_KEPT.test(id)) continue;
+    if (input.type === "radio" || input.type === "checkbox") {
+      if (input.checked === Boolean(value)) continue;
+      input.checked = Boolean(value);
+    } else {
+      if (input.value === value || typeof value !== "string") continue;
+      input.value = value;
+    }
+    restored += 1;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  const box = document.getElementById("message");
+  if (restored && box && !box.textContent) {
+    box.dataset.kind = "info";
+    box.textContent = t("session.restored");
+  }
 }
 
 /** The message key left by goToLogin, once. */

@@ -9,6 +9,7 @@ import {
   lang,
   messageBox,
   onLangChange,
+  pageAfterLogin,
   setFieldError,
   setToken,
   showProblemFields,
@@ -146,7 +147,7 @@ form.addEventListener("submit", async (event) => {
         const answer = await api("POST", "/v1/auth/token", values);
         setToken(answer.access_token);
         leaving = true;
-        location.assign("home.html");
+        location.assign(pageAfterLogin(answer.access_token)); // back where the last session ended, or home
       } catch (err) {
         if (err.problem?.type?.endsWith("/code-invalid")) markInvalid(codeInput);
         failed(err, codeInput);

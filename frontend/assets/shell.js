@@ -1,7 +1,10 @@
-// The shell every page shares, added to the header by initPage(): 朗读 (the page's main text
-// read aloud with the browser's speech synthesis, zh-CN or en) and, while signed in, 退出登录.
-// Imports from app.js are used only when a button is pressed (app.js imports this module).
-import { api, el, getToken, goToLogin, lang, onLangChange, t } from "./app.js";
+// The shell every page shares, added by initPage(): 朗读 (the page's main text read aloud
+// with the browser's speech synthesis, zh-CN or en); while signed in, 退出登录 and the
+// session's end: a warning a minute before the token ends, with 继续 (a fresh token, no new
+// SMS code, within the 2 hours of a session); at the end, back to log in with the page and
+// its typed data kept (app.js, goToLogin) to come back to.
+// Imports from app.js are used only after the page has loaded (app.js imports this module).
+import { api, el, errorText, getToken, goToLogin, lang, onLangChange, setToken, t, tokenClaims } from "./app.js";
 import "./strings/shell.js";
 
 /** Add the shell's buttons to the header's button group. */
@@ -9,7 +12,10 @@ export function wireShell() {
   const prefs = document.querySelector(".site-header .prefs");
   if (!prefs) return;
   addReadAloud(prefs);
-  if (getToken() && !document.getElementById("login-form")) addLogout(prefs);
+  if (getToken() && !document.getElementById("login-form")) {
+    addLogout(prefs);
+    watchSession();
+  }
 }
 
 function headerButton(id, key) {
@@ -80,4 +86,72 @@ function addLogout(prefs) {
     goToLogin("session.ended");
   });
   prefs.append(button);
+}
+
+// ---------------------------------------------------------------- the session's end
+
+const WARN_BEFORE_MS = 60_000;
+let warnTimer = null;
+let endTimer = null;
+let warning = null;
+
+/** When the token ends (ms since the epoch), from its own "exp" claim; null if unreadable. */
+function expiresAt(token) {
+  const exp = tokenClaims(token)?.exp;
+  return Number.isInteger(exp) ? exp * 1000 : null;
+}
+
+/** Warn a minute before the token in hand ends; at its end, go to log in (keeping the page). */
+function watchSession() {
+  clearTimeout(warnTimer);
+  clearTimeout(endTimer);
+  const ends = expiresAt(getToken() || "");
+  if (!ends) return;
+  const left = ends - Date.now();
+  warnTimer = setTimeout(showWarning, Math.max(0, left - WARN_BEFORE_MS));
+  endTimer = setTimeout(() => goToLogin("session.expired"), Math.max(0, left));
+}
+
+function sessionWarning() {
+  if (warning) return warning;
+  const text = el("p", { id: "session-warning-text", className: "session-warning-text" });
+  const go = el("button", { type: "button", id: "session-continue", className: "button primary", dataset: { i18n: "session.continue" } }, t("session.continue"));
+  const box = el(
+    "div",
+    { id: "session-warning", className: "session-warning", role: "alertdialog", "aria-labelledby": "session-warning-text", hidden: true },
+    text,
+    go,
+  );
+  let said = () => t("session.warning");
+  const paint = () => {
+    text.textContent = said();
+  };
+  go.addEventListener("click", async () => {
+    go.disabled = true;
+    try {
+      const answer = await api("POST", "/v1/auth/refresh");
+      setToken(answer.access_token);
+      box.hidden = true;
+      watchSession();
+    } catch (err) {
+      // The 2 hours are up (or the token already ended): say so; the end still keeps the page.
+      said = () => errorText(err);
+      paint();
+      go.hidden = true;
+    } finally {
+      go.disabled = false;
+    }
+  });
+  onLangChange(paint);
+  warning = { box, go, paint, reset: () => { said = () => t("session.warning"); go.hidden = false; } };
+  document.body.append(box);
+  return warning;
+}
+
+function showWarning() {
+  const w = sessionWarning();
+  w.reset();
+  w.paint();
+  w.box.hidden = false;
+  w.go.focus();
 }

@@ -22,8 +22,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # ------------------------------------------------------------------ getting there
 
 
-def log_in(page: Page, stack: Any, person: Any) -> None:
-    """Log in through index.html with the code from the SMS; land on home.html.
+def log_in(page: Page, stack: Any, person: Any, lands: str = "home.html") -> None:
+    """Log in through index.html with the code from the SMS; land on ``lands`` (home.html,
+    or the page a session ended on).
 
     A person another test of the session has logged in may still be inside the
     per-phone minute window: the page then counts down and we ask again once.
@@ -45,7 +46,7 @@ def log_in(page: Page, stack: Any, person: Any) -> None:
     assert code, "no login code was sent"
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home.html")
+    page.wait_for_url(f"**/{lands}")
 
 
 def open_tile(page: Page, tile_id: str, href: str, h1: str) -> None:

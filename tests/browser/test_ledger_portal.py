@@ -249,11 +249,41 @@ def test_benefits_shows_each_yearly_cap_as_a_bar_with_what_is_left(stack: Any, p
     expect(page.locator("#ben-assistance-left")).to_have_text(money(assistance["left"]))
     expect(page.locator("#ben-deductible")).to_contain_text("一级医院")
     expect(page.locator("#ben-deductible .ben-text")).to_have_text(data["deductible"]["text_zh"])
+    # An empty bar is a grey track, not a white framed box like a field to type in.
+    looks = bar.evaluate(
+        """(b) => {
+            const s = getComputedStyle(b);
+            const page = getComputedStyle(document.body).backgroundColor;
+            return { bg: s.backgroundColor, border: s.borderTopWidth, page };
+        }"""
+    )
+    assert looks["bg"] != looks["page"], "the empty bar has the page's colour, like an input"
+    assert looks["border"] == "0px", "the bar is framed like an input"
     assert_fits_width(page, "benefits.html scrolls sideways at 360 px")
     shot(page, "ledger-benefits")
 
 
 # ------------------------------------------------------------------ 4. residents: no account
+
+
+def test_a_resident_can_open_next_year_which_is_paid_in_this_years_window(
+    stack: Any, page: Page
+) -> None:
+    """A relative (or the resident) pays next year's contribution in this year's enrolment
+    window: 缴费记录 opens that year too (employees stop at this year, above)."""
+    person = stack.fresh_person(scheme="resident")
+    log_in(page, stack, person)
+    open_tile(page, "tile-payments", "contributions.html", "缴费记录")
+    year = page.locator("#contrib-year")
+    this_year = api_get(page, "/v1/me/contributions")["body"]["year"]
+    expect(year).to_have_text(f"{this_year}年")
+    following = page.locator("#contrib-next")
+    expect(following).to_be_enabled()
+    following.click()
+    expect(year).to_have_text(f"{this_year + 1}年")
+    assert api_get(page, f"/v1/me/contributions?year={this_year + 1}")["status"] == 200
+    expect(following).to_be_disabled()  # and no further
+    expect(page.locator("#message")).not_to_have_attribute("data-kind", "error")
 
 
 def test_a_resident_is_told_plainly_that_there_is_no_personal_account(

@@ -269,7 +269,7 @@ export function errorText(err) {
   if (err.kind === "timeout") return t("err.timeout");
   const p = err.problem || {};
   const en = lang() === "en";
-  let text = (en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "";
+  let text = moneyInText((en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "");
   if (!text) text = t("err.generic", { status: err.status });
   // Chinese sentences end with "。" and need no space between them.
   // Say how long to wait, unless the server's own words already do.
@@ -543,7 +543,22 @@ export function fill(key, params) {
  */
 export function say(zh, en, { orOther = false } = {}) {
   const [shown, other] = lang() === "en" ? [en, zh] : [zh, en];
-  return shown || (orOther && other) || "";
+  return moneyInText(shown || (orOther && other) || "");
+}
+
+const grouped = (units) => units.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const AMOUNT_IN_TEXT = /(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
+const FIGURE_IN_TEXT = /(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)/g;
+
+/**
+ * The server's words with its amounts in the one money format of the pages:
+ * "限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元", "5000.00 yuan" ->
+ * "5,000.00 yuan"; figures of a formula are grouped too ("(20,000.00−500.00)×85%").
+ */
+export function moneyInText(text) {
+  return String(text ?? "")
+    .replace(AMOUNT_IN_TEXT, (m, units, cents, unit) => `${grouped(units)}${(cents || ".00").padEnd(3, "0")} ${unit}`)
+    .replace(FIGURE_IN_TEXT, (m, units, cents) => grouped(units) + cents);
 }
 
 /**
@@ -555,7 +570,7 @@ export function money(yuan, { plus = false, sign = null } = {}) {
   const text = String(yuan ?? "0");
   const [units, cents = "00"] = text.replace(/^-/, "").split(".");
   const mark = sign ?? (text.startsWith("-") ? "−" : plus ? "+" : "");
-  return t("ledger.yuan", { n: `${mark}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
+  return t("ledger.yuan", { n: `${mark}${grouped(units)}.${cents}` });
 }
 
 /** "2026-03-05T09:00:00+08:00" -> "2026年3月5日" / "5 Mar 2026" (the date as written: Beijing time). */

@@ -131,11 +131,11 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
 
     # The engine's own explanation, step by step, each with its amount.
     lines = page.locator("#est-lines > li")
-    expect(lines.first).to_contain_text("本次医疗费用合计20000.00元。")
-    expect(page.locator("#est-lines")).to_contain_text("(20000.00−500.00)×85%=16575.00元")
-    expect(page.locator("#est-lines")).to_contain_text("超过困难群众起付标准3000.00元")
-    expect(page.locator("#est-lines")).to_contain_text("按60%救助1889.25元")
-    expect(lines.last).to_contain_text("您需要现金支付1259.50元。")
+    expect(lines.first).to_contain_text("本次医疗费用合计20,000.00 元。")
+    expect(page.locator("#est-lines")).to_contain_text("(20,000.00−500.00)×85%=16,575.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("超过困难群众起付标准3,000.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("按60%救助1,889.25 元")
+    expect(lines.last).to_contain_text("您需要现金支付1,259.50 元。")
     expect(lines.last.locator(".line-amount")).to_have_text("金额：1,259.50 元")
     assert lines.count() >= 6
     # Each line with its amount, in the one money format; a line naming no money has none.
@@ -156,7 +156,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     page.locator("#lang-toggle").click()
     expect(page.locator("#est-basic")).to_have_text("16,575.00 yuan")
     expect(parts.locator("dt").first).to_have_text("Basic medical insurance")
-    expect(lines.last).to_contain_text("You pay 1259.50 yuan in cash.")
+    expect(lines.last).to_contain_text("You pay 1,259.50 yuan in cash.")
     expect(page.locator("#est-note")).to_contain_text("This is an estimate")
     assert len(sent) == 1
 
@@ -315,8 +315,8 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
         {"code": "C-1", "catalogue": "C", "amount": "60.00"},
     ]
     expect(amount).to_have_value("1000")
-    expect(page.locator("#est-lines")).to_contain_text("目录外(丙类)费用60.00元")
-    expect(page.locator("#est-lines")).to_contain_text("先由您自付4.00元")
+    expect(page.locator("#est-lines")).to_contain_text("目录外(丙类)费用60.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("先由您自付4.00 元")
     expect(page.locator("#est-total")).to_have_text("1,000.00 元")
 
 

@@ -28,6 +28,7 @@ from tests.browser.pages import (
     accessibility_basics,
     api_get,
     assert_fits_width,
+    in_text,
     log_in,
     money,
     open_tile,
@@ -71,7 +72,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     overview = api_get(page, "/v1/me/family")["body"]
     assert overview["can_pay"] is True
     message = page.locator("#message")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_zh"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_zh"]))
     expect(page.locator("#fam-source")).to_contain_text(overview["source"])
     expect(page.locator("#fam-can-pay")).to_have_text("可以用您的个人账户为家人支付")
     expect(page.locator("#fam-can-pay")).to_have_attribute("data-value", "yes")
@@ -125,7 +126,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(link.locator("h3")).to_have_text(f"{masked}(您的父母)")
     expect(link.locator(".fam-status")).to_have_text("等待对方确认")
     expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信，请先撤回这条申请")
-    expect(link.locator(".fam-next")).to_have_text(shown["next_step_zh"])
+    expect(link.locator(".fam-next")).to_have_text(in_text(shown["next_step_zh"]))
     expect(link.locator("[data-fact=created]")).to_have_text(
         re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
     )
@@ -183,7 +184,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     # Large English text still fits 360 px; the link is drawn again in English.
     toggle_english_and_large_text(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Family mutual aid")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_en"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_en"]))
     expect(link.locator("h3")).to_have_text(f"{masked} (your parent)")
     expect(link.locator(".fam-status")).to_have_text("active")
     expect(pay).to_have_text(f"Pay their {year_next} resident contribution")
@@ -263,7 +264,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
         x for x in api_get(page, "/v1/me/family")["body"]["links"] if x["link_id"] == link_id
     )
     expect(link.locator("h3")).to_have_text(f"{mine['other_name']}(您的子女)")
-    expect(link.locator(".fam-next")).to_have_text(mine["next_step_zh"])
+    expect(link.locator(".fam-next")).to_have_text(in_text(mine["next_step_zh"]))
     expect(link.get_by_role("button", name="拒绝")).to_be_visible()
     accessibility_basics(page)
     assert_fits_width(page)
@@ -301,7 +302,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     expect(line.locator(".stmt-kind")).to_have_text("看病结算")
     expect(line.locator(".stmt-amount")).to_have_text(f"家人代付 {money(paid)}")
     expect(line.locator(".stmt-meta")).to_contain_text(f"子女{entry['other_name']}为我支付")
-    expect(line.locator(".stmt-text")).to_have_text(entry["text_zh"])
+    expect(line.locator(".stmt-text")).to_have_text(in_text(entry["text_zh"]))
     expect(page.locator("#fam-uses-empty")).to_be_hidden()
     assert_fits_width(page)
     shot(page, "family-relative-statement")
@@ -333,7 +334,7 @@ def test_a_resident_is_told_why_they_cannot_pay_for_relatives_and_gets_no_form(
     expect(page.locator("#fam-can-pay")).to_have_text("您现在不能为家人支付")
     expect(page.locator("#fam-can-pay")).to_have_attribute("data-value", "no")
     why = page.locator("#fam-why")
-    expect(why).to_have_text(reason["text_zh"])
+    expect(why).to_have_text(in_text(reason["text_zh"]))
     expect(why).to_contain_text("职工医保")  # what to do instead: an employee relative links them
     expect(page.locator("#fam-why-next")).to_be_visible()
     expect(page.locator("#fam-balance")).to_be_hidden()
@@ -341,13 +342,13 @@ def test_a_resident_is_told_why_they_cannot_pay_for_relatives_and_gets_no_form(
     expect(page.locator("#fam-payer")).to_be_hidden()
     expect(page.get_by_label("家人的身份证号")).to_be_hidden()
     expect(page.locator("#fam-relative-empty")).to_contain_text("还没有家人为您支付")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_zh"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_zh"]))
     accessibility_basics(page)
     assert_fits_width(page, "family.html scrolls sideways at 360 px")
     shot(page, "family-resident")
 
     toggle_english_and_large_text(page)
-    expect(why).to_have_text(reason["text_en"])
+    expect(why).to_have_text(in_text(reason["text_en"]))
     expect(page.locator("#fam-can-pay")).to_have_text("You cannot pay for relatives now")
     expect(page).to_have_title(re.compile(r"^Family mutual aid"))
     for heading in page.locator("main h1, main h2").all_inner_texts():

@@ -25,6 +25,7 @@ from tests.browser.pages import (
     accessibility_basics,
     api_get,
     assert_fits_width,
+    in_text,
     log_in,
     open_tile,
     sent_back_to_log_in,
@@ -117,7 +118,7 @@ def test_a_resident_files_through_the_wizard_and_sees_where_to_go(
     log_in(page, stack, person)
     open_filing(page)
     overview = api_get(page, "/v1/me/filings")["body"]
-    expect(page.locator("#fl-rules-text")).to_have_text(overview["rules_zh"])
+    expect(page.locator("#fl-rules-text")).to_have_text(in_text(overview["rules_zh"]))
     expect(page.locator("#fl-mine-empty")).to_have_text("您还没有办过异地就医备案。")
     accessibility_basics(page)
     assert_fits_width(page, "filing.html scrolls sideways at 360 px")
@@ -164,7 +165,7 @@ def test_a_resident_files_through_the_wizard_and_sees_where_to_go(
 
     # The commitment, and what the filing changes: an example and my last settlement.
     expect(page.locator("#fl-step-count")).to_have_text("第5步，共5步")
-    expect(page.locator("#fl-commitment")).to_have_text(overview["commitment"]["text_zh"])
+    expect(page.locator("#fl-commitment")).to_have_text(in_text(overview["commitment"]["text_zh"]))
     expect(page.locator("#fl-effect")).to_have_attribute("aria-busy", "false")
     expect(page.locator("#fl-effect-example")).to_contain_text("北京市三级医院住院")
     expect(page.locator("#fl-effect-example")).to_contain_text(re.compile(r"少付[\d,]+\.\d\d 元"))

@@ -218,6 +218,11 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     page.get_by_role("button", name="确认解除").click()
     expect(message).to_have_attribute("data-kind", "success")
     expect(message).to_have_text(f"已解除和{masked}的绑定。")
+    # Ended: out of the list, into the folded history (opened, as it just ended).
+    expect(page.locator("#fam-payer-links > li")).to_have_count(0)
+    link = page.locator(f"#fam-history-links > #fam-link-{link_id}")
+    expect(page.locator("#fam-history")).to_have_attribute("open", "")
+    expect(page.locator("#fam-history-title")).to_have_text("已结束的申请和绑定（1条）")
     expect(link.locator(".fam-status")).to_have_text("已解除")
     expect(link).to_have_attribute("data-status", "ended")
     expect(link.locator("[data-fact=reason]")).to_have_text("由共济账户本人解除")
@@ -311,10 +316,66 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     link.get_by_role("button", name="解除绑定").click()
     expect(page.locator("#fam-confirm")).to_contain_text("解除后，家人的个人账户不能再为您支付")
     page.get_by_role("button", name="确认解除").click()
+    link = page.locator(f"#fam-history-links > #fam-link-{link_id}")
     expect(link.locator(".fam-status")).to_have_text("已解除")
     expect(link.locator("[data-fact=reason]")).to_have_text("由家庭成员解除")
+    expect(page.locator("#fam-relative-links > li")).to_have_count(0)
     payer_side = api.get("/v1/me/family", token=payer_token).body["links"]
     assert [x["status"] for x in payer_side if x["link_id"] == link_id] == ["ended"]
+
+
+def test_a_mistyped_name_points_to_withdraw_and_the_code_can_be_asked_again(
+    stack: Any, page: Page
+) -> None:
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident", groups=())
+    log_in(page, stack, payer)
+    open_family(page)
+    message = page.locator("#message")
+
+    def ask(name: str) -> None:
+        page.get_by_label("家人的身份证号").fill(relative.id_number)
+        page.get_by_label("家人的姓名").fill(name)
+        page.get_by_label("这位家人是您的").select_option(label="父母")
+        page.get_by_role("button", name="申请绑定，给家人发验证码").click()
+
+    ask("王某某")  # the wrong name: a request is made, no SMS goes out
+    expect(message).to_have_attribute("data-kind", "success")
+    [wrong] = api_get(page, "/v1/me/family")["body"]["links"]
+    # The page says the code's minutes and the request's day apart, as the SMS does.
+    expect(page.locator(f"#fam-link-{wrong['link_id']} .fam-next")).to_contain_text(
+        "验证码5分钟内有效"
+    )
+    # 重新发送验证码 is there, limited like the first code: within the minute, the wait in
+    # words, said once (in the request; the status region says where to read it).
+    resend = page.get_by_role("button", name="重新发送验证码")
+    resend.click()
+    note = page.locator(f"#fam-link-{wrong['link_id']} .fam-note")
+    expect(note).to_have_attribute("data-kind", "error")
+    expect(note).to_contain_text("再试")
+    expect(message).to_have_text("没有办成，原因和下一步写在下面这条里。")
+    shot(page, "family-resend-wait")
+    # The right name is blocked by the waiting request: the refusal points to 撤回申请,
+    # said once (in the status region), and the keyboard is on that button.
+    ask(relative.name)
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text("撤回申请")
+    assert page.locator("main").inner_text().count("您已经绑定或申请绑定了这位家人") == 1
+    withdraw = page.locator(f"#fam-withdraw-{wrong['link_id']}")
+    expect(withdraw).to_be_focused()
+    shot(page, "family-blocked-withdraw")
+    withdraw.click()
+    page.get_by_role("button", name="确认撤回").click()
+    expect(message).to_have_text("申请已撤回。")
+    # Withdrawn: out of the list, into the folded history.
+    expect(page.locator("#fam-payer-links > li")).to_have_count(0)
+    expect(page.locator(f"#fam-history-links > #fam-link-{wrong['link_id']}")).to_have_count(1)
+    expect(page.locator("#fam-history-title")).to_have_text("已结束的申请和绑定（1条）")
+    page.reload()
+    expect(page.locator("#fam-uses-box")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#fam-history")).not_to_have_attribute("open", "")  # folded away
+    accessibility_basics(page)
+    assert_fits_width(page)
 
 
 # ------------------------------------------------------------------ 3. residents cannot pay

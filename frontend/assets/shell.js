@@ -132,6 +132,7 @@ function sessionWarning() {
       const answer = await api("POST", "/v1/auth/refresh");
       setToken(answer.access_token);
       box.hidden = true;
+      document.body.classList.remove("has-session-warning");
       watchSession();
     } catch (err) {
       // The 2 hours are up (or the token already ended): say so; the end still keeps the page.
@@ -153,5 +154,6 @@ function showWarning() {
   w.reset();
   w.paint();
   w.box.hidden = false;
+  document.body.classList.add("has-session-warning"); // nothing of the page hides under it
   w.go.focus();
 }

@@ -1,8 +1,8 @@
 """The portal's first screen on the wire: ``index.html`` and everything it loads.
 
 Follows the page's ``src``/``href`` to local assets and each ES module's static
-``import ... from "./x.js"`` or ``import "./strings/x.js"``, compresses each file with gzip (level 6, what a CDN
-applies to text), and sums the bytes. Budget: ≤ 60 KB.
+``import ... from "./x.js"`` or ``import "./strings/x.js"``, compresses each file with
+gzip (level 6, what a CDN applies to text), and sums the bytes. Budget: ≤ 60 KB.
 """
 
 from __future__ import annotations

@@ -93,6 +93,52 @@ def api_get(page: Page, path: str) -> dict[str, Any]:
     return answer
 
 
+def as_hospital(hospital: dict[str, str]) -> tuple[Any, str]:
+    """An API client and the hospital client's token of now."""
+    from local.client import ApiClient
+
+    api = ApiClient()
+    token = api.post(
+        "/v1/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": hospital["client_id"],
+            "client_secret": hospital["secret"],
+        },
+    ).body["access_token"]
+    return api, str(token)
+
+
+def settle(
+    hospital: dict[str, str], person: Any, kind: str = "inpatient", amount: str = "12000",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A hospital settles a visit of ``person`` in the home county (level 2, catalogue A),
+    with a client token of now (the session's may come from a test that fixed the clock)."""
+    import uuid
+
+    from chalicelib.config import settings
+    from chalicelib.services.auth import person_id_for
+
+    api, token = as_hospital(hospital)
+    reply = api.post(
+        "/v1/settlements",
+        {
+            "hospital_id": hospital["id"],
+            "visit_id": uuid.uuid4().hex,
+            "person_id": person_id_for(person.id_number, settings().pepper),
+            "visit": {"kind": kind, "hospital_level": 2, "location": "in_county"},
+            "items": [{"code": "X", "catalogue": "A", "amount": amount}],
+            **extra,
+        },
+        token=token,
+    )
+    assert reply.status == 200, reply.text
+    body = reply.body
+    assert isinstance(body, dict)
+    return body
+
+
 def money(yuan: str, unit: str = "元") -> str:
     """The pages' way of writing an amount: "8935.56" -> "8,935.56 元", "-1.5" -> "−1.5 元"."""
     sign = "−" if yuan.startswith("-") else ""

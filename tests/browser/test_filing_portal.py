@@ -12,7 +12,6 @@ files for someone with the code that person received. English and large text fit
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +28,7 @@ from tests.browser.pages import (
     log_in,
     open_tile,
     sent_back_to_log_in,
+    settle,
     shot,
     toggle_english_and_large_text,
 )
@@ -79,32 +79,7 @@ def today() -> str:
 
 def settle_once(stack: Any, hospital: dict[str, str], person: Any) -> None:
     """A settlement in the home county, for the preview's "my last settlement"."""
-    from chalicelib.config import settings
-    from chalicelib.services.auth import person_id_for
-    from local.client import ApiClient
-
-    api = ApiClient()
-    # a token of now: the session's may come from a test that fixed the clock
-    token = api.post(
-        "/v1/oauth/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": hospital["client_id"],
-            "client_secret": hospital["secret"],
-        },
-    ).body["access_token"]
-    reply = api.post(
-        "/v1/settlements",
-        {
-            "hospital_id": hospital["id"],
-            "visit_id": uuid.uuid4().hex,
-            "person_id": person_id_for(person.id_number, settings().pepper),
-            "visit": {"kind": "inpatient", "hospital_level": 2, "location": "in_county"},
-            "items": [{"code": "X", "catalogue": "A", "amount": "12000"}],
-        },
-        token=token,
-    )
-    assert reply.status == 200, reply.text
+    settle(hospital, person)
 
 
 # ------------------------------------------------------------------ 1. the wizard

@@ -10,7 +10,6 @@ goes back to log in.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
@@ -20,12 +19,14 @@ from tests.browser.pages import (
     CJK,
     accessibility_basics,
     api_get,
+    as_hospital,
     assert_fits_width,
     in_text,
     log_in,
     money,
     open_tile,
     sent_back_to_log_in,
+    settle,
     shot,
     toggle_english_and_large_text,
 )
@@ -33,50 +34,8 @@ from tests.browser.pages import (
 pytestmark = pytest.mark.browser
 
 
-def hospital_api(hospital: dict[str, str]) -> tuple[Any, str]:
-    """The API client and a token of now (the session's may come from a test that fixed
-    the clock)."""
-    from local.client import ApiClient
-
-    api = ApiClient()
-    token = api.post(
-        "/v1/oauth/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": hospital["client_id"],
-            "client_secret": hospital["secret"],
-        },
-    ).body["access_token"]
-    return api, token
-
-
-def settle(
-    hospital: dict[str, str], person: Any, kind: str, amount: str, **extra: Any
-) -> dict[str, Any]:
-    from chalicelib.config import settings
-    from chalicelib.services.auth import person_id_for
-
-    api, token = hospital_api(hospital)
-    reply = api.post(
-        "/v1/settlements",
-        {
-            "hospital_id": hospital["id"],
-            "visit_id": uuid.uuid4().hex,
-            "person_id": person_id_for(person.id_number, settings().pepper),
-            "visit": {"kind": kind, "hospital_level": 2, "location": "in_county"},
-            "items": [{"code": "X", "catalogue": "A", "amount": amount}],
-            **extra,
-        },
-        token=token,
-    )
-    assert reply.status == 200, reply.text
-    body = reply.body
-    assert isinstance(body, dict)
-    return body
-
-
 def reverse(hospital: dict[str, str], settlement_id: str) -> None:
-    api, token = hospital_api(hospital)
+    api, token = as_hospital(hospital)
     reply = api.post(f"/v1/settlements/{settlement_id}/reversal", token=token)
     assert reply.status == 200, reply.text
 

@@ -134,9 +134,14 @@ class SmsGateway(Protocol):
 
 class TokenService(Protocol):
     def issue(
-        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+        self,
+        subject: str,
+        scopes: Sequence[str],
+        now: int,
+        extra: dict[str, str] | None = None,
+        not_after: int | None = None,
     ) -> tuple[str, int]:
-        """A signed token and its lifetime in seconds."""
+        """A signed token and its lifetime in seconds (never past ``not_after``)."""
         ...
 
     def verify(self, token: str, now: int) -> TokenClaims:

@@ -23,8 +23,15 @@ class JwtTokenService:
         self._ttl = ttl_seconds
 
     def issue(
-        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+        self,
+        subject: str,
+        scopes: Sequence[str],
+        now: int,
+        extra: dict[str, str] | None = None,
+        not_after: int | None = None,
     ) -> tuple[str, int]:
+        """A signed token for ``ttl_seconds``, or less: never past ``not_after``."""
+        exp = now + self._ttl if not_after is None else min(now + self._ttl, not_after)
         claims = {
             **({"ext": dict(extra)} if extra else {}),
             "iss": _ISSUER,
@@ -32,11 +39,11 @@ class JwtTokenService:
             "sub": subject,
             "iat": now,
             "nbf": now,
-            "exp": now + self._ttl,
+            "exp": exp,
             "jti": secrets.token_urlsafe(12),
             "scope": " ".join(scopes),
         }
-        return jwt.encode(claims, self._secret, algorithm="HS256"), self._ttl
+        return jwt.encode(claims, self._secret, algorithm="HS256"), exp - now
 
     def verify(self, token: str, now: int) -> TokenClaims:
         try:

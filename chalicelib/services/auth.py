@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.config import OtpLimits
-from chalicelib.errors import CodeInvalid, NotFound, TooManyRequests
+from chalicelib.errors import CodeInvalid, Forbidden, NotFound, TooManyRequests, Unauthorized
 from chalicelib.ports import (
     Clock,
     LoginStore,
@@ -26,6 +26,7 @@ from chalicelib.ports import (
     PersonRepository,
     RateBucket,
     RateLimited,
+    TokenClaims,
     TokenService,
 )
 from chalicelib.rules.identity import IdNumber
@@ -224,7 +225,42 @@ def exchange_code(ctx: AuthContext, id_number: IdNumber, code: str) -> tuple[str
     person_id = person_id_for(id_number.value, ctx.pepper)
     _check_code(ctx, person_id, code, "login")
     log.info("login", extra={"person_id": person_id})
-    return ctx.tokens.issue(person_id, CITIZEN_SCOPES, int(ctx.clock.now().timestamp()))
+    now = int(ctx.clock.now().timestamp())
+    # The session's start travels (signed) in every token of the session: 继续 cannot
+    # move it, so no session outlasts MAX_SESSION_SECONDS from the login.
+    return ctx.tokens.issue(
+        person_id,
+        CITIZEN_SCOPES,
+        now,
+        {SESSION_START: str(now)},
+        not_after=now + MAX_SESSION_SECONDS,
+    )
+
+
+MAX_SESSION_SECONDS = 2 * 60 * 60
+"""A session lasts at most two hours from the login, however often it is continued."""
+SESSION_START = "session_start"
+
+
+def refresh_token(ctx: AuthContext, claims: TokenClaims) -> tuple[str, int]:
+    """继续：a fresh token of the same session without a new SMS code (the token shown must
+    still be valid), ending no later than two hours after the login."""
+    now = int(ctx.clock.now().timestamp())
+    start_text = claims.extra.get(SESSION_START, "")
+    if "citizen" not in claims.scopes or not start_text.isdigit():
+        raise Forbidden(
+            "Only a citizen's own sign-in can be continued.", "只有本人登录才能继续。"
+        )
+    ends = int(start_text) + MAX_SESSION_SECONDS
+    if now >= ends - 60:  # nothing left worth a new token
+        raise Unauthorized(
+            "You have been signed in for 2 hours, the longest a session lasts. "
+            "Please sign in again with a new SMS code.",
+            "您已登录满2小时，这是一次登录最长的时间。为了安全，请用新的短信验证码重新登录。",
+        )
+    return ctx.tokens.issue(
+        claims.subject, CITIZEN_SCOPES, now, {SESSION_START: start_text}, not_after=ends
+    )
 
 
 STEP_UP_PURPOSES = {"card_unfreeze": "解挂"}

@@ -230,7 +230,7 @@ def account_entries(
             "month",
             "format",
             "month is YYYY-MM, from 2010 to this year.",
-            "月份格式应为YYYY-MM,2010年至今。",
+            "月份格式应为YYYY-MM，2010年至今。",
         )
     year = int(month[:4]) if month else today.year
     offset = 0
@@ -254,14 +254,22 @@ def account_entries(
                 "kind_label": _label(line["kind"]),
                 "amount": format_fen(int(line["amount"])),
                 "balance_after": format_fen(line["balance_after"]),
-                "text_zh": line["detail"].get("text_zh"),
-                "text_en": line["detail"].get("text_en"),
+                **_entry_texts(line["detail"]),
                 "ref": line.get("ref"),
             }
             for line in page
         ],
         "next_cursor": str(following) if following < len(lines) else None,
     }
+
+
+def _entry_texts(detail: dict[str, Any]) -> dict[str, str | None]:
+    """A line's own words; a pharmacy purchase that has none names the pharmacy."""
+    zh, en = detail.get("text_zh"), detail.get("text_en")
+    pharmacy = detail.get("pharmacy")
+    if zh is None and pharmacy:
+        zh, en = f"在{pharmacy}购药。", f"Bought at {pharmacy}."
+    return {"text_zh": zh, "text_en": en}
 
 
 def _is_month(text: str, today: date) -> bool:

@@ -65,6 +65,24 @@ def test_the_account_balance_is_the_sum_of_the_statement(stack, api, login):
     assert len(credits) == 1 and credits[0]["period"] == "2026-03"
 
 
+def test_a_pharmacy_purchase_names_the_pharmacy(stack, api, login):
+    """定点药店购药 lines had no words: the statement now says where the money went."""
+    for _ in range(40):
+        p = stack.fresh_person(scheme="employee", retired=False)
+        books = ledgers(p, 990101, index_of(stack, p))
+        bought = [x for x in books.account.get(2026, []) if x["kind"] == "pharmacy"]
+        if bought:
+            break
+    else:
+        raise AssertionError("no demo employee bought at a pharmacy this year")
+    month = bought[0]["period"]
+    reply = api.get(f"/v1/me/account/entries?month={month}", token=login(p))
+    assert reply.status == 200, reply.text
+    [entry] = [e for e in reply.body["entries"] if e["kind"] == "pharmacy"][:1]
+    assert entry["text_zh"] == "在示范县大药房购药。"
+    assert entry["text_en"] == "Bought at 示范县大药房."
+
+
 def test_a_settlement_debit_and_its_reversal_are_in_the_statement(stack, api, login, hospital):
     import uuid
 

@@ -421,3 +421,39 @@ def test_the_lambda_ships_chalice_app_but_not_chalice_itself(assembly):
     lines = (ROOT / "requirements.txt").read_text().lower().splitlines()
     runtime = [line.split("#")[0].strip() for line in lines]
     assert [r for r in runtime if r] and not [r for r in runtime if r.startswith("chalice")]
+
+
+def test_an_unknown_address_gets_the_portals_404_page_at_the_cdn(assembly, deployed):
+    """The function on the portal's behaviour, run by node on CloudFront's event shapes: an
+    unknown address becomes /404.html answered with 404; shipped files and / pass; the API's
+    behaviour has no such function (its problems stay JSON)."""
+    import shutil
+
+    cdn = assembly.one(deployed.name, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    events = {a["EventType"] for a in cdn["DefaultCacheBehavior"]["FunctionAssociations"]}
+    assert events == {"viewer-request", "viewer-response"}
+    (api,) = [b for b in cdn["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert not api.get("FunctionAssociations")
+    function = assembly.one(deployed.name, "AWS::CloudFront::Function")["Properties"]
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    node = shutil.which("node")
+    assert node, "node runs the CDK: it is installed with `make test`"
+    script = function["FunctionCode"] + """
+const ask = (uri) => handler({ context: { eventType: "viewer-request" }, request: { uri } }).uri;
+const status = (uri) => handler({ context: { eventType: "viewer-response" }, request: { uri },
+                                  response: { statusCode: 200 } }).statusCode;
+console.log(JSON.stringify({
+  unknown: ask("/no/such/page.html"), home: ask("/home.html"), root: ask("/"),
+  asset: ask("/assets/app.js"), outbox: ask("/outbox.html"),
+  pageStatus: status("/404.html"), homeStatus: status("/home.html"),
+}));
+"""
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout)
+    assert seen == {
+        "unknown": "/404.html", "home": "/home.html", "root": "/", "asset": "/assets/app.js",
+        "outbox": "/404.html",  # the local-only outbox is not shipped
+        "pageStatus": 404, "homeStatus": 200,
+    }

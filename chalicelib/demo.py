@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.demo_history import Ledgers, last_contributions, ledger_tier_pct, ledgers
+from chalicelib.rules.account_summary import AccountSummary, summarise
 from chalicelib.rules.identity import check_digit
 
 REGION = "990101"
@@ -314,6 +315,7 @@ def seed_region(
                         pk,
                         models.ACCOUNT_SK,
                         balance=books.balance,
+                        summary=account_summary(books).to_json(),
                         version=1,
                         notice_shard=models.notice_shard(REGION, pid),
                     )
@@ -331,6 +333,15 @@ def seed_region(
             batch.save(models.CardIndexItem(f"CARD#{p.card_number}", "CARD", person_id=pid))
             written += 1
     return written
+
+
+def account_summary(books: Ledgers) -> AccountSummary:
+    """What the account item keeps beside the balance, from the account's year pages."""
+    first = min(books.account, default=None)
+    opening = books.opening[first] if first is not None else 0
+    return summarise(
+        opening, (line for year in sorted(books.account) for line in books.account[year])
+    )
 
 
 def ledger_pages(pk: str, books: Ledgers) -> Iterator[Any]:

@@ -248,6 +248,7 @@ class SettlementSubject:
     account_version: int | None
     links: tuple[StoredLink, ...] = ()  # family links (家庭共济) on this side
     filings: tuple[Any, ...] = ()  # remote-care filings (rules.filing.Filing), 异地就医备案
+    account_summary: Any = None  # rules.account_summary.AccountSummary | None (not migrated)
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,7 @@ class FamilySide:
     account_balance: int | None  # fen; None: no personal account
     account_version: int | None
     links: tuple[StoredLink, ...]
+    account_summary: Any = None  # rules.account_summary.AccountSummary | None (not migrated)
 
 
 @dataclass(frozen=True)

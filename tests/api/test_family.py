@@ -16,6 +16,7 @@ from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from chalicelib.services.family import change_insurance_status
 from local.metering import dynamodb_requests
+from tests.api.accounts import assert_summary_is_the_statements
 
 FAMILY = "/v1/me/family"
 
@@ -125,6 +126,8 @@ def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
     entries = api.get("/v1/me/account/entries", token=payer_token).body["entries"]
     assert entries[0]["kind"] == "family" and entries[0]["amount"] == "-300.00"
     assert parse_yuan(entries[0]["balance_after"]) == before - 30_000
+    paid = assert_summary_is_the_statements(api, payer_token, pid(_payer))
+    assert parse_yuan(paid["months"][-1]["balance"]) == before - 30_000
     for token, role in ((payer_token, "payer"), (relative_token, "relative")):
         with dynamodb_requests() as count:
             uses = api.get(f"{FAMILY}/uses", token=token)
@@ -137,6 +140,8 @@ def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
     )
     assert reversed_.status == 200, reversed_.text
     assert balance(api, payer_token) == before
+    refunded = assert_summary_is_the_statements(api, payer_token, pid(_payer))
+    assert parse_yuan(refunded["months"][-1]["balance"]) == before
     for token in (payer_token, relative_token):
         kinds = [u["kind"] for u in api.get(f"{FAMILY}/uses", token=token).body["entries"]]
         assert sorted(kinds) == ["refund", "settlement"]

@@ -9,6 +9,7 @@ from chalicelib.demo_history import ledgers
 from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from local.metering import dynamodb_requests
+from tests.api.accounts import assert_summary_is_the_statements
 from tests.conftest import DEMO_COUNT
 
 
@@ -99,10 +100,16 @@ def test_a_settlement_debit_and_its_reversal_are_in_the_statement(stack, api, lo
     statement = api.get("/v1/me/account/entries", token=token).body["entries"]
     assert statement[0]["kind"] == "settlement" and statement[0]["amount"] == "-120.00"
     assert parse_yuan(statement[0]["balance_after"]) == before - 12000
+    debited = assert_summary_is_the_statements(api, token, pid)
+    assert parse_yuan(debited["balance"]) == before - 12000
+    assert debited["as_of"] == statement[0]["at"]
+    assert parse_yuan(debited["months"][-1]["balance"]) == before - 12000
     api.post(f"/v1/settlements/{settled['settlement_id']}/reversal", token=hospital["token"])
     statement = api.get("/v1/me/account/entries", token=token).body["entries"]
     assert statement[0]["kind"] == "reversal" and statement[0]["amount"] == "120.00"
     assert parse_yuan(api.get("/v1/me/account", token=token).body["balance"]) == before
+    reversed_ = assert_summary_is_the_statements(api, token, pid)
+    assert parse_yuan(reversed_["months"][-1]["balance"]) == before
 
 
 def test_the_benefit_balance_comes_from_the_settled_figures(stack, api, login, hospital):

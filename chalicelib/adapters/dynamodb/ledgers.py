@@ -6,12 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.adapters.dynamodb.accounts import AccountRead, account_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
+    ACCOUNT_SK,
     CONTRIBUTION_PAGE,
     PROFILE_SK,
     YTD_PREFIX,
+    AccountItem,
     LedgerLineItem,
     LedgerYearItem,
     PersonItem,
@@ -96,6 +99,14 @@ class DynamoLedgerRepository:
             else:
                 page = _pages([data], CONTRIBUTION_PAGE).get(year)
         return (person, page) if person else None
+
+    def account(self, person_id: str) -> AccountRead | None:
+        """The account item: the balance and its summary, one GetItem of a small item."""
+        raw: dict[str, Any] = AccountItem._get_connection().get_item(
+            person_pk(person_id), ACCOUNT_SK
+        )
+        data = raw.get("Item")
+        return account_from_raw(data) if data else None
 
     def account_pages(
         self, person_id: str, first_year: int, last_year: int

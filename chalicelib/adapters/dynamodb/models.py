@@ -144,9 +144,15 @@ class YtdItem(_Base):
 
 
 class AccountItem(_Base):
-    """个人账户：the balance in fen (sk ``ME#ACCOUNT``); every change is conditional."""
+    """个人账户：the balance in fen (sk ``ME#ACCOUNT``); every change is conditional.
+
+    ``summary`` (rules.account_summary) is what ``GET /v1/me/account`` shows beside the
+    balance, rewritten by every change in its transaction; an item written before it
+    existed has none until ``python -m chalicelib.ops.account_summaries`` fills it in.
+    """
 
     balance = NumberAttribute(default=0)
+    summary = JSONAttribute(null=True)
     version = VersionAttribute()
     notice_shard = UnicodeAttribute(null=True)  # NoticeAccountIndex
     for_notices = NoticeAccountIndex()

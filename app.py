@@ -10,7 +10,17 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.api import auth, cards, citizen, family, ledgers, meta, problems, settlements
+from chalicelib.api import (
+    auth,
+    cards,
+    citizen,
+    family,
+    ledgers,
+    meta,
+    problems,
+    settlements,
+    vouchers,
+)
 from chalicelib.api import filings as filing_routes  # 异地就医备案
 from chalicelib.logs import adopt, request_id, setup_logging
 
@@ -27,6 +37,7 @@ app.register_blueprint(ledgers.bp)
 app.register_blueprint(family.bp)
 app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
+app.register_blueprint(vouchers.bp)
 app.register_blueprint(meta.bp)
 
 

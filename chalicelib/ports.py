@@ -378,3 +378,7 @@ class StaleFilings(Exception):
 
 class ProxyRequestUsed(Exception):
     """The request to file for a relative was used (or lapsed) meanwhile."""
+
+
+class VoucherUsed(Exception):
+    """The electronic voucher was used already (or by another hospital, or for another visit)."""

@@ -331,6 +331,19 @@ class FilingProxyItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class VoucherUseItem(_Base):
+    """A used 医保电子凭证 (pk ``VOUCHER#<jti>``, sk ``VOUCHER``): written once, by a
+    conditional put, when a hospital first verifies or settles with it; the hospital
+    that used it may settle that one visit with it until ``settle_until``."""
+
+    person_id = UnicodeAttribute()
+    hospital_id = UnicodeAttribute()
+    used_at = UnicodeAttribute()
+    settle_until = NumberAttribute()  # epoch seconds
+    visit_id = UnicodeAttribute(null=True)  # the visit it settled, once it has
+    ttl = NumberAttribute(null=True)
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -387,6 +400,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FilingGuardItem,
     FilingLapseItem,
     FilingProxyItem,
+    VoucherUseItem,
     OtpItem,
     RateItem,
 )

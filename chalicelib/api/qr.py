@@ -17,8 +17,9 @@ def public_url(request: Request) -> str:
     return f"{proto}://{host}"
 
 
-def qr_svg(text: str, scale: int = 4) -> str:
-    """A QR code of ``text`` as an SVG data URI (segno: pure Python, no I/O)."""
+def qr_svg(text: str, scale: int = 4, error: str = "m") -> str:
+    """A QR code of ``text`` as an SVG data URI (segno: pure Python, no I/O); ``error``
+    "l" for a code shown on a screen (less dense), "m" for print."""
     import segno
 
-    return str(segno.make(text, error="m").svg_data_uri(scale=scale, border=2))
+    return str(segno.make(text, error=error).svg_data_uri(scale=scale, border=2))

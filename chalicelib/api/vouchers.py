@@ -19,7 +19,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 def issue() -> Response:
     person_id = current_person_id(bp.current_request)
     body = vouchers.issue_voucher(container().vouchers(), person_id)
-    body["qr_svg"] = qr_svg(body["voucher"], scale=3)
+    body["qr_svg"] = qr_svg(body["voucher"], scale=3, error="l")
     return json_response(body, status=201, headers=NO_STORE)
 
 

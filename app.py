@@ -14,6 +14,7 @@ from chalicelib.api import (
     auth,
     cards,
     citizen,
+    documents,
     family,
     ledgers,
     meta,
@@ -38,6 +39,7 @@ app.register_blueprint(family.bp)
 app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
 app.register_blueprint(vouchers.bp)
+app.register_blueprint(documents.bp)
 app.register_blueprint(meta.bp)
 
 

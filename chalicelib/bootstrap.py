@@ -170,6 +170,13 @@ class Container:
         self.bind_tables()
         return DynamoVoucherStore()
 
+    @cached_property
+    def proof_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.proofs import DynamoProofStore
+
+        self.bind_tables()
+        return DynamoProofStore()
+
     def vouchers(self) -> Any:
         from chalicelib.adapters.tokens import JwtVoucherSigner
         from chalicelib.services.vouchers import VoucherContext

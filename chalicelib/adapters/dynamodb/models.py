@@ -344,6 +344,17 @@ class VoucherUseItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class ProofItem(_Base):
+    """参保证明：public by its code (pk ``PROOF#<code>``, sk ``PROOF``); holds only the facts
+    printed on it, the name and ID number masked, as JSON (``facts``)."""
+
+    person_id = UnicodeAttribute()
+    facts = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -401,6 +412,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FilingLapseItem,
     FilingProxyItem,
     VoucherUseItem,
+    ProofItem,
     OtpItem,
     RateItem,
 )

@@ -10,7 +10,18 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.api import auth, cards, citizen, family, ledgers, meta, problems, settlements
+from chalicelib.api import (
+    auth,
+    cards,
+    citizen,
+    documents,
+    family,
+    ledgers,
+    meta,
+    problems,
+    settlements,
+    vouchers,
+)
 from chalicelib.api import filings as filing_routes  # 异地就医备案
 from chalicelib.api import notices as notice_routes  # 短信
 from chalicelib.logs import adopt, request_id, setup_logging
@@ -29,6 +40,8 @@ app.register_blueprint(family.bp)
 app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
 app.register_blueprint(notice_routes.bp)
+app.register_blueprint(vouchers.bp)
+app.register_blueprint(documents.bp)
 app.register_blueprint(meta.bp)
 
 

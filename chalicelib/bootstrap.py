@@ -194,6 +194,31 @@ class Container:
             queue=self.notice_queue,
         )
 
+    @cached_property
+    def voucher_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.vouchers import DynamoVoucherStore
+
+        self.bind_tables()
+        return DynamoVoucherStore()
+
+    @cached_property
+    def proof_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.proofs import DynamoProofStore
+
+        self.bind_tables()
+        return DynamoProofStore()
+
+    def vouchers(self) -> Any:
+        from chalicelib.adapters.tokens import JwtVoucherSigner
+        from chalicelib.services.vouchers import VoucherContext
+
+        return VoucherContext(
+            persons=self.persons,
+            signer=JwtVoucherSigner(self.settings.token_secret),
+            store=self.voucher_store,
+            clock=now_clock(self),
+        )
+
     def auth(self) -> Any:
         from chalicelib.services.auth import AuthContext
 

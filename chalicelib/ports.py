@@ -476,3 +476,5 @@ class NoticeQueue(Protocol):
     """The queue between the planner and the senders (SQS)."""
 
     def put(self, messages: Sequence[dict[str, Any]], delay_seconds: int = 0) -> None: ...
+class VoucherUsed(Exception):
+    """The electronic voucher was used already (or by another hospital, or for another visit)."""

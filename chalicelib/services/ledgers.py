@@ -251,20 +251,22 @@ def account_entries(
     page = lines[offset : offset + PAGE_SIZE]
     following = offset + PAGE_SIZE
     return {
-        "entries": [
-            {
-                "at": line["at"],
-                "period": line["period"],
-                "kind": line["kind"],
-                "kind_label": _label(line["kind"]),
-                "amount": format_fen(int(line["amount"])),
-                "balance_after": format_fen(line["balance_after"]),
-                **_entry_texts(line["detail"]),
-                "ref": line.get("ref"),
-            }
-            for line in page
-        ],
+        "entries": [_entry(line) for line in page],
         "next_cursor": str(following) if following < len(lines) else None,
+    }
+
+
+def _entry(line: dict[str, Any]) -> dict[str, Any]:
+    """A statement line as the API shows it."""
+    return {
+        "at": line["at"],
+        "period": line["period"],
+        "kind": line["kind"],
+        "kind_label": _label(line["kind"]),
+        "amount": format_fen(int(line["amount"])),
+        "balance_after": format_fen(line["balance_after"]),
+        **_entry_texts(line["detail"]),
+        "ref": line.get("ref"),
     }
 
 
@@ -307,3 +309,33 @@ def _bill_person(p: Person) -> bills.Person:
         poverty_exit_year=p.poverty_exit_year,
         chronic=p.chronic,
     )
+
+
+def account_statement(ctx: LedgerContext, person_id: str, year_text: str | None) -> dict[str, Any]:
+    """个人账户年度对账单：every line of a year in time order, the balance on 1 January and on
+    31 December (or today), and what came in and went out; one Query (printable)."""
+    today = ctx.clock.now().date()
+    year = _year(year_text, today)
+    pages = ctx.store.account_pages(person_id, year, year)
+    lines, closing = _account_lines(pages)
+    if closing is None:
+        if year < today.year:
+            raise errors.NotFound(
+                f"The personal account has no statement for {year}.",
+                f"个人账户没有{year}年的对账单。",
+            )
+        raise errors.NotFound(
+            "No personal account: residents have none.", "没有个人账户：城乡居民医保没有个人账户。"
+        )
+    opening = pages[year].opening_balance or 0
+    credits = sum(int(line["amount"]) for line in lines if int(line["amount"]) > 0)
+    debits = sum(-int(line["amount"]) for line in lines if int(line["amount"]) < 0)
+    return {
+        "year": year,
+        "as_of": min(today, date(year, 12, 31)).isoformat(),
+        "opening_balance": format_fen(opening),
+        "closing_balance": format_fen(closing),
+        "credits": format_fen(credits),
+        "debits": format_fen(debits),
+        "entries": [_entry(line) for line in lines],
+    }

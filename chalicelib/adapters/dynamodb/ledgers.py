@@ -42,7 +42,7 @@ def _year_of(sk: str, prefix: str) -> int:
     return int(sk[len(prefix) : len(prefix) + 4])
 
 
-def _pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
+def year_pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
     """Year pages and their separately written lines, merged, lines in time order."""
     pages: dict[int, LedgerPage] = {}
     loose: dict[int, list[dict[str, Any]]] = {}
@@ -97,7 +97,7 @@ class DynamoLedgerRepository:
             if data["sk"]["S"] == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))
             else:
-                page = _pages([data], CONTRIBUTION_PAGE).get(year)
+                page = year_pages([data], CONTRIBUTION_PAGE).get(year)
         return (person, page) if person else None
 
     def account(self, person_id: str) -> AccountRead | None:
@@ -118,7 +118,7 @@ class DynamoLedgerRepository:
                 f"{ACCOUNT_PAGE}{first_year}", f"{ACCOUNT_PAGE}{last_year}#~"
             ),
         )
-        return _pages(raw.get("Items", []), ACCOUNT_PAGE)
+        return year_pages(raw.get("Items", []), ACCOUNT_PAGE)
 
     def profile_and_year(self, person_id: str, year: int) -> tuple[Person, dict[str, int]] | None:
         """The profile and the year's figures (what settlement wrote): one Query."""

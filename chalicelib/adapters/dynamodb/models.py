@@ -421,6 +421,30 @@ class FilingProxyItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class VoucherUseItem(_Base):
+    """A used 医保电子凭证 (pk ``VOUCHER#<jti>``, sk ``VOUCHER``): written once, by a
+    conditional put, when a hospital first verifies or settles with it; the hospital
+    that used it may settle that one visit with it until ``settle_until``."""
+
+    person_id = UnicodeAttribute()
+    hospital_id = UnicodeAttribute()
+    used_at = UnicodeAttribute()
+    settle_until = NumberAttribute()  # epoch seconds
+    visit_id = UnicodeAttribute(null=True)  # the visit it settled, once it has
+    ttl = NumberAttribute(null=True)
+
+
+class ProofItem(_Base):
+    """参保证明：public by its code (pk ``PROOF#<code>``, sk ``PROOF``); holds only the facts
+    printed on it, the name and ID number masked, as JSON (``facts``)."""
+
+    person_id = UnicodeAttribute()
+    facts = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -485,6 +509,8 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FilingProxyItem,
     NoticeItem,
     NoticePrefsItem,
+    VoucherUseItem,
+    ProofItem,
     OtpItem,
     RateItem,
     InboundItem,

@@ -10,8 +10,20 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.api import auth, cards, citizen, family, ledgers, meta, problems, settlements
+from chalicelib.api import (
+    auth,
+    cards,
+    citizen,
+    documents,
+    family,
+    ledgers,
+    meta,
+    problems,
+    settlements,
+    vouchers,
+)
 from chalicelib.api import filings as filing_routes  # 异地就医备案
+from chalicelib.api import notices as notice_routes  # 短信
 from chalicelib.logs import adopt, request_id, setup_logging
 
 setup_logging()
@@ -27,7 +39,26 @@ app.register_blueprint(ledgers.bp)
 app.register_blueprint(family.bp)
 app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
+app.register_blueprint(notice_routes.bp)
+app.register_blueprint(vouchers.bp)
+app.register_blueprint(documents.bp)
 app.register_blueprint(meta.bp)
+
+
+@app.lambda_function(name="plan_notices")
+def plan_notices(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """EventBridge Scheduler, the 1st at 09:00 China time: plan the month's SMS notices."""
+    from chalicelib.ops.notices import plan_from_schedule
+
+    return plan_from_schedule(event)
+
+
+@app.on_sqs_message(queue="notices", batch_size=10, name="send_notices", maximum_concurrency=50)
+def send_notices(event: Any) -> dict[str, Any]:
+    """The notices queue (its ARN is the stage's, set by infra): send, report failures."""
+    from chalicelib.ops.notices import send_batch
+
+    return send_batch(event.to_dict(), event.context)
 
 
 @app.middleware("http")

@@ -16,6 +16,9 @@ those that fall short and exits non-zero when any does.
    batch and one transaction.
 5. The portal's first screen, compressed (``bench/portal.py``). Budget: ≤ 60 KB.
 6. The Lambda package's size (``bench/package.py``). Budget: the zip ≤ 24 MB.
+7. The monthly SMS notices, 20,000 accounts through the whole pipeline on the local
+   stack (``bench/notices.py``): notices/s, DynamoDB, SQS and SNS requests per notice,
+   the planner's peak memory at 2,000 vs 20,000 accounts. Budget: ratio ≤ 1.2.
 """
 
 from __future__ import annotations
@@ -93,6 +96,8 @@ def request_counts(
             "/v1/me/settlements",
             "/v1/me/family",
             "/v1/me/family/uses",
+            "/v1/me/notices",
+            "/v1/me/notices/preferences",
         )
     ]
     filing_id = _a_filing(api, token["access_token"])
@@ -170,6 +175,10 @@ def main() -> int:
         read_bytes: dict[str, tuple[int, int]] = {}
         counts = request_counts(api, last_code, read_bytes)
         settlement = settlement_through_api(api)
+        from bench import notices
+
+        notice_budgets = Budgets()
+        notices.run(notice_budgets, moto.port)
     limits = {
         "POST /v1/auth/otp": 3,
         "POST /v1/auth/token": 3,
@@ -206,6 +215,7 @@ def main() -> int:
 
     portal.report(budgets)
     package.report(budgets)
+    budgets.verdicts += notice_budgets.verdicts  # printed with the pipeline's figures above
     return 1 if budgets.summary() else 0
 
 

@@ -1,8 +1,8 @@
 """The portal's first screen on the wire: ``index.html`` and everything it loads.
 
 Follows the page's ``src``/``href`` to local assets and each ES module's static
-``import ... from "./x.js"``, compresses each file with gzip (level 6, what a CDN
-applies to text), and sums the bytes. Budget: ≤ 60 KB.
+``import ... from "./x.js"`` or ``import "./strings/x.js"``, compresses each file with
+gzip (level 6, what a CDN applies to text), and sums the bytes. Budget: ≤ 60 KB.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from local.stack import ROOT
 FRONTEND = ROOT / "frontend"
 BUDGET_KB = 60
 _REFERENCE = re.compile(r'(?:src|href)="([^"#:]+)"')
-_IMPORT = re.compile(r'from\s+"(\./[^"]+)"')
+# `import … from "./x.js"` and the bare `import "./strings/x.js"` (a page's strings)
+_IMPORT = re.compile(r'(?:from|import)\s+"(\.\.?/[^"]+)"')
 
 
 def first_screen(page: str = "index.html") -> dict[str, int]:

@@ -116,10 +116,9 @@ class Container:
         return FamilyContext(
             store=self.family_store,
             auth=self.auth(),
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             pepper=s.pepper,
-            sms_signature=s.sms_sender,
         )
 
     @cached_property
@@ -136,10 +135,9 @@ class Container:
         return FilingContext(
             store=self.filing_store,
             auth=self.auth(),
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             pepper=s.pepper,
-            sms_signature=s.sms_sender,
             settlement_store=self.settlement_store,
         )
 
@@ -164,10 +162,68 @@ class Container:
 
         return CardContext(
             cards=self.cards,
-            sms=self.sms,
+            notices=self.notices(),
             clock=now_clock(self),
             policy_for=card_policy_in_force,
-            sms_signature=self.settings.sms_sender,
+        )
+
+    @cached_property
+    def notice_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.notices import DynamoNoticeStore
+
+        self.bind_tables()
+        return DynamoNoticeStore()
+
+    @cached_property
+    def notice_queue(self) -> Any:
+        import boto3
+
+        from chalicelib.adapters.queue import SqsNoticeQueue, local_queue
+
+        s = self.settings
+        client = boto3.client("sqs", region_name=s.region, endpoint_url=s.aws_endpoint)
+        if s.notice_queue_url:
+            return SqsNoticeQueue(client, s.notice_queue_url, s.notice_queue_url + "-dlq")
+        return local_queue(client, f"yibao-{s.stage}-notices", max_receives=5)
+
+    def notices(self) -> Any:
+        """Every SMS goes through this: templates, records, quiet hours, the quota."""
+        from chalicelib.services.notices import NoticeContext
+
+        s = self.settings
+        return NoticeContext(
+            store=self.notice_store,
+            sms=self.sms,
+            clock=now_clock(self),
+            signature=s.sms_sender,
+            pepper=s.pepper,
+            per_second=s.sms_per_second,
+            queue=self.notice_queue,
+        )
+
+    @cached_property
+    def voucher_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.vouchers import DynamoVoucherStore
+
+        self.bind_tables()
+        return DynamoVoucherStore()
+
+    @cached_property
+    def proof_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.proofs import DynamoProofStore
+
+        self.bind_tables()
+        return DynamoProofStore()
+
+    def vouchers(self) -> Any:
+        from chalicelib.adapters.tokens import JwtVoucherSigner
+        from chalicelib.services.vouchers import VoucherContext
+
+        return VoucherContext(
+            persons=self.persons,
+            signer=JwtVoucherSigner(self.settings.token_secret),
+            store=self.voucher_store,
+            clock=now_clock(self),
         )
 
     def auth(self) -> Any:
@@ -177,12 +233,11 @@ class Container:
         return AuthContext(
             persons=self.persons,
             login=self.login,
-            sms=self.sms,
+            notices=self.notices(),
             tokens=self.tokens,
             clock=now_clock(self),
             pepper=s.pepper,
             limits=s.otp,
-            sms_signature=s.sms_sender,
         )
 
 

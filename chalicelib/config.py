@@ -74,6 +74,9 @@ class Settings:
     public_url: str | None  # the portal's public origin (QR codes); None: from the request
     otp: OtpLimits
     certificate_checks_per_minute: int  # per client IP (无卡证明核验)
+    notice_queue_url: str | None  # YIBAO_QUEUE_NOTICES (infra); local: created by name
+    sms_per_second: int  # the SMS quota shared by every sender of the monthly notices
+    notice_regions: tuple[str, ...]  # the regions whose accounts get the monthly notice
 
 
 def settings() -> Settings:
@@ -99,4 +102,14 @@ def settings() -> Settings:
             max_attempts=_int("YIBAO_OTP_MAX_ATTEMPTS", 5),
         ),
         certificate_checks_per_minute=_int("YIBAO_CERT_CHECKS_PER_MINUTE", 20),
+        notice_queue_url=os.environ.get("YIBAO_QUEUE_NOTICES") or None,
+        sms_per_second=_int("YIBAO_SMS_PER_SECOND", 20),
+        notice_regions=tuple(
+            r.strip() for r in os.environ.get("YIBAO_NOTICE_REGIONS", "990101").split(",") if r
+        ),
     )
+
+
+def webhook_secret() -> str:
+    """The key of the inbound-SMS webhook's HMAC (read only by that route)."""
+    return _secret("YIBAO_WEBHOOK_SECRET")

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.demo_history import Ledgers, last_contributions, ledger_tier_pct, ledgers
+from chalicelib.rules.account_summary import AccountSummary, summarise
 from chalicelib.rules.identity import check_digit
 
 REGION = "990101"
@@ -264,7 +265,7 @@ def seed_region(
     from chalicelib.adapters.dynamodb import models
     from chalicelib.bootstrap import container
     from chalicelib.rules.identity import mask_id_number
-    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.auth import person_id_for, phone_key
 
     c = container()
     c.bind_tables()
@@ -292,6 +293,7 @@ def seed_region(
                     birth_date=p.birth_date.isoformat(),
                     sex=p.sex,
                     phone=p.phone,
+                    phone_key=phone_key(key, p.phone),
                     scheme=p.scheme,
                     region=REGION,
                     status=p.status,
@@ -309,7 +311,14 @@ def seed_region(
                 batch.save(page)
             if p.scheme == "employee":
                 batch.save(
-                    models.AccountItem(pk, models.ACCOUNT_SK, balance=books.balance, version=1)
+                    models.AccountItem(
+                        pk,
+                        models.ACCOUNT_SK,
+                        balance=books.balance,
+                        summary=account_summary(books).to_json(),
+                        version=1,
+                        notice_shard=models.notice_shard(REGION, pid),
+                    )
                 )
             batch.save(
                 models.CardItem(
@@ -324,6 +333,15 @@ def seed_region(
             batch.save(models.CardIndexItem(f"CARD#{p.card_number}", "CARD", person_id=pid))
             written += 1
     return written
+
+
+def account_summary(books: Ledgers) -> AccountSummary:
+    """What the account item keeps beside the balance, from the account's year pages."""
+    first = min(books.account, default=None)
+    opening = books.opening[first] if first is not None else 0
+    return summarise(
+        opening, (line for year in sorted(books.account) for line in books.account[year])
+    )
 
 
 def ledger_pages(pk: str, books: Ledgers) -> Iterator[Any]:

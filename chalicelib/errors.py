@@ -117,6 +117,15 @@ class CardNotUsable(Conflict):
     title_zh = "医保卡已挂失或冻结"
 
 
+class VoucherRefused(Conflict):
+    """An electronic voucher (医保电子凭证) that cannot identify anyone: not ours, tampered,
+    expired, or used already (``code`` says which)."""
+
+    slug = "voucher-refused"
+    title = "Electronic voucher not accepted"
+    title_zh = "医保电子凭证不能使用"
+
+
 class RuleViolation(DomainError):
     slug = "rule-violation"
     title = "Not allowed by the rules"

@@ -7,7 +7,7 @@ JWT; unit tests of services may use the in-memory fakes in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -146,9 +146,14 @@ class SmsGateway(Protocol):
 
 class TokenService(Protocol):
     def issue(
-        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+        self,
+        subject: str,
+        scopes: Sequence[str],
+        now: int,
+        extra: dict[str, str] | None = None,
+        not_after: int | None = None,
     ) -> tuple[str, int]:
-        """A signed token and its lifetime in seconds."""
+        """A signed token and its lifetime in seconds (never past ``not_after``)."""
         ...
 
     def verify(self, token: str, now: int) -> TokenClaims:
@@ -226,13 +231,17 @@ class CardRepository(Protocol):
         answer: tuple[str, StoredAnswer] | None,
         mail_address: str | None = None,
         outlet_id: str | None = None,
+        lapses_on: str | None = None,
     ) -> None:
-        """Write the new card state, the audit event and the answer in one transaction.
+        """Write the new card state, the audit event and the answer in one transaction
+        (``lapses_on``: the day a temporary loss lapses, for its reminder).
 
         Raises :class:`StaleCard` if the card changed since ``record`` was read and
         :class:`DuplicateRequest` if the idempotency key was used meanwhile.
         """
         ...
+
+    def lapsing_on(self, day: str) -> list[str]: ...
 
     def save_certificate(self, certificate: Certificate, expires_at: int) -> None: ...
 
@@ -251,6 +260,7 @@ class SettlementSubject:
     account_version: int | None
     links: tuple[StoredLink, ...] = ()  # family links (家庭共济) on this side
     filings: tuple[Any, ...] = ()  # remote-care filings (rules.filing.Filing), 异地就医备案
+    account_summary: Any = None  # rules.account_summary.AccountSummary | None (not migrated)
 
 
 @dataclass(frozen=True)
@@ -323,6 +333,7 @@ class FamilySide:
     account_balance: int | None  # fen; None: no personal account
     account_version: int | None
     links: tuple[StoredLink, ...]
+    account_summary: Any = None  # rules.account_summary.AccountSummary | None (not migrated)
 
 
 @dataclass(frozen=True)
@@ -390,3 +401,92 @@ class StaleFilings(Exception):
 
 class ProxyRequestUsed(Exception):
     """The request to file for a relative was used (or lapsed) meanwhile."""
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """短信记录：one SMS to a person, by its key (``M#<yyyy-mm>`` or ``E#<at>#<id>``)."""
+
+    person_id: str
+    key: str
+    kind: str
+    group: str
+    status: str  # waiting | sending | sent | failed | skipped
+    created_at: str
+    reason: str | None = None
+    due_at: str | None = None
+    sent_at: str | None = None
+    phone_masked: str | None = None
+    text: str | None = None  # what was sent, codes masked
+    values: dict[str, Any] | None = None  # a waiting event notice's slots (JSON-ready)
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What a notice reads at send time, fresh (the phone and opt-out of this moment)."""
+
+    person: Person | None
+    turned_off: frozenset[str]
+    balance: int | None  # fen; None: no personal account
+    credit: int  # the month's credit in fen (monthly notices)
+
+
+class NoticeStore(Protocol):
+    shards: int  # the sparse index of accounts is read in this many parts
+
+    def claim(
+        self,
+        person_id: str,
+        key: str,
+        kind: str,
+        group: str,
+        created_at: str,
+        now: int,
+        lease_seconds: int,
+    ) -> NoticeRecord | None:
+        """Take the record for sending; None when it is sent, skipped or claimed by a live
+        sender (the one conditional write behind exactly once)."""
+        ...
+
+    def finish(
+        self,
+        person_id: str,
+        key: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        sent_at: str | None = None,
+        phone_masked: str | None = None,
+        text: str | None = None,
+        message_id: str | None = None,
+        due_at: str | None = None,
+    ) -> None: ...
+
+    def add(self, record: NoticeRecord, now: int) -> bool: ...
+
+    def get(self, person_id: str, key: str) -> NoticeRecord | None: ...
+
+    def recent(self, person_id: str, limit: int) -> list[NoticeRecord]: ...
+
+    def turned_off(self, person_id: str) -> tuple[frozenset[str], str | None]: ...
+
+    def set_turned_off(self, person_id: str, groups: frozenset[str], at: str, by: str) -> None: ...
+
+    def facts(self, person_id: str, month: str | None) -> NoticeFacts: ...
+
+    def account_holders(self, region: str, shard: int, page: int) -> Iterator[list[str]]: ...
+
+    def persons_with_phone(self, key: str) -> list[str]: ...
+
+    def take_send_slots(self, second: int, per_second: int, wanted: int) -> bool: ...
+
+    def first_delivery(self, signature: str, now: int, keep_seconds: int) -> bool: ...
+
+
+class NoticeQueue(Protocol):
+    """The queue between the planner and the senders (SQS)."""
+
+    def put(self, messages: Sequence[dict[str, Any]], delay_seconds: int = 0) -> None: ...
+class VoucherUsed(Exception):
+    """The electronic voucher was used already (or by another hospital, or for another visit)."""

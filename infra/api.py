@@ -181,7 +181,23 @@ class Api(Construct):
         env.update({q.spec.env: q.queue.queue_url for q in data.queues.values()})
         for key, value in env.items():
             function.add_property_override(f"Environment.Variables.{key}", value)
+        self._wire_queues(logical_id, function, data)
         return function
+
+    def _wire_queues(self, logical_id: str, function: Any, data: Data) -> None:
+        """``@app.on_sqs_message(queue="<name>")`` names a Queue of infra/stages.py: point
+        its event source at the stage's queue, with partial batch failure reporting."""
+        events = self.sam["Resources"][logical_id]["Properties"].get("Events", {})
+        for event_id, event in events.items():
+            if event["Type"] != "SQS":
+                continue
+            queue_name = event["Properties"]["Queue"]["Fn::Sub"].rsplit(":", 1)[-1]
+            queue = data.queues[queue_name].queue
+            path = f"Events.{event_id}.Properties"
+            function.add_property_override(f"{path}.Queue", queue.queue_arn)
+            function.add_property_override(
+                f"{path}.FunctionResponseTypes", ["ReportBatchItemFailures"]
+            )
 
     def _stage_settings(self) -> None:
         stage = self.stage

@@ -15,7 +15,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
-from infra import security_headers
+from infra import not_found, security_headers
 from infra.nag import cdk_singleton, justify
 from infra.stages import ROOT, Stage
 
@@ -82,6 +82,16 @@ class Portal(Construct):
             response_headers_policy=headers,
             compress=True,
         )
+        # An unknown address: the portal's 404 page, not S3's error (not_found.py).
+        page = cloudfront.Function(
+            self,
+            "NotFoundPage",
+            code=cloudfront.FunctionCode.from_inline(
+                not_found.function_code(not_found.shipped_files(FRONTEND, LOCAL_ONLY))
+            ),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            comment="Unknown addresses get the portal's 404 page",
+        )
         self.distribution = cloudfront.Distribution(
             self,
             "Cdn",
@@ -93,6 +103,13 @@ class Portal(Construct):
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 response_headers_policy=headers,
                 compress=True,
+                function_associations=[
+                    cloudfront.FunctionAssociation(function=page, event_type=event)
+                    for event in (
+                        cloudfront.FunctionEventType.VIEWER_REQUEST,
+                        cloudfront.FunctionEventType.VIEWER_RESPONSE,
+                    )
+                ],
             ),
             additional_behaviors={"/v1/*": api},
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,

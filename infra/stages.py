@@ -68,11 +68,17 @@ SECRETS: tuple[Secret, ...] = (
     Secret("YIBAO_WEBHOOK_SECRET", "webhook-signing-key", "HMAC of the inbound-SMS webhook"),
 )
 QUEUES: tuple[Queue, ...] = (
-    Queue("notices", "the month's SMS notices, one message per batch of accounts"),
+    Queue(
+        "notices",
+        "the SMS notices, one message per notice: the month's (planned on the 1st) and "
+        "event notices waiting for 08:00; send_notices consumes it in batches of ten",
+    ),
 )
-# The monthly notices (#10) add e.g.
-#   Schedule("monthly-notices", "plan_notices", "0 9 1 * ? *", "plan the month's SMS notices")
-SCHEDULES: tuple[Schedule, ...] = ()
+SCHEDULES: tuple[Schedule, ...] = (
+    # #10 asked for Chalice's Cron in UTC; Scheduler reads the cron in China time and has
+    # retries and a dead-letter queue: the 1st at 09:00 Beijing time, every month.
+    Schedule("monthly-notices", "plan_notices", "0 9 1 * ? *", "plan the month's SMS notices"),
+)
 
 
 @dataclass(frozen=True)

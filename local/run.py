@@ -17,6 +17,20 @@ import time
 from local.stack import MotoServer, local_env
 
 
+def _notice_senders(stop: threading.Event) -> None:
+    """The local stack's stand-in for the sender Lambda's event source: event notices that
+    waited for 08:00 go out here (``python -m chalicelib.notices run`` drains its own)."""
+    from chalicelib.bootstrap import container
+    from chalicelib.ops.notices import drain, send_batch
+
+    while not stop.is_set():
+        try:
+            drain(container().notice_queue, send_batch, senders=1, idle_rounds=1)
+        except Exception as exc:  # the local stack going down under it: try again
+            print(f"notice sender: {type(exc).__name__}", file=sys.stderr)
+        stop.wait(5)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.run", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("YIBAO_PORT", "8000")))
@@ -41,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         from local.server import serve
 
         server = serve(args.port, moto.url)
+        threading.Thread(target=_notice_senders, args=(stop,), daemon=True).start()
         url = f"http://127.0.0.1:{args.port}"
         print("\n示范县 demo logins (ID number, phone, name) — read the SMS code at /outbox.html:")
         for line in login_lines(990101, 5):

@@ -207,13 +207,23 @@ class Handler(BaseHTTPRequestHandler):
         ]
         self._json(200, {"messages": shown})
 
+    def _not_found_page(self) -> None:
+        """An unknown address: a browser gets the portal's page in plain words (as the
+        CDN's error page does), a program the RFC 9457 problem."""
+        if "text/html" not in (self.headers.get("Accept") or ""):
+            self._json(404, NOT_FOUND, "application/problem+json")
+            return
+        body = (FRONTEND / "404.html").read_bytes()
+        headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}
+        self._send(404, headers, body)
+
     def _static(self, path: str) -> None:
         relative = path.lstrip("/") or "index.html"
         target = (FRONTEND / relative).resolve()
         if target.is_dir():
             target = target / "index.html"
         if FRONTEND.resolve() not in target.parents or not target.is_file():
-            self._json(404, NOT_FOUND, "application/problem+json")
+            self._not_found_page()
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith("javascript"):

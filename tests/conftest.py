@@ -17,7 +17,7 @@ from chalicelib.demo import DemoPerson, person
 from local.stack import MotoServer, local_env
 
 DEMO_SEED = 990101
-DEMO_COUNT = 800
+DEMO_COUNT = 1200  # the browser and API tiers take a fresh person per login
 TEST_ENV = {
     # Every test request comes from 127.0.0.1: the IP limits get their own test.
     "YIBAO_OTP_PER_IP_HOUR": "1000000",

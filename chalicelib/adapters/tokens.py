@@ -23,8 +23,15 @@ class JwtTokenService:
         self._ttl = ttl_seconds
 
     def issue(
-        self, subject: str, scopes: Sequence[str], now: int, extra: dict[str, str] | None = None
+        self,
+        subject: str,
+        scopes: Sequence[str],
+        now: int,
+        extra: dict[str, str] | None = None,
+        not_after: int | None = None,
     ) -> tuple[str, int]:
+        """A signed token for ``ttl_seconds``, or less: never past ``not_after``."""
+        exp = now + self._ttl if not_after is None else min(now + self._ttl, not_after)
         claims = {
             **({"ext": dict(extra)} if extra else {}),
             "iss": _ISSUER,
@@ -32,11 +39,11 @@ class JwtTokenService:
             "sub": subject,
             "iat": now,
             "nbf": now,
-            "exp": now + self._ttl,
+            "exp": exp,
             "jti": secrets.token_urlsafe(12),
             "scope": " ".join(scopes),
         }
-        return jwt.encode(claims, self._secret, algorithm="HS256"), self._ttl
+        return jwt.encode(claims, self._secret, algorithm="HS256"), exp - now
 
     def verify(self, token: str, now: int) -> TokenClaims:
         try:
@@ -93,3 +100,54 @@ def _expired() -> Unauthorized:
         "Your sign-in is missing, invalid or has expired. Please sign in again.",
         "您还没有登录，或者登录已过期，请重新登录。",
     )
+
+
+_VOUCHER_AUDIENCE = "yibao-voucher"
+
+
+class JwtVoucherSigner:
+    """医保电子凭证：the signed payload of the QR code (JWT, HS256).
+
+    Its key is derived from the token key for this one use and its audience is its
+    own, so a voucher is never an access token and an access token never a voucher.
+    Only signature and audience are checked here; the times are the service's (its
+    clock), because a voucher verified in time may settle that visit later.
+    """
+
+    def __init__(self, secret: str) -> None:
+        if len(secret) < 32:
+            raise ValueError("the token signing key must have at least 32 characters")
+        import hashlib
+        import hmac
+
+        self._key = hmac.new(secret.encode(), b"yibao-voucher", hashlib.sha256).hexdigest()
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode({**claims, "aud": _VOUCHER_AUDIENCE}, self._key, algorithm="HS256")
+
+    def read(self, token: str) -> dict[str, Any] | None:
+        """The claims of a voucher we signed; None for anything else."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._key,
+                algorithms=["HS256"],
+                audience=_VOUCHER_AUDIENCE,
+                options={
+                    "require": ["exp", "iat", "sub", "jti"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+        except jwt.PyJWTError:
+            return None
+        if not (
+            _is_int(claims["exp"])
+            and _is_int(claims["iat"])
+            and isinstance(claims["sub"], str)
+            and isinstance(claims["jti"], str)
+            and isinstance(claims.get("v"), dict)
+        ):
+            return None
+        return claims

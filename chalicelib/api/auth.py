@@ -1,10 +1,17 @@
-"""Login: request an SMS code, exchange it for an access token."""
+"""Login: request an SMS code, exchange it for an access token, continue the session."""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.http import client_ip, field_error, json_body, json_response, route
+from chalicelib.api.http import (
+    bearer_token,
+    client_ip,
+    field_error,
+    json_body,
+    json_response,
+    route,
+)
 from chalicelib.bootstrap import container, now_clock
 from chalicelib.rules.identity import IdNumber, InvalidIdentity, parse_id_number, parse_mobile
 from chalicelib.services import auth
@@ -49,6 +56,16 @@ def exchange_code() -> Response:
     )
 
 
+@route(bp, "/v1/auth/refresh", "POST")
+def refresh() -> Response:
+    """继续：the token shown, still valid, for a fresh one of the same (at most 2-hour) session."""
+    c = container()
+    claims = c.tokens.verify(bearer_token(bp.current_request), int(now_clock(c).now().timestamp()))
+    token, lifetime = auth.refresh_token(c.auth(), claims)
+    return json_response(
+        {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
+        headers={"Cache-Control": "no-store"},
+    )
 @route(bp, "/v1/auth/logout", "POST")
 def logout() -> Response:
     """退出登录：the bearer token stops working now, not when it expires."""

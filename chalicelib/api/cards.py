@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chalice.app import Blueprint, Request, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.api.citizen import current_person_id
 from chalicelib.api.http import (
@@ -16,6 +16,7 @@ from chalicelib.api.http import (
     json_response,
     route,
 )
+from chalicelib.api.qr import public_url, qr_svg
 from chalicelib.bootstrap import container
 from chalicelib.logs import request_id
 from chalicelib.services import auth, cards
@@ -100,7 +101,7 @@ def no_card_certificate() -> Response:
     request = bp.current_request
     person_id = current_person_id(request, "card:read")
     body = cards.no_card_certificate(container().card_services(), person_id)
-    body["qr_svg"] = _qr_svg(_public_url(request) + body["verify_path"])
+    body["qr_svg"] = qr_svg(public_url(request) + body["verify_path"])
     return json_response(body, headers=NO_STORE)
 
 
@@ -118,20 +119,3 @@ def check_certificate(code: str) -> Response:
     return json_response(
         cards.check_certificate(container().card_services(), code), headers=NO_STORE
     )
-
-
-def _public_url(request: Request) -> str:
-    """The portal's public origin: configured (behind CloudFront), else from the request."""
-    configured = container().settings.public_url
-    if configured:
-        return configured.rstrip("/")
-    host = request.headers.get("host", "127.0.0.1")
-    proto = request.headers.get("x-forwarded-proto", "http" if host.startswith("127.") else "https")
-    return f"{proto}://{host}"
-
-
-def _qr_svg(text: str) -> str:
-    """A QR code of ``text`` as an SVG data URI (segno: pure Python, no I/O)."""
-    import segno
-
-    return str(segno.make(text, error="m").svg_data_uri(scale=4, border=2))

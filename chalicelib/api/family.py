@@ -73,6 +73,16 @@ def consent(link_id: str) -> Response:
     return json_response(link, headers=NO_STORE)
 
 
+@route(bp, "/v1/me/family/{link_id}/code", "POST")
+def resend_code(link_id: str) -> Response:
+    request = bp.current_request
+    person_id = current_person_id(request, "family:write")
+    answer = _service().resend_code(
+        container().family(), person_id, _link_id(link_id), client_ip(request)
+    )
+    return json_response(answer, status=202, headers=NO_STORE)
+
+
 @route(bp, "/v1/me/family/{link_id}/accept", "POST")
 def accept(link_id: str) -> Response:
     person_id = current_person_id(bp.current_request, "family:write")

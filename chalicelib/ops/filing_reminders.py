@@ -59,14 +59,10 @@ def run(ctx: Any, day: date | None = None) -> dict[str, int]:
             record = ctx.store.load(person_id)
             city = places.city(filing.city)
             sent = record is not None and filing_notices.send(
-                ctx.sms,
-                ctx.sms_signature,
+                ctx.notices,
                 record.person,
                 "filing_lapsing",
-                {
-                    "city": city.name_zh if city else filing.city,
-                    "day": f"{last.month}月{last.day}日",
-                },
+                {"city": city.name_zh if city else filing.city, "day": last},
             )
             if sent:
                 counts["sent"] += 1

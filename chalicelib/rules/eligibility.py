@@ -37,16 +37,17 @@ def qualified_retiree(person: Person) -> bool:
     return person.scheme == "employee" and person.retired and person.years_met
 
 
-def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility:
+def check_eligibility(policy: Policy, bill: Bill) -> Eligibility:
     person, kind = bill.person, bill.visit.kind
     lines: list[Line] = []
     qualifies = True
     years = policy.contribution_years
     if qualified_retiree(person):
         lines.append(
+            # A right, not an amount: the line names no money (the page shows no 金额 for it).
             line(
                 years.cited,
-                in_policy,
+                0,
                 f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员，"
                 f"可以享受{BENEFIT_ZH[kind]}。",
                 f"You are retired with the required contribution years (men {years.male}, "
@@ -60,8 +61,8 @@ def check_eligibility(policy: Policy, bill: Bill, in_policy: int) -> Eligibility
             lines.append(
                 line(
                     policy.tiers.cited,
-                    in_policy,
-                    f"您的年均缴费为上年度在岗职工平均工资的{pct(tier)}%，达到{pct(threshold)}%,"
+                    0,
+                    f"您的年均缴费为上年度在岗职工平均工资的{pct(tier)}%，达到{pct(threshold)}%，"
                     f"可以享受{BENEFIT_ZH[kind]}。",
                     f"Your annual average contribution is {pct(tier)}% of the average wage, "
                     f"at least {pct(threshold)}%: {BENEFIT_EN[kind]} apply.",

@@ -282,7 +282,7 @@ def settle(policy: Policy, bill: Bill) -> Settlement:
     """Settle one bill under one policy version (the caller picks it by region and date)."""
     group = assisted_group(policy, bill.person)
     split = split_items(policy, bill, group is not None)
-    eligibility = check_eligibility(policy, bill, split.in_policy)
+    eligibility = check_eligibility(policy, bill)
     funds = _funds(policy, bill, split, group) if eligibility.qualifies else _Funds()
     living, living_lines = _living_assistance(policy, bill, group)
     left = split.total - split.hospital_borne - funds.parts.funds

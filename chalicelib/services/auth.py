@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.config import OtpLimits
-from chalicelib.errors import CodeInvalid, NotFound, TooManyRequests
+from chalicelib.errors import CodeInvalid, Forbidden, NotFound, TooManyRequests, Unauthorized
 from chalicelib.ports import (
     Clock,
     LoginStore,
@@ -25,7 +26,7 @@ from chalicelib.ports import (
     PersonRepository,
     RateBucket,
     RateLimited,
-    SmsGateway,
+    TokenClaims,
     TokenService,
 )
 from chalicelib.rules.identity import IdNumber
@@ -47,18 +48,22 @@ def person_id_for(id_number: str, pepper: str) -> str:
     return "p" + keyed_hash(pepper, "person", id_number, 20)
 
 
+def phone_key(pepper: str, phone: str) -> str:
+    """The keyed hash a person is found by from their phone (an inbound SMS)."""
+    return keyed_hash(pepper, "phone-index", phone, 32)
+
+
 @dataclass(frozen=True)
 class AuthContext:
     """What the login services need besides the request."""
 
     persons: PersonRepository
     login: LoginStore
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext: every SMS goes through it
     tokens: TokenService
     clock: Clock
     pepper: str
     limits: OtpLimits
-    sms_signature: str
 
 
 NO_MATCH = "nomatch"
@@ -143,16 +148,17 @@ def _send_code(
     phone: str | None,
     client_ip: str,
     purpose: str,
-    wording: str,
+    kind: str,
+    values: Mapping[str, Any],
     *,
     extra: Sequence[RateBucket] = (),
-    text: Callable[[str, int], str] | None = None,
     counter: str | None = None,
 ) -> None:
     """Count the request against every limit; if ``person`` is given, store and send a code.
 
-    ``extra`` adds limits of the person asking, ``text`` words the SMS (code, minutes)
-    when it is not a plain code, ``counter`` names the phone's counter (the purpose).
+    ``kind`` and ``values`` name the SMS template (rules/notices.py) and its slots besides
+    the code and its minutes; ``extra`` adds limits of the person asking, ``counter`` names
+    the phone's counter (the purpose).
     """
     now = int(ctx.clock.now().timestamp())
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -169,17 +175,10 @@ def _send_code(
     buckets = [*extra, *_buckets(ctx, phone, client_ip, now, counter or purpose)]
     _count(ctx, buckets, pending, now, "codes requested", "获取验证码")
     if person is not None:
+        from chalicelib.services.notices import notify
+
         minutes = ctx.limits.ttl_seconds // 60
-        ctx.sms.send(
-            person.phone,
-            f"【{ctx.sms_signature}】"
-            + (
-                text(code, minutes)
-                if text
-                else f"您的{wording}验证码是{code}，{minutes}分钟内有效。"
-                "如非本人操作，请忽略本短信。"
-            ),
-        )
+        notify(ctx.notices, person, kind, {**values, "code": code, "minutes": minutes})
         log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
 
 
@@ -198,7 +197,8 @@ def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: s
         phone,
         client_ip,
         "login",
-        "登录",
+        "login_code",
+        {},
         counter=None if matches else NO_MATCH,
     )
 
@@ -225,7 +225,42 @@ def exchange_code(ctx: AuthContext, id_number: IdNumber, code: str) -> tuple[str
     person_id = person_id_for(id_number.value, ctx.pepper)
     _check_code(ctx, person_id, code, "login")
     log.info("login", extra={"person_id": person_id})
-    return ctx.tokens.issue(person_id, CITIZEN_SCOPES, int(ctx.clock.now().timestamp()))
+    now = int(ctx.clock.now().timestamp())
+    # The session's start travels (signed) in every token of the session: 继续 cannot
+    # move it, so no session outlasts MAX_SESSION_SECONDS from the login.
+    return ctx.tokens.issue(
+        person_id,
+        CITIZEN_SCOPES,
+        now,
+        {SESSION_START: str(now)},
+        not_after=now + MAX_SESSION_SECONDS,
+    )
+
+
+MAX_SESSION_SECONDS = 2 * 60 * 60
+"""A session lasts at most two hours from the login, however often it is continued."""
+SESSION_START = "session_start"
+
+
+def refresh_token(ctx: AuthContext, claims: TokenClaims) -> tuple[str, int]:
+    """继续：a fresh token of the same session without a new SMS code (the token shown must
+    still be valid), ending no later than two hours after the login."""
+    now = int(ctx.clock.now().timestamp())
+    start_text = claims.extra.get(SESSION_START, "")
+    if "citizen" not in claims.scopes or not start_text.isdigit():
+        raise Forbidden(
+            "Only a citizen's own sign-in can be continued.", "只有本人登录才能继续。"
+        )
+    ends = int(start_text) + MAX_SESSION_SECONDS
+    if now >= ends - 60:  # nothing left worth a new token
+        raise Unauthorized(
+            "You have been signed in for 2 hours, the longest a session lasts. "
+            "Please sign in again with a new SMS code.",
+            "您已登录满2小时，这是一次登录最长的时间。为了安全，请用新的短信验证码重新登录。",
+        )
+    return ctx.tokens.issue(
+        claims.subject, CITIZEN_SCOPES, now, {SESSION_START: start_text}, not_after=ends
+    )
 
 
 STEP_UP_PURPOSES = {"card_unfreeze": "解挂"}
@@ -236,7 +271,15 @@ def request_step_up(ctx: AuthContext, person_id: str, purpose: str, client_ip: s
     person = ctx.persons.get_person(person_id)
     if person is None:
         raise NotFound("No insured person for this sign-in.", "没有找到您的参保信息。")
-    _send_code(ctx, person, person.phone, client_ip, purpose, STEP_UP_PURPOSES[purpose])
+    _send_code(
+        ctx,
+        person,
+        person.phone,
+        client_ip,
+        purpose,
+        "step_up_code",
+        {"purpose": STEP_UP_PURPOSES[purpose]},
+    )
 
 
 def verify_step_up(ctx: AuthContext, person_id: str, purpose: str, code: str) -> None:
@@ -260,7 +303,8 @@ def request_consent(
     relative: Person | None,
     client_ip: str,
     link_id: str,
-    text: Callable[[str, int], str],
+    kind: str,
+    values: Mapping[str, Any],
 ) -> None:
     """Send a relative a consent code for one request (家庭共济), if the relative is known.
 
@@ -279,7 +323,7 @@ def request_consent(
             RateBucket(f"RL#consent#{who}#{key}#gap", 1, now + gap, gap=gap),
             RateBucket(f"RL#consent#{who}#{key}#d{day}", CONSENTS_PER_DAY, day + 86_400),
         ]
-    _send_code(ctx, relative, None, client_ip, _consent(link_id), "", extra=extra, text=text)
+    _send_code(ctx, relative, None, client_ip, _consent(link_id), kind, values, extra=extra)
 
 
 def verify_consent(ctx: AuthContext, relative_id: str, link_id: str, code: str) -> None:

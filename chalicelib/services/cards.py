@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import CardTransitionRefused, Conflict, NotFound
@@ -23,13 +23,13 @@ from chalicelib.ports import (
     Certificate,
     Clock,
     DuplicateRequest,
-    SmsGateway,
     StaleCard,
     StoredAnswer,
 )
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
 from chalicelib.services.idempotency import fingerprint, replay
+from chalicelib.services.notices import notify
 from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,9 @@ CHANNELS = {"self_service": ("网上自助", "online self-service")}
 @dataclass(frozen=True)
 class CardContext:
     cards: CardRepository
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext
     clock: Clock
     policy_for: Any  # (region, date) -> rules.CardPolicy
-    sms_signature: str
 
 
 def card_policy_in_force(region: str, day: Any) -> rules.CardPolicy:
@@ -185,6 +184,7 @@ def change_card(
                 (idempotency_key, stored) if idempotency_key else None,
                 mail_address=params.get("address"),
                 outlet_id=params.get("outlet_id"),
+                lapses_on=_lapse_day(after, policy),
             )
         except StaleCard:
             continue  # someone else changed the card: read it again and decide again
@@ -236,6 +236,36 @@ def _apply(
     raise ValueError(f"unknown card action {action}")
 
 
+def _lapse_day(card: rules.Card, policy: rules.CardPolicy) -> str | None:
+    ends = rules.lapses_at(card, policy)
+    return ends.date().isoformat() if ends else None
+
+
+def remind_lapsing(ctx: CardContext, day: date) -> dict[str, int]:
+    """临时挂失到期提醒：tell each person whose temporary loss lapses on ``day`` that their
+    card works again then (once each, however often it runs: the notice has its key)."""
+    counts = {"sent": 0, "skipped": 0}
+    for person_id in ctx.cards.lapsing_on(day.isoformat()):
+        record = ctx.cards.load(person_id)
+        if record is None:
+            continue
+        policy = ctx.policy_for(record.person.region, day)
+        ends = rules.lapses_at(record.card, policy)
+        if record.card.status != rules.TEMP_LOST or ends is None or ends.date() != day:
+            counts["skipped"] += 1  # found, reported formally or unfrozen meanwhile
+            continue
+        done = notify(
+            ctx.notices,
+            record.person,
+            "card_temporary_loss_lapsing",
+            {"tail": record.card.number[-4:], "day": day},
+            once=f"card-lapse#{record.card.number}#{day.isoformat()}",
+        )
+        counts["sent" if done else "skipped"] += 1
+    log.info("card lapse reminders", extra=counts)
+    return counts
+
+
 def _confirm_by_sms(
     ctx: CardContext,
     record: CardRecord,
@@ -244,23 +274,19 @@ def _confirm_by_sms(
     now: datetime,
     policy: rules.CardPolicy,
 ) -> None:
-    tail = card.number[-4:]
-    when = f"{now:%m月%d日%H:%M}"
+    values: dict[str, Any] = {"tail": card.number[-4:], "time": now}
     if action == "report_temporary_loss":
-        ends = rules.lapses_at(card, policy)
-        text = (
-            f"您尾号{tail}的医保卡已于{when}临时挂失，"
-            f"{ends:%m月%d日}前有效，需长期冻结请办理正式挂失。"
-        )
+        kind = "card_temporary_loss"
+        values["until"] = rules.lapses_at(card, policy)
     elif action == "report_formal_loss":
-        text = f"您尾号{tail}的医保卡已于{when}正式挂失，可在线申请补卡。"
+        kind = "card_formal_loss"
     elif action == "unfreeze":
-        text = f"您尾号{tail}的医保卡已于{when}解挂，可以正常使用。如非本人操作，请立即挂失。"
+        kind = "card_unfrozen"
     else:
-        due = f"{card.replacement_due:%m月%d日}" if card.replacement_due else ""
-        text = f"您尾号{tail}的医保卡补卡申请已受理，最迟{due}办好，届时短信通知。"
+        kind = "card_replacement_accepted"
+        values = {"tail": values["tail"], "day": card.replacement_due}
     try:
-        ctx.sms.send(record.person.phone, f"【{ctx.sms_signature}】{text}")
+        notify(ctx.notices, record.person, kind, values)
     except Exception:  # the card has changed: a lost SMS must not undo it
         log.exception("card SMS failed", extra={"person_id": record.person.person_id})
 

@@ -23,7 +23,6 @@ from chalicelib.ports import (
     FamilySide,
     FamilyUse,
     LinkTaken,
-    SmsGateway,
     StaleLink,
     StoredLink,
 )
@@ -35,6 +34,7 @@ from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import policy_in_force
 from chalicelib.services import auth
 from chalicelib.services.auth import person_id_for
+from chalicelib.services.notices import notify
 from chalicelib.services.paging import decode_cursor, encode_cursor, year_param
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,9 @@ FIRST_YEAR = 2021  # family mutual aid began with the 2021 reform
 class FamilyContext:
     store: Any  # DynamoFamilyRepository
     auth: auth.AuthContext
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext
     clock: Clock
     pepper: str
-    sms_signature: str
 
 
 def _label(table: dict[str, tuple[str, str]], code: str | None) -> dict[str, str] | None:
@@ -89,7 +88,12 @@ def _other(ctx: FamilyContext, mine: StoredLink) -> tuple[FamilySide | None, Sto
     return other, None if other is None else find_link(other.links, mine.link.link_id)
 
 
-def _link_json(stored: StoredLink, now: datetime) -> dict[str, Any]:
+def _code_minutes(ctx: FamilyContext) -> int:
+    """How long a consent code works: the SMS codes' lifetime (the SMS says the same)."""
+    return max(1, ctx.auth.limits.ttl_seconds // 60)
+
+
+def _link_json(stored: StoredLink, now: datetime, code_minutes: int) -> dict[str, Any]:
     link = stored.link
     status, reason = link.status_at(now)
     body: dict[str, Any] = {
@@ -108,19 +112,25 @@ def _link_json(stored: StoredLink, now: datetime) -> dict[str, Any]:
         "end_reason": reason,
         "end_reason_label": _label(rules.END_REASONS, reason),
     }
-    body.update(_next_steps(link.role, status))
+    body.update(_next_steps(link.role, status, code_minutes))
     return body
 
 
-def _next_steps(role: str, status: str) -> dict[str, str]:
+def _next_steps(role: str, status: str, code_minutes: int) -> dict[str, str]:
     if status == "pending" and role == "payer":
+        # Two clocks, said apart: the SMS code's minutes (as in the SMS), the request's day.
         zh = (
-            "请让家人把收到的短信验证码告诉您并在此输入；"
-            "也可以请家人登录后自己确认。24小时内有效。"
+            f"请让家人把收到的短信验证码告诉您并在此输入，验证码{code_minutes}分钟内有效，"
+            "过期了可以点“重新发送验证码”；也可以请家人登录后自己确认。"
+            f"申请{rules.PENDING_HOURS}小时内没有确认会自动失效。"
+            "如果姓名或身份证号填错了，请点“撤回申请”后重新申请。"
         )
         en = (
-            "Ask your relative for the SMS code they received and enter it here, or ask them "
-            "to sign in and confirm. Valid for 24 hours."
+            "Ask your relative for the SMS code they received and enter it here. The code "
+            f"works for {code_minutes} minutes; if it has expired, press “Send the code "
+            "again”. Or ask them to sign in and confirm. The request lapses if not confirmed "
+            f"within {rules.PENDING_HOURS} hours. If the name or ID number was wrong, press "
+            "“Withdraw the request” and ask again."
         )
     elif status == "pending":
         zh = "您的家人申请用他的职工医保个人账户为您支付。同意请点“同意绑定”，不同意请点“拒绝”。"
@@ -155,7 +165,7 @@ def overview(ctx: FamilyContext, person_id: str) -> dict[str, Any]:
         "account_balance": format_fen(side.account_balance)
         if side.account_balance is not None
         else None,
-        "links": [_link_json(s, now) for s in side.links],
+        "links": [_link_json(s, now, _code_minutes(ctx)) for s in side.links],
         "rules_zh": (
             "职工医保个人账户可以为配偶、父母、子女支付在定点医院和药店看病购药的自付费用，"
             "以及他们参加居民医保的个人缴费。绑定需要家人用短信验证码同意；任何一方都可以随时解除；"
@@ -201,8 +211,11 @@ def request_link(
     ]
     if any(s.other_person_id == relative_id for s in open_links):
         raise errors.Conflict(
-            "You already have a link or a request for this relative.",
-            "您已经绑定或申请绑定了这位家人。",
+            "You already have a link or a request for this relative. If a request is still "
+            "waiting (for example with a mistyped name), withdraw it under “I pay for "
+            "relatives” (“Withdraw the request”), then ask again.",
+            "您已经绑定或申请绑定了这位家人。如果有一条申请还在等待确认（比如姓名填错了），"
+            "请在下面“我为家人支付”里点这条申请的“撤回申请”，再重新申请。",
             code="already_linked",
         )
     try:
@@ -234,20 +247,57 @@ def request_link(
         if relative is not None
         else None
     )
-    who = mask_name(payer.person.name)
-    what = rules.RELATION_LABELS[rules.inverse(relation)][0]
-
-    def text(code: str, minutes: int) -> str:
-        return (
-            f"{who}(您的{what})申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
-            f"家庭共济验证码是{code}，同意绑定请告诉对方，{minutes}分钟内有效；也可登录医保服务"
-            "平台在“家庭共济”中确认。不同意请忽略，24小时后自动失效。"
-        )
-
-    auth.request_consent(ctx.auth, payer_id, relative_id, relative, client_ip, link_id, text)
+    kind, values = _consent_sms(payer.person.name, relation)
+    auth.request_consent(
+        ctx.auth, payer_id, relative_id, relative, client_ip, link_id, kind, values
+    )
     ctx.store.create(payer_copy, relative_copy)
     log.info("family link requested", extra={"person_id": payer_id, "link_id": link_id})
-    return _link_json(payer_copy, now)
+    return _link_json(payer_copy, now, _code_minutes(ctx))
+
+
+def _consent_sms(payer_name: str, relation: rules.Relation) -> tuple[str, dict[str, str]]:
+    """The relative's SMS (template ``family_consent``): who asks, and as what relation."""
+    who = mask_name(payer_name)
+    what = rules.RELATION_LABELS[rules.inverse(relation)][0]
+    return "family_consent", {"name": who, "relation": what}
+
+
+CODE_RESENT = {
+    "detail": "If your relative is insured here under the name and ID number you gave, a new "
+    "code has been sent to them. It works for {minutes} minutes.",
+    "detail_zh": "如果家人在这里参保，姓名和身份证号也对，新的验证码已发到家人的手机，"
+    "{minutes}分钟内有效。",
+}
+
+
+def resend_code(
+    ctx: FamilyContext, payer_id: str, link_id: str, client_ip: str
+) -> dict[str, str]:
+    """重新发送验证码：a new consent code for a request still waiting, limited like the first
+    (once a minute, five a day, per payer and per relative). The answer is the same whether
+    or not the name matched, and so is what the limits count: it tells nothing."""
+    payer_side = _side(ctx, payer_id)
+    mine = _link(payer_side, link_id)
+    if mine.link.role != "payer":
+        raise errors.Forbidden(
+            "Only the account holder can have the code sent again.",
+            "只有申请绑定的一方可以重新发送验证码。",
+        )
+    _pending(mine, ctx.clock.now())
+    other_side, theirs = _other(ctx, mine)
+    relative = other_side.person if other_side is not None and theirs is not None else None
+    auth.request_consent(
+        ctx.auth,
+        payer_id,
+        mine.other_person_id,
+        relative,
+        client_ip,
+        link_id,
+        *_consent_sms(payer_side.person.name, mine.link.relation),
+    )
+    minutes = _code_minutes(ctx)
+    return {k: v.format(minutes=minutes) for k, v in CODE_RESENT.items()}
 
 
 def _activate(
@@ -284,11 +334,14 @@ def _activate(
     except StaleLink:
         raise _changed() from None
     for side, person in ((payer, payer_side.person), (relative, relative_side.person)):
-        ctx.sms.send(
-            person.phone,
-            f"【{ctx.sms_signature}】您与{side.link.other_name}"
-            f"({rules.RELATION_LABELS[side.link.relation][0]})的家庭共济绑定已生效。"
-            "如非本人操作，请登录医保服务平台解除。",
+        notify(
+            ctx.notices,
+            person,
+            "family_link_active",
+            {
+                "name": side.link.other_name,
+                "relation": rules.RELATION_LABELS[side.link.relation][0],
+            },
         )
     log.info("family link active", extra={"link_id": payer.link.link_id})
 
@@ -328,7 +381,7 @@ def confirm_with_code(ctx: FamilyContext, payer_id: str, link_id: str, code: str
     if relative_side is None or relative is None:  # pragma: no cover - a code needs both
         raise errors.CodeInvalid("The code is wrong.", "验证码不对。")
     _activate(ctx, payer_side, mine, relative_side, relative, now)
-    return _link_json(_activated(mine, now), now)
+    return _link_json(_activated(mine, now), now, _code_minutes(ctx))
 
 
 def accept(ctx: FamilyContext, relative_id: str, link_id: str) -> dict[str, Any]:
@@ -345,7 +398,7 @@ def accept(ctx: FamilyContext, relative_id: str, link_id: str) -> dict[str, Any]
     if payer_side is None or payer is None:  # pragma: no cover - both copies are written together
         raise _changed()
     _activate(ctx, payer_side, payer, relative_side, mine, now)
-    return _link_json(_activated(mine, now), now)
+    return _link_json(_activated(mine, now), now, _code_minutes(ctx))
 
 
 def _activated(stored: StoredLink, now: datetime) -> StoredLink:
@@ -376,16 +429,17 @@ def end(ctx: FamilyContext, person_id: str, link_id: str) -> dict[str, Any]:
     except StaleLink:
         raise _changed() from None
     if other_side is not None and other is not None and status == "active":
-        ctx.sms.send(
-            other_side.person.phone,
-            f"【{ctx.sms_signature}】您与{other.link.other_name}的家庭共济绑定已解除"
-            f"({rules.END_REASONS[reason][0]})。",
+        notify(
+            ctx.notices,
+            other_side.person,
+            "family_link_ended",
+            {"name": other.link.other_name, "end_reason": rules.END_REASONS[reason][0]},
         )
     log.info("family link ended", extra={"link_id": link_id, "reason": reason})
     ended = replace(
         mine.link, status="ended", ended_at=now.replace(microsecond=0), end_reason=reason
     )
-    return _link_json(replace(mine, link=ended), now)
+    return _link_json(replace(mine, link=ended), now, _code_minutes(ctx))
 
 
 def active_payer_link(links: tuple[StoredLink, ...], now: datetime) -> StoredLink | None:
@@ -554,15 +608,21 @@ def pay_contribution(ctx: FamilyContext, payer_id: str, link_id: str, year: int)
             f"这位家人{year}年度的居民医保已经缴费，不用重复缴纳。",
             code="already_paid",
         )
-    ctx.sms.send(
-        person.phone,
-        f"【{ctx.sms_signature}】您{year}年度居民医保个人缴费{yuan(due.individual_fen)}元"
-        f"已由{relative_copy.link.other_name}的职工医保个人账户代缴(家庭共济)。"
-        + (
-            f"{SUBSIDY_ZH[due.subsidy_source]}资助{yuan(due.subsidy_fen)}元。"
-            if due.subsidy_source
-            else ""
-        ),
+    paid_values: dict[str, Any] = {
+        "year": year,
+        "amount": due.individual_fen,
+        "name": relative_copy.link.other_name,
+    }
+    if due.subsidy_source:
+        paid_values |= {
+            "subsidy": SUBSIDY_ZH[due.subsidy_source],
+            "subsidy_amount": due.subsidy_fen,
+        }
+    notify(
+        ctx.notices,
+        person,
+        "family_contribution_paid_subsidised" if due.subsidy_source else "family_contribution_paid",
+        paid_values,
     )
     log.info("family contribution paid", extra={"link_id": link_id, "ref": ref})
     return {
@@ -614,10 +674,8 @@ def change_insurance_status(ctx: FamilyContext, person_id: str, status: str) -> 
     else:
         raise _changed()
     for other_side, copy in others:
-        ctx.sms.send(
-            other_side.person.phone,
-            f"【{ctx.sms_signature}】因{copy.link.other_name}的医保已终止，"
-            "你们的家庭共济绑定已自动解除。",
+        notify(
+            ctx.notices, other_side.person, "family_insurance_ended", {"name": copy.link.other_name}
         )
     log.info("insurance status changed", extra={"person_id": person_id, "status": status})
     return sorted({s.link.link_id for s, _ in sides})

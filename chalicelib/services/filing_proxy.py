@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib import errors
 from chalicelib.rules.identity import IdNumber, mask_name
-from chalicelib.services import auth, filing_notices
+from chalicelib.services import auth
 from chalicelib.services.auth import person_id_for
 from chalicelib.services.filings import PROXY_MINUTES, FilingContext, load_record
 
@@ -37,12 +37,16 @@ def request_proxy(
     request_id = "rq" + secrets.token_hex(8)
     who = mask_name(agent.name)
 
-    def text(code: str, minutes: int) -> str:
-        return filing_notices.text(
-            "proxy_consent", {"agent": who, "code": code, "minutes": minutes}
-        )
-
-    auth.request_consent(ctx.auth, agent_id, relative_id, relative, client_ip, request_id, text)
+    auth.request_consent(
+        ctx.auth,
+        agent_id,
+        relative_id,
+        relative,
+        client_ip,
+        request_id,
+        "proxy_consent",
+        {"name": who},
+    )
     now = ctx.clock.now()
     ctx.store.save_proxy_request(
         agent_id,

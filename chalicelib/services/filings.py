@@ -27,7 +27,6 @@ from chalicelib.ports import (
     ProxyRequestUsed,
     RateBucket,
     RateLimited,
-    SmsGateway,
     StaleFilings,
     StoredAnswer,
     StoredFiling,
@@ -53,10 +52,9 @@ ATTEMPTS = 5  # re-reads when another write for the person got in first
 class FilingContext:
     store: Any  # DynamoFilingRepository
     auth: auth.AuthContext
-    sms: SmsGateway
+    notices: Any  # chalicelib.services.notices.NoticeContext
     clock: Clock
     pepper: str
-    sms_signature: str
     settlement_store: Any = None  # DynamoSettlementRepository: previews read the person with it
 
 
@@ -343,16 +341,10 @@ def create(
         values = _sms_values(filing)
         if agent_name is not None:
             filing_notices.send(
-                ctx.sms,
-                ctx.sms_signature,
-                record.person,
-                "filing_by_agent",
-                {**values, "agent": agent_name},
+                ctx.notices, record.person, "filing_by_agent", {**values, "name": agent_name}
             )
         else:
-            filing_notices.send(
-                ctx.sms, ctx.sms_signature, record.person, "filing_accepted", values
-            )
+            filing_notices.send(ctx.notices, record.person, "filing_accepted", values)
         return answer
     raise _busy()
 
@@ -442,10 +434,10 @@ def _rewrite(
         except StaleFilings:
             continue  # another write for the person got in first: read again, decide again
         log.info(f"filing {action}", extra={"person_id": person_id, "filing_id": filing_id})
-        values = _sms_values(new)
+        values: dict[str, Any] = dict(_sms_values(new))
         if action == "cancelled":
-            values = {"city": values["city"], "day": f"{today.month}月{today.day}日"}
-        filing_notices.send(ctx.sms, ctx.sms_signature, record.person, f"filing_{action}", values)
+            values = {"city": values["city"], "day": today}
+        filing_notices.send(ctx.notices, record.person, f"filing_{action}", values)
         shown = replace(written, version=(stored.version or 0) + 1, events=(event, *stored.events))
         return filing_json(shown, policy_rules, today, detail=True)
     raise _busy()

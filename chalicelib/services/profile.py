@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.errors import NotFound
-from chalicelib.ports import PersonRepository
+from chalicelib.ports import Card, Person, PersonRepository
 from chalicelib.rules.identity import mask_phone
 
 REGIONS = {"990101": ("示范县", "Demo County")}
@@ -27,6 +27,11 @@ GROUPS = {
     "low_income": ("建档低收入人口", "Registered low-income person"),
     "poverty_exited": ("脱贫人口", "Person lifted out of poverty"),
 }
+
+# 人员类别 beyond the assistance groups: what the scheme and the person's standing say.
+RETIREE = ("退休人员", "Retiree")
+WORKER = ("在职职工", "Employee in work")
+CHRONIC = ("门诊慢特病（已认定）", "Recognised chronic or special disease")
 
 CARD_STATUSES = {
     "active": ("正常", "Active"),
@@ -60,10 +65,33 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
         words = label(GROUPS, code)
         if code == "poverty_exited" and person.poverty_exit_year:
             words = {
-                "zh": f"{words['zh']}({person.poverty_exit_year}年脱贫)",
+                "zh": f"{words['zh']}（{person.poverty_exit_year}年脱贫）",
                 "en": f"{words['en']}, exited {person.poverty_exit_year}",
             }
         groups.append({"code": code, **words})
+    return {
+        **_profile(person, card, region_zh, region_en),
+        "groups": groups,
+        "categories": categories(person.scheme, person.retired, person.chronic, groups),
+    }
+
+
+def categories(
+    scheme: str, retired: bool, chronic: bool, groups: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """人员类别: every group the person belongs to, in the order a clerk names them —
+    retiree or employee in work (employees only), a recognised chronic disease, then
+    the assistance groups. Empty only for a resident in none of them."""
+    found: list[dict[str, str]] = []
+    if scheme == "employee":
+        zh, en = RETIREE if retired else WORKER
+        found.append({"code": "retiree" if retired else "worker", "zh": zh, "en": en})
+    if chronic:
+        found.append({"code": "chronic", "zh": CHRONIC[0], "en": CHRONIC[1]})
+    return found + groups
+
+
+def _profile(person: Person, card: Card | None, region_zh: str, region_en: str) -> dict[str, Any]:
     return {
         "person_id": person.person_id,
         "name": person.name,
@@ -77,7 +105,6 @@ def get_me(persons: PersonRepository, person_id: str) -> dict[str, Any]:
         "status": person.status,
         "status_label": label(STATUSES, person.status),
         "retired": person.retired,
-        "groups": groups,
         "chronic": person.chronic,
         "employer": person.employer,
         "insured_since": person.insured_since,

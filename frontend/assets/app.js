@@ -4,6 +4,7 @@
 // import from here; nothing here knows about a particular page.
 
 import { applyStrings, lang, setLang, t } from "./i18n.js";
+import { wireShell } from "./shell.js";
 
 export { lang, pick, t } from "./i18n.js";
 
@@ -15,8 +16,8 @@ const TIMEOUT_MS = 20000;
 // ---------------------------------------------------------------- preferences
 
 /**
- * Wire the language and large-text buttons, fill the static strings and
- * return. Call once per page, first thing.
+ * Wire the language and large-text buttons, add the shell's 朗读 and 退出登录 buttons
+ * (shell.js), fill the static strings and return. Call once per page, first thing.
  */
 export function initPage() {
   const root = document.documentElement;
@@ -40,9 +41,12 @@ export function initPage() {
     refreshButtons();
   });
   onLangChange(refreshButtons);
+  wireShell();
 
   applyStrings();
   refreshButtons();
+  // After the page's own script has drawn its form (it runs on after initPage()).
+  setTimeout(restorePage, 0);
 }
 
 /** Run `fn` whenever the language changes (it should re-render dynamic text). */
@@ -64,11 +68,97 @@ export function clearToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** Leave for the login page, showing the message `key` there (e.g. "session.expired"). */
+/** The claims of our own token (read, not verified: the server verifies); null if unreadable. */
+export function tokenClaims(token) {
+  try {
+    const payload = String(token).split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(payload));
+    return claims && typeof claims === "object" ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Leave for the login page, showing the message `key` there (e.g. "session.expired").
+ * Without a token there was no session to expire: a first visit is asked to log in.
+ */
 export function goToLogin(key) {
+  if (key === "session.expired" && !getToken()) key = "session.first";
+  // A session that ended by itself: keep the page and what was typed on it, to come back to.
+  if (key === "session.expired") keepPage();
+  else sessionStorage.removeItem(RESUME_KEY);
   clearToken();
   if (key) sessionStorage.setItem(FLASH_KEY, key);
-  location.replace("index.html");
+  location.replace("/index.html");
+}
+
+// ---------------------------------------------------------------- coming back after a new login
+
+const RESUME_KEY = "yibao.resume";
+const PAGE_NAME = /^[a-z][a-z0-9-]*\.html$/; // only our own pages: never an address from elsewhere
+// Never kept: the ID number (not even in the tab's storage), phones and SMS codes.
+const NEVER_KEPT = /id.?number|phone|code|otp/i;
+
+/** The page (this tab only, sessionStorage) and its typed fields, until the next login. */
+function keepPage() {
+  const page = location.pathname.split("/").pop() || "home.html";
+  if (!PAGE_NAME.test(page) || page === "index.html") return;
+  const fields = {};
+  for (const input of document.querySelectorAll("main input[id], main select[id], main textarea[id]")) {
+    if (["password", "hidden", "file", "tel"].includes(input.type) || NEVER_KEPT.test(input.id)) continue;
+    fields[input.id] = input.type === "radio" || input.type === "checkbox" ? input.checked : input.value;
+  }
+  const who = tokenClaims(getToken())?.sub;
+  sessionStorage.setItem(RESUME_KEY, JSON.stringify({ page, fields, who }));
+}
+
+/**
+ * Where to go after logging in with `token`: the page the session ended on (the same
+ * person's only: someone else in this tab starts at home, the kept data dropped), or home.
+ */
+export function pageAfterLogin(token) {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(RESUME_KEY) || "{}");
+    if (kept.who && kept.who === tokenClaims(token)?.sub && PAGE_NAME.test(kept.page || "")) return kept.page;
+  } catch {
+    /* unreadable: home */
+  }
+  sessionStorage.removeItem(RESUME_KEY);
+  return "home.html";
+}
+
+/** Back on the page after a new login: put the typed fields back, once, then forget them. */
+function restorePage() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(RESUME_KEY) || "null");
+  } catch {
+    /* unreadable: nothing to restore */
+  }
+  const page = location.pathname.split("/").pop();
+  if (!kept || kept.page !== page || kept.who !== tokenClaims(getToken())?.sub) return;
+  sessionStorage.removeItem(RESUME_KEY);
+  let restored = 0;
+  for (const [id, value] of Object.entries(kept.fields || {})) {
+    const input = document.getElementById(id);
+    if (!input || NEVER_KEPT.test(id)) continue;
+    if (input.type === "radio" || input.type === "checkbox") {
+      if (input.checked === Boolean(value)) continue;
+      input.checked = Boolean(value);
+    } else {
+      if (input.value === value || typeof value !== "string") continue;
+      input.value = value;
+    }
+    restored += 1;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  const box = document.getElementById("message");
+  if (restored && box && !box.textContent) {
+    box.dataset.kind = "info";
+    box.textContent = t("session.restored");
+  }
 }
 
 /** The message key left by goToLogin, once. */
@@ -179,7 +269,7 @@ export function errorText(err) {
   if (err.kind === "timeout") return t("err.timeout");
   const p = err.problem || {};
   const en = lang() === "en";
-  let text = (en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "";
+  let text = moneyInText((en ? p.detail || p.title : p.detail_zh || p.title_zh || p.detail || p.title) || "");
   if (!text) text = t("err.generic", { status: err.status });
   // Chinese sentences end with "。" and need no space between them.
   // Say how long to wait, unless the server's own words already do.
@@ -453,7 +543,22 @@ export function fill(key, params) {
  */
 export function say(zh, en, { orOther = false } = {}) {
   const [shown, other] = lang() === "en" ? [en, zh] : [zh, en];
-  return shown || (orOther && other) || "";
+  return moneyInText(shown || (orOther && other) || "");
+}
+
+const grouped = (units) => units.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const AMOUNT_IN_TEXT = /(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
+const FIGURE_IN_TEXT = /(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)/g;
+
+/**
+ * The server's words with its amounts in the one money format of the pages:
+ * "限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元", "5000.00 yuan" ->
+ * "5,000.00 yuan"; figures of a formula are grouped too ("(20,000.00−500.00)×85%").
+ */
+export function moneyInText(text) {
+  return String(text ?? "")
+    .replace(AMOUNT_IN_TEXT, (m, units, cents, unit) => `${grouped(units)}${(cents || ".00").padEnd(3, "0")} ${unit}`)
+    .replace(FIGURE_IN_TEXT, (m, units, cents) => grouped(units) + cents);
 }
 
 /**
@@ -465,7 +570,7 @@ export function money(yuan, { plus = false, sign = null } = {}) {
   const text = String(yuan ?? "0");
   const [units, cents = "00"] = text.replace(/^-/, "").split(".");
   const mark = sign ?? (text.startsWith("-") ? "−" : plus ? "+" : "");
-  return t("ledger.yuan", { n: `${mark}${units.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}` });
+  return t("ledger.yuan", { n: `${mark}${grouped(units)}.${cents}` });
 }
 
 /** "2026-03-05T09:00:00+08:00" -> "2026年3月5日" / "5 Mar 2026" (the date as written: Beijing time). */

@@ -48,10 +48,18 @@ prev.addEventListener("click", () => {
   if (from > FIRST_YEAR) load(from - 1);
 });
 next.addEventListener("click", () => {
-  if (!shown || current == null) return;
+  const last = lastYear();
+  if (!shown || last == null) return;
   const from = pending ?? shown.year;
-  if (from < current) load(from + 1);
+  if (from < last) load(from + 1);
 });
+
+/** The last year that can be opened: residents pay next year's contribution in this year's
+ * enrolment window (or a relative pays it for them), so theirs is next year. */
+function lastYear() {
+  if (current == null) return null;
+  return shown?.scheme === "resident" ? current + 1 : current;
+}
 
 if (!getToken()) goToLogin("session.expired");
 else load(null);
@@ -132,7 +140,7 @@ function render(d) {
 function paintPicker(d) {
   const hadFocus = document.activeElement;
   prev.disabled = d.previous_year == null;
-  next.disabled = current == null || d.year >= current;
+  next.disabled = lastYear() == null || d.year >= lastYear();
   // A button that has just become disabled cannot keep the focus: give it to the other one.
   if (hadFocus === prev && prev.disabled && !next.disabled) next.focus();
   if (hadFocus === next && next.disabled && !prev.disabled) prev.focus();

@@ -21,6 +21,7 @@ import {
   money,
   onLangChange,
   pick,
+  say,
   setFieldError,
   t,
   whileBusy,
@@ -300,7 +301,6 @@ function breakable(text) {
 
 function render(a) {
   answer = a;
-  const en = lang() === "en";
   const totalFen = parseFen(String(a.total)) || 0;
   const rows = PARTS.map((part) => ({ part, fen: fenOf(a, part) })).filter(
     (r) => r.fen > 0 || r.part === "cash",
@@ -310,7 +310,7 @@ function render(a) {
   const refusal = $("est-refusal");
   const refusalLines = a.eligible === false ? (a.lines || []).filter((l) => /^eligibility\b/.test(l.rule || "")) : [];
   $("est-refusal-lines").replaceChildren(
-    ...refusalLines.map((l) => el("li", { text: en ? l.text_en : l.text_zh })),
+    ...refusalLines.map((l) => el("li", { text: say(l.text_zh, l.text_en) })),
   );
   refusal.hidden = a.eligible !== false;
 
@@ -361,23 +361,25 @@ function render(a) {
   payout.textContent = living > 0 ? t("est.payout", { n: money(a.payouts.living_assistance) }) : "";
   payout.hidden = living === 0;
 
+  // The lines of the refusal are said once, in the refusal box above, not again here.
   $("est-lines").replaceChildren(
-    ...(a.lines || []).map((l) =>
+    ...(a.lines || []).filter((l) => !refusalLines.includes(l)).map((l) =>
       el(
         "li",
-        {
-          className: refusalLines.includes(l) ? "est-line refused" : "est-line",
-          dataset: { rule: l.rule || "" },
-        },
-        el("p", { className: "line-text" }, breakable(en ? l.text_en : l.text_zh)),
-        el("p", { className: "line-amount", text: t("est.line.amount", { n: money(l.amount) }) }),
+        { className: "est-line", dataset: { rule: l.rule || "" } },
+        el("p", { className: "line-text" }, breakable(say(l.text_zh, l.text_en))),
+        // A line that names no money (who may have a benefit, why a rule does not apply)
+        // gets no "金额：" beside it.
+        Number(l.amount)
+          ? el("p", { className: "line-amount", text: t("est.line.amount", { n: money(l.amount) }) })
+          : null,
       ),
     ),
   );
 
   const filing = $("est-filing");
-  $("est-filing-used").textContent = a.remote_filing ? (en ? a.remote_filing.text_en : a.remote_filing.text_zh) : "";
-  $("est-filing-effect").textContent = a.filing_effect ? (en ? a.filing_effect.text_en : a.filing_effect.text_zh) : "";
+  $("est-filing-used").textContent = a.remote_filing ? say(a.remote_filing.text_zh, a.remote_filing.text_en) : "";
+  $("est-filing-effect").textContent = a.filing_effect ? say(a.filing_effect.text_zh, a.filing_effect.text_en) : "";
   filing.hidden = !a.remote_filing && !a.filing_effect;
 
   $("est-stale").hidden = true;

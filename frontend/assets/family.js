@@ -34,6 +34,7 @@ import {
   whileBusy,
   wireConfirm,
 } from "./app.js";
+import "./strings/family.js";
 
 initPage();
 
@@ -44,6 +45,7 @@ const FIRST_YEAR = 2021; // 家庭共济 since the 2021 reform: the API's first 
 
 const payerList = $("fam-payer-links");
 const relativeList = $("fam-relative-links");
+const historyList = $("fam-history-links");
 const confirmBox = $("fam-confirm");
 const confirmTitle = $("fam-confirm-title");
 const confirmText = $("fam-confirm-text");
@@ -181,15 +183,21 @@ function renderLinks() {
   const links = family.links || [];
   // The list is drawn anew: keep the keyboard where it was (by id), and the open confirmation.
   const focused = document.activeElement?.closest?.(".fam-links") ? document.activeElement.id : null;
-  const mine = ordered(links.filter((l) => l.role === "payer"));
-  const theirs = ordered(links.filter((l) => l.role === "relative"));
+  // What is over (withdrawn, declined, lapsed, ended) leaves the two lists for the history.
+  const open = links.filter((l) => l.status !== "ended");
+  const over = ordered(links.filter((l) => l.status === "ended"));
+  const mine = ordered(open.filter((l) => l.role === "payer"));
+  const theirs = ordered(open.filter((l) => l.role === "relative"));
   payerList.replaceChildren(...mine.map(linkItem));
   relativeList.replaceChildren(...theirs.map(linkItem));
+  historyList.replaceChildren(...over.map(linkItem));
+  $("fam-history-title").textContent = t("family.history", { n: over.length });
+  $("fam-history").hidden = over.length === 0;
 
   const payerEmpty = $("fam-payer-empty");
   payerEmpty.textContent = t(family.can_pay ? "family.payer.empty" : "family.payer.empty.cannot");
   payerEmpty.hidden = mine.length > 0;
-  // Someone who cannot pay and never did has no use for the "I pay" group.
+  // Someone who cannot pay and pays for no one has no use for the "I pay" group.
   $("fam-payer").hidden = !family.can_pay && mine.length === 0;
   const relativeEmpty = $("fam-relative-empty");
   relativeEmpty.textContent = t("family.relative.empty");
@@ -285,6 +293,13 @@ function actions(link) {
           text: t("family.code.submit"),
         }),
       ),
+      el("button", {
+        type: "button",
+        id: `fam-resend-${id}`,
+        className: "button secondary",
+        dataset: { action: "resend", link: id },
+        text: t("family.btn.resend"),
+      }),
       confirmButton("withdraw", link, "secondary"),
     ];
   }
@@ -331,18 +346,23 @@ function replaceLink(answer) {
 function focusLink(linkId) {
   const title = $(`fam-link-${linkId}-title`);
   if (!title) return;
+  // Just ended: it is in the folded history now, opened to show what became of it.
+  const history = title.closest("details");
+  if (history) history.open = true;
   title.scrollIntoView({ block: "start" });
   title.focus({ preventScroll: true });
 }
 
 // ---------------------------------------------------------------- the links' buttons
 
-for (const list of [payerList, relativeList]) {
+for (const list of [payerList, relativeList, historyList]) {
   list.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button || button.disabled) return;
     if (button.dataset.action === "accept") {
       whileBusy(button, () => act("accept", button.dataset.link));
+    } else if (button.dataset.action === "resend") {
+      whileBusy(button, () => resend(button.dataset.link));
     } else {
       openConfirm(button);
     }
@@ -408,10 +428,32 @@ async function act(action, linkId) {
   }
 }
 
-/** A refusal of an action on a link: the server's words in the link and in the status region. */
+/**
+ * A refusal of an action on a link: the server's words once, in the link (the keyboard
+ * goes there); the status region only says where to read them.
+ */
 function refused(linkId, err) {
   notes.set(linkId, { kind: "error", text: () => errorText(err) });
-  message.error(err);
+  message.show(() => t("family.refused.see"), "error");
+}
+
+/** 重新发送验证码: a new code to the relative; the server's words (or how long to wait). */
+async function resend(linkId) {
+  message.show(() => t("family.busy"));
+  try {
+    const answer = await api("POST", `${FAMILY}/${encodeURIComponent(linkId)}/code`);
+    const done = () => say(answer.detail_zh, answer.detail, { orOther: true });
+    notes.set(linkId, { kind: "success", text: done });
+    message.show(done, "success");
+    render();
+    $(`fam-code-${linkId}`)?.focus();
+  } catch (err) {
+    if (err.status === 401) return goToLogin("session.expired");
+    refused(linkId, err);
+    if (err.status === 409 || err.status === 404) await reload();
+    else render();
+    focusLink(linkId);
+  }
 }
 
 /** The payer enters the code the relative read out: the relative's consent. */
@@ -595,6 +637,15 @@ addForm.addEventListener("submit", async (event) => {
       if (shown.length) focusFirst(shown);
       else $("message").scrollIntoView({ block: "nearest" });
       if (err.status === 422 && err.problem?.code === "not_an_employee") await reload();
+      // Blocked by a request still waiting (a mistyped name…): the way out is its 撤回申请.
+      if (err.status === 409 && err.problem?.code === "already_linked" && !shown.length) {
+        const waiting = (family.links || []).filter((l) => l.role === "payer" && l.status === "pending");
+        if (waiting.length === 1) {
+          const withdraw = $(`fam-withdraw-${waiting[0].link_id}`);
+          withdraw?.scrollIntoView({ block: "center" });
+          withdraw?.focus({ preventScroll: true });
+        }
+      }
     }
   });
 });

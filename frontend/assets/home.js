@@ -1,5 +1,7 @@
-// Home page: the insured person's profile from GET /v1/me, and the service tiles.
-import { api, clearToken, el, getToken, goToLogin, initPage, lang, messageBox, onLangChange, pick, t } from "./app.js";
+// 我的医保 (home.html): a one-line summary of the person's insurance from GET /v1/me, the
+// services as large tiles, and the full profile one tap away.
+import { api, el, getToken, goToLogin, initPage, lang, messageBox, monthText, onLangChange, pick, t } from "./app.js";
+import "./strings/home.js";
 
 initPage();
 
@@ -8,11 +10,7 @@ const section = document.getElementById("profile");
 const list = document.getElementById("profile-list");
 const loading = document.getElementById("profile-loading");
 const greeting = document.getElementById("greeting");
-
-document.getElementById("logout").addEventListener("click", () => {
-  clearToken();
-  location.replace("index.html");
-});
+const summary = document.getElementById("profile-summary");
 
 let me = null;
 onLangChange(() => me && render(me));
@@ -33,10 +31,29 @@ async function load() {
   }
 }
 
+/** 人员类别 in the page's language: retiree, chronic disease, assistance groups. */
+const categories = (p) => (p.categories || p.groups || []).map(pick).filter(Boolean);
+
+function sinceText(p) {
+  return p.insured_since ? t("home.since", { month: monthText(p.insured_since.slice(0, 7)) }) : t("home.since.unknown");
+}
+
+/** "职工医保：退休人员、门诊慢特病（已认定），2010年1月起参保。" (the status only when not in force). */
+function summaryText(p) {
+  const groups = categories(p);
+  const key = `home.summary${p.status === "active" ? "" : ".status"}${groups.length ? "" : ".no_groups"}`;
+  return t(key, {
+    scheme: pick(p.scheme_label),
+    status: pick(p.status_label),
+    groups: groups.join(t("home.groups.sep")),
+    since: sinceText(p),
+  });
+}
+
 /** One row per fact: [id suffix, label key, text or node, optional status value for styling]. */
 function rows(p) {
   const en = lang() === "en";
-  const groups = (p.groups || []).map(pick).filter(Boolean);
+  const groups = categories(p);
   const card = p.card || {};
   return [
     ["name", "f.name", p.name],
@@ -46,6 +63,7 @@ function rows(p) {
     ["region", "f.region", p.region && (en ? p.region.name_en : p.region.name_zh)],
     ["status", "f.status", pick(p.status_label), p.status],
     ["groups", "f.groups", groups.length ? el("ul", { className: "plain-list" }, groups.map((g) => el("li", { text: g }))) : t("none")],
+    ["insured-since", "f.insured_since", p.insured_since ? monthText(p.insured_since.slice(0, 7)) : t("none")],
     p.employer ? ["employer", "f.employer", p.employer] : null,
     ["card-number", "f.card_number", card.number_masked || t("none")],
     ["card-status", "f.card_status", pick(card.status_label) || t("none"), card.status],
@@ -65,6 +83,7 @@ function render(p) {
   );
   greeting.textContent = t("home.greeting", { name: p.name || "" });
   greeting.hidden = !p.name;
+  summary.textContent = summaryText(p);
+  summary.hidden = false;
   loading.hidden = true;
-  list.hidden = false;
 }

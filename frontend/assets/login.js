@@ -9,6 +9,7 @@ import {
   lang,
   messageBox,
   onLangChange,
+  pageAfterLogin,
   setFieldError,
   setToken,
   showProblemFields,
@@ -29,8 +30,10 @@ const sendButton = document.getElementById("send-code");
 const loginButton = document.getElementById("login");
 const message = messageBox(document.getElementById("message"));
 
+// Why the person is here: a session that ended by itself is an error, a logout is not.
 const flash = takeFlash();
-if (flash) message.show(() => t(flash), "error");
+const FLASH_KINDS = { "session.ended": "success", "session.first": "info" };
+if (flash) message.show(() => t(flash), FLASH_KINDS[flash] || "error");
 
 showOutboxLinkOnLocalStage();
 
@@ -144,7 +147,7 @@ form.addEventListener("submit", async (event) => {
         const answer = await api("POST", "/v1/auth/token", values);
         setToken(answer.access_token);
         leaving = true;
-        location.assign("home.html");
+        location.assign(pageAfterLogin(answer.access_token)); // back where the last session ended, or home
       } catch (err) {
         if (err.problem?.type?.endsWith("/code-invalid")) markInvalid(codeInput);
         failed(err, codeInput);

@@ -16,6 +16,7 @@ from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from chalicelib.services.family import change_insurance_status
 from local.metering import dynamodb_requests
+from tests.api.accounts import assert_summary_is_the_statements
 
 FAMILY = "/v1/me/family"
 
@@ -125,6 +126,8 @@ def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
     entries = api.get("/v1/me/account/entries", token=payer_token).body["entries"]
     assert entries[0]["kind"] == "family" and entries[0]["amount"] == "-300.00"
     assert parse_yuan(entries[0]["balance_after"]) == before - 30_000
+    paid = assert_summary_is_the_statements(api, payer_token, pid(_payer))
+    assert parse_yuan(paid["months"][-1]["balance"]) == before - 30_000
     for token, role in ((payer_token, "payer"), (relative_token, "relative")):
         with dynamodb_requests() as count:
             uses = api.get(f"{FAMILY}/uses", token=token)
@@ -139,6 +142,8 @@ def test_the_account_pays_a_relatives_self_pay_and_a_reversal_gives_it_back(
     )
     assert reversed_.status == 200, reversed_.text
     assert balance(api, payer_token) == before
+    refunded = assert_summary_is_the_statements(api, payer_token, pid(_payer))
+    assert parse_yuan(refunded["months"][-1]["balance"]) == before
     for token in (payer_token, relative_token):
         kinds = [u["kind"] for u in api.get(f"{FAMILY}/uses", token=token).body["entries"]]
         assert sorted(kinds) == ["refund", "settlement"]
@@ -498,3 +503,67 @@ def test_a_whole_number_float_year_is_the_year(stack, api, login, clock):
     assert again.status == 409 and again.body["code"] == "already_paid"
     half = api.post(f"{FAMILY}/{link_id}/contribution", {"year": 2027.5}, token=payer_token)
     assert half.status == 422 and half.body["errors"][0]["path"].endswith("year"), half.text
+
+
+def test_the_code_can_be_sent_again_limited_like_the_first_and_the_new_one_works(
+    stack, api, login, clock
+):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    token = login(payer)
+    link = ask(api, token, relative).body
+    # The page and the SMS agree: the code works for minutes, the request waits a day.
+    assert "验证码5分钟内有效" in link["next_step_zh"] and "24小时" in link["next_step_zh"]
+    assert "5分钟内有效" in stack.last_sms(relative.phone)
+    again = f"{FAMILY}/{link['link_id']}/code"
+    sent = stack.sms_count(relative.phone)
+    too_soon = api.post(again, token=token)
+    assert too_soon.status == 429 and int(too_soon.headers["Retry-After"]) > 0
+    assert stack.sms_count(relative.phone) == sent
+    clock.advance(minutes=2)
+    reply = api.post(again, token=token)
+    assert reply.status == 202, reply.text
+    assert "5分钟内有效" in reply.body["detail_zh"]
+    assert stack.sms_count(relative.phone) == sent + 1
+    code = stack.last_code(relative.phone, "家庭共济")
+    done = api.post(f"{FAMILY}/{link['link_id']}/consent", {"code": code}, token=token)
+    assert done.status == 200 and done.body["status"] == "active"
+    # Nothing is waiting any more.
+    clock.advance(minutes=2)
+    assert api.post(again, token=token).status == 409
+
+
+def test_sending_again_for_a_mistyped_name_answers_the_same_and_sends_nothing(
+    stack, api, login, clock
+):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    token = login(payer)
+    wrong = ask(api, token, relative, name="王某某").body
+    sent = stack.sms_count(relative.phone)
+    clock.advance(minutes=2)
+    reply = api.post(f"{FAMILY}/{wrong['link_id']}/code", token=token)
+    assert reply.status == 202 and "新的验证码" in reply.body["detail_zh"]
+    assert stack.sms_count(relative.phone) == sent
+    # The right request is blocked by the waiting one: the refusal says to withdraw it.
+    blocked = ask(api, token, relative)
+    assert blocked.status == 409 and blocked.body["code"] == "already_linked"
+    assert "撤回申请" in blocked.body["detail_zh"]
+    assert "Withdraw the request" in blocked.body["detail"]
+    withdrawn = api.post(f"{FAMILY}/{wrong['link_id']}/end", token=token)
+    assert withdrawn.status == 200
+    clock.advance(minutes=2)
+    assert ask(api, token, relative).status == 201
+
+
+def test_no_one_else_can_have_the_code_sent_again(stack, api, login, clock):
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    link = ask(api, login(payer), relative).body
+    sent = stack.sms_count(relative.phone)
+    clock.advance(minutes=2)
+    for who in (stack.fresh_person(), relative):
+        reply = api.post(f"{FAMILY}/{link['link_id']}/code", token=login(who))
+        assert reply.status in (403, 404), reply.text
+    assert stack.sms_count(relative.phone) == sent + 1  # only the relative's own login code
+    assert api.post(f"{FAMILY}/{link['link_id']}/code").status == 401

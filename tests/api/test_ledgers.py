@@ -9,6 +9,7 @@ from chalicelib.demo_history import ledgers
 from chalicelib.rules.money import parse_yuan
 from chalicelib.services.auth import person_id_for
 from local.metering import dynamodb_requests
+from tests.api.accounts import assert_summary_is_the_statements
 from tests.conftest import DEMO_COUNT
 
 
@@ -65,6 +66,24 @@ def test_the_account_balance_is_the_sum_of_the_statement(stack, api, login):
     assert len(credits) == 1 and credits[0]["period"] == "2026-03"
 
 
+def test_a_pharmacy_purchase_names_the_pharmacy(stack, api, login):
+    """定点药店购药 lines had no words: the statement now says where the money went."""
+    for _ in range(40):
+        p = stack.fresh_person(scheme="employee", retired=False)
+        books = ledgers(p, 990101, index_of(stack, p))
+        bought = [x for x in books.account.get(2026, []) if x["kind"] == "pharmacy"]
+        if bought:
+            break
+    else:
+        raise AssertionError("no demo employee bought at a pharmacy this year")
+    month = bought[0]["period"]
+    reply = api.get(f"/v1/me/account/entries?month={month}", token=login(p))
+    assert reply.status == 200, reply.text
+    [entry] = [e for e in reply.body["entries"] if e["kind"] == "pharmacy"][:1]
+    assert entry["text_zh"] == "在示范县大药房购药。"
+    assert entry["text_en"] == "Bought at 示范县大药房."
+
+
 def test_a_settlement_debit_and_its_reversal_are_in_the_statement(stack, api, login, hospital):
     import uuid
 
@@ -81,10 +100,16 @@ def test_a_settlement_debit_and_its_reversal_are_in_the_statement(stack, api, lo
     statement = api.get("/v1/me/account/entries", token=token).body["entries"]
     assert statement[0]["kind"] == "settlement" and statement[0]["amount"] == "-120.00"
     assert parse_yuan(statement[0]["balance_after"]) == before - 12000
+    debited = assert_summary_is_the_statements(api, token, pid)
+    assert parse_yuan(debited["balance"]) == before - 12000
+    assert debited["as_of"] == statement[0]["at"]
+    assert parse_yuan(debited["months"][-1]["balance"]) == before - 12000
     api.post(f"/v1/settlements/{settled['settlement_id']}/reversal", token=hospital["token"])
     statement = api.get("/v1/me/account/entries", token=token).body["entries"]
     assert statement[0]["kind"] == "reversal" and statement[0]["amount"] == "120.00"
     assert parse_yuan(api.get("/v1/me/account", token=token).body["balance"]) == before
+    reversed_ = assert_summary_is_the_statements(api, token, pid)
+    assert parse_yuan(reversed_["months"][-1]["balance"]) == before
 
 
 def test_the_benefit_balance_comes_from_the_settled_figures(stack, api, login, hospital):

@@ -17,6 +17,30 @@ def test_me_shows_the_profile_in_plain_words(stack, api, login):
     assert p.card_number not in str(me)
 
 
+def test_me_names_every_group_of_a_retiree_with_a_chronic_disease(stack, api, login):
+    """张建国 (the first demo person) is a retired employee with a recognised chronic
+    disease: 人员类别 names both, not "无" (groups alone holds only assistance groups)."""
+    from chalicelib.demo import person
+
+    zhang = person(990101, 0)
+    assert zhang.name == "张建国" and zhang.retired and zhang.chronic
+    me = api.get("/v1/me", token=login(zhang)).body
+    assert me["groups"] == []
+    assert [c["code"] for c in me["categories"]] == ["retiree", "chronic"]
+    assert [c["zh"] for c in me["categories"]] == ["退休人员", "门诊慢特病（已认定）"]
+    assert me["insured_since"] == zhang.insured_since.isoformat()
+
+
+def test_categories_follow_scheme_standing_and_groups(stack, api, login):
+    worker = stack.fresh_person(scheme="employee", retired=False, chronic=False)
+    codes = [c["code"] for c in api.get("/v1/me", token=login(worker)).body["categories"]]
+    assert codes == ["worker"]
+    poor = stack.fresh_person(scheme="resident", groups=("poverty_exited",), chronic=False)
+    cats = api.get("/v1/me", token=login(poor)).body["categories"]
+    assert [c["code"] for c in cats] == ["poverty_exited"]
+    assert "（" in cats[0]["zh"] and "(" not in cats[0]["zh"], "Chinese takes full-width brackets"
+
+
 def test_person_a_token_only_ever_shows_person_a(stack, api, login):
     a, b = stack.fresh_person(), stack.fresh_person()
     token_a, token_b = login(a), login(b)

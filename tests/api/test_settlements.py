@@ -164,6 +164,12 @@ def test_citizens_see_their_own_settlements_newest_first_with_a_cursor(stack, ap
     forged = base64.urlsafe_b64encode(b"PERSON#x").decode()
     assert api.get(f"/v1/me/settlements?cursor={forged}", token=token).status == 422
     assert api.get("/v1/me/settlements?limit=0", token=token).status == 422
+    # Someone else's token, even with this person's cursor, reads only their own.
+    theirs = api.get(f"/v1/me/settlements?limit=2&cursor={page['next_cursor']}",
+                     token=login(other))
+    assert theirs.status in (200, 422)
+    seen = str(theirs.body)
+    assert not any(i in seen for i in ids) and p.name not in seen
 
 
 def test_an_estimate_explains_the_zhang_refusal_and_writes_nothing(stack, api, login):

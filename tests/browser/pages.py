@@ -22,8 +22,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # ------------------------------------------------------------------ getting there
 
 
-def log_in(page: Page, stack: Any, person: Any) -> None:
-    """Log in through index.html with the code from the SMS; land on home.html.
+def log_in(page: Page, stack: Any, person: Any, lands: str = "home.html") -> None:
+    """Log in through index.html with the code from the SMS; land on ``lands`` (home.html,
+    or the page a session ended on).
 
     A person another test of the session has logged in may still be inside the
     per-phone minute window: the page then counts down and we ask again once.
@@ -45,7 +46,7 @@ def log_in(page: Page, stack: Any, person: Any) -> None:
     assert code, "no login code was sent"
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home.html")
+    page.wait_for_url(f"**/{lands}")
 
 
 def open_tile(page: Page, tile_id: str, href: str, h1: str) -> None:
@@ -92,11 +93,69 @@ def api_get(page: Page, path: str) -> dict[str, Any]:
     return answer
 
 
+def as_hospital(hospital: dict[str, str]) -> tuple[Any, str]:
+    """An API client and the hospital client's token of now."""
+    from local.client import ApiClient
+
+    api = ApiClient()
+    token = api.post(
+        "/v1/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": hospital["client_id"],
+            "client_secret": hospital["secret"],
+        },
+    ).body["access_token"]
+    return api, str(token)
+
+
+def settle(
+    hospital: dict[str, str], person: Any, kind: str = "inpatient", amount: str = "12000",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A hospital settles a visit of ``person`` in the home county (level 2, catalogue A),
+    with a client token of now (the session's may come from a test that fixed the clock)."""
+    import uuid
+
+    from chalicelib.config import settings
+    from chalicelib.services.auth import person_id_for
+
+    api, token = as_hospital(hospital)
+    reply = api.post(
+        "/v1/settlements",
+        {
+            "hospital_id": hospital["id"],
+            "visit_id": uuid.uuid4().hex,
+            "person_id": person_id_for(person.id_number, settings().pepper),
+            "visit": {"kind": kind, "hospital_level": 2, "location": "in_county"},
+            "items": [{"code": "X", "catalogue": "A", "amount": amount}],
+            **extra,
+        },
+        token=token,
+    )
+    assert reply.status == 200, reply.text
+    body = reply.body
+    assert isinstance(body, dict)
+    return body
+
+
 def money(yuan: str, unit: str = "元") -> str:
     """The pages' way of writing an amount: "8935.56" -> "8,935.56 元", "-1.5" -> "−1.5 元"."""
     sign = "−" if yuan.startswith("-") else ""
     whole, cents = yuan.lstrip("-").split(".")
     return f"{sign}{int(whole):,}.{cents} {unit}"
+
+
+def in_text(text: str) -> str:
+    """The server's words as the pages show them: every amount in the one money format
+    ("限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元"), the figures of a
+    formula grouped ("(20000.00−500.00)" -> "(20,000.00−500.00)")."""
+    text = re.sub(
+        r"(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)",
+        lambda m: f"{int(m[1]):,}{(m[2] or '.00').ljust(3, '0')} {m[3]}",
+        text,
+    )
+    return re.sub(r"(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)", lambda m: f"{int(m[1]):,}{m[2]}", text)
 
 
 def masked_id(id_number: str) -> str:

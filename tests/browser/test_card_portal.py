@@ -214,7 +214,9 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR image is broken"
     expect(page.locator("#certificate-id")).to_have_text(masked_id(person.id_number))
     expect(page.locator("#certificate-name")).to_have_text(re.compile(r"^" + person.name[0]))
-    expect(page.locator("#certificate-check")).to_contain_text(f"/v1/certificates/{cert_code}")
+    # How the hospital checks it, in plain words: no API path.
+    expect(page.locator("#certificate-check")).to_contain_text("医院扫码或输入编号")
+    expect(page.locator("#certificate")).not_to_contain_text("/v1/")
     expect(page.locator("#certificate-valid")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} "))
     public = page.request.get(f"/v1/certificates/{cert_code}")
     assert public.ok and public.json()["valid"] is True
@@ -379,6 +381,7 @@ def test_a_change_made_elsewhere_is_refused_in_plain_words_and_the_page_catches_
 
 
 def test_without_a_session_card_html_sends_the_person_to_log_in(page: Page) -> None:
+    """A first visit (no session ever) is asked to log in, not told it expired."""
     page.goto("/card.html")
     page.wait_for_url("**/index.html")
-    expect(page.locator("#message")).to_contain_text("登录已过期")
+    expect(page.locator("#message")).to_have_text("请先登录。")

@@ -22,6 +22,7 @@ from tests.browser.pages import (
     assert_fits_width,
     labels_name_every_field,
     log_in,
+    money,
     open_tile,
     shot,
     toggle_english_and_large_text,
@@ -48,6 +49,15 @@ def body_of(request: Request) -> dict[str, Any]:
     body = request.post_data_json
     assert isinstance(body, dict), request.post_data
     return body
+
+
+def api_estimate_lines(sent: list[Request]) -> list[dict[str, Any]]:
+    """The explanation lines the API answered the last estimate with."""
+    response = sent[-1].response()
+    assert response is not None and response.ok
+    lines = response.json()["lines"]
+    assert isinstance(lines, list)
+    return lines
 
 
 # ------------------------------------------------------------------ 1. the worked example
@@ -121,18 +131,22 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
 
     # The engine's own explanation, step by step, each with its amount.
     lines = page.locator("#est-lines > li")
-    expect(lines.first).to_contain_text("本次医疗费用合计20000.00元。")
-    expect(page.locator("#est-lines")).to_contain_text("(20000.00−500.00)×85%=16575.00元")
-    expect(page.locator("#est-lines")).to_contain_text("超过困难群众起付标准3000.00元")
-    expect(page.locator("#est-lines")).to_contain_text("按60%救助1889.25元")
-    expect(lines.last).to_contain_text("您需要现金支付1259.50元。")
+    expect(lines.first).to_contain_text("本次医疗费用合计20,000.00 元。")
+    expect(page.locator("#est-lines")).to_contain_text("(20,000.00−500.00)×85%=16,575.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("超过困难群众起付标准3,000.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("按60%救助1,889.25 元")
+    expect(lines.last).to_contain_text("您需要现金支付1,259.50 元。")
     expect(lines.last.locator(".line-amount")).to_have_text("金额：1,259.50 元")
     assert lines.count() >= 6
-    for i in range(lines.count()):
+    # Each line with its amount, in the one money format; a line naming no money has none.
+    said = [x["amount"] for x in api_estimate_lines(sent)]
+    assert lines.count() == len(said)
+    for i, amount in enumerate(said):
         expect(lines.nth(i).locator(".line-text")).not_to_be_empty()
-        expect(lines.nth(i).locator(".line-amount")).to_have_text(
-            re.compile(r"^金额：[\d,]+\.\d\d 元$")
-        )
+        if amount == "0.00":
+            expect(lines.nth(i).locator(".line-amount")).to_have_count(0)
+        else:
+            expect(lines.nth(i).locator(".line-amount")).to_have_text(f"金额：{money(amount)}")
     expect(page.locator("#est-note")).to_contain_text("这是估算，实际以医院结算为准。")
     expect(page.locator("#est-note")).to_contain_text("没有保存")
     assert_fits_width(page, "estimate.html scrolls sideways at 360 px")
@@ -142,7 +156,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
     page.locator("#lang-toggle").click()
     expect(page.locator("#est-basic")).to_have_text("16,575.00 yuan")
     expect(parts.locator("dt").first).to_have_text("Basic medical insurance")
-    expect(lines.last).to_contain_text("You pay 1259.50 yuan in cash.")
+    expect(lines.last).to_contain_text("You pay 1,259.50 yuan in cash.")
     expect(page.locator("#est-note")).to_contain_text("This is an estimate")
     assert len(sent) == 1
 
@@ -190,8 +204,15 @@ def test_li_xiuying_is_told_plainly_that_chronic_care_needs_95_percent(
     expect(page.locator("#est-cash")).to_be_visible()
     expect(page.locator("#est-total")).to_have_text("800.00 元")
     expect(page.locator("#est-summary")).to_contain_text("共支付 0.00 元，您自己付 800.00 元")
-    refused = page.locator("#est-lines > li.refused")
-    expect(refused.first).to_contain_text("95%")
+    # The refusal is said once: in the box above, not again among the lines.
+    expect(page.locator("#est-lines")).not_to_contain_text("年均缴费未达95%")
+    assert page.locator("main").inner_text().count("年均缴费未达95%") == 1
+    # The lines left name money only where there is some: no "金额：800.00 元" beside
+    # a line that says why nothing is paid.
+    for i in range(page.locator("#est-lines > li").count()):
+        item = page.locator("#est-lines > li").nth(i)
+        if "没有基本医保" in item.inner_text():
+            expect(item.locator(".line-amount")).to_have_count(0)
     assert_fits_width(page)
     shot(page, "estimate-refusal")
 
@@ -294,8 +315,8 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
         {"code": "C-1", "catalogue": "C", "amount": "60.00"},
     ]
     expect(amount).to_have_value("1000")
-    expect(page.locator("#est-lines")).to_contain_text("目录外(丙类)费用60.00元")
-    expect(page.locator("#est-lines")).to_contain_text("先由您自付4.00元")
+    expect(page.locator("#est-lines")).to_contain_text("目录外(丙类)费用60.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("先由您自付4.00 元")
     expect(page.locator("#est-total")).to_have_text("1,000.00 元")
 
 

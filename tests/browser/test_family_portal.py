@@ -28,6 +28,7 @@ from tests.browser.pages import (
     accessibility_basics,
     api_get,
     assert_fits_width,
+    in_text,
     log_in,
     money,
     open_tile,
@@ -71,7 +72,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     overview = api_get(page, "/v1/me/family")["body"]
     assert overview["can_pay"] is True
     message = page.locator("#message")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_zh"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_zh"]))
     expect(page.locator("#fam-source")).to_contain_text(overview["source"])
     expect(page.locator("#fam-can-pay")).to_have_text("可以用您的个人账户为家人支付")
     expect(page.locator("#fam-can-pay")).to_have_attribute("data-value", "yes")
@@ -125,7 +126,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(link.locator("h3")).to_have_text(f"{masked}(您的父母)")
     expect(link.locator(".fam-status")).to_have_text("等待对方确认")
     expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信，请先撤回这条申请")
-    expect(link.locator(".fam-next")).to_have_text(shown["next_step_zh"])
+    expect(link.locator(".fam-next")).to_have_text(in_text(shown["next_step_zh"]))
     expect(link.locator("[data-fact=created]")).to_have_text(
         re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
     )
@@ -183,7 +184,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     # Large English text still fits 360 px; the link is drawn again in English.
     toggle_english_and_large_text(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Family mutual aid")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_en"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_en"]))
     expect(link.locator("h3")).to_have_text(f"{masked} (your parent)")
     expect(link.locator(".fam-status")).to_have_text("active")
     expect(pay).to_have_text(f"Pay their {year_next} resident contribution")
@@ -217,6 +218,11 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     page.get_by_role("button", name="确认解除").click()
     expect(message).to_have_attribute("data-kind", "success")
     expect(message).to_have_text(f"已解除和{masked}的绑定。")
+    # Ended: out of the list, into the folded history (opened, as it just ended).
+    expect(page.locator("#fam-payer-links > li")).to_have_count(0)
+    link = page.locator(f"#fam-history-links > #fam-link-{link_id}")
+    expect(page.locator("#fam-history")).to_have_attribute("open", "")
+    expect(page.locator("#fam-history-title")).to_have_text("已结束的申请和绑定（1条）")
     expect(link.locator(".fam-status")).to_have_text("已解除")
     expect(link).to_have_attribute("data-status", "ended")
     expect(link.locator("[data-fact=reason]")).to_have_text("由共济账户本人解除")
@@ -263,7 +269,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
         x for x in api_get(page, "/v1/me/family")["body"]["links"] if x["link_id"] == link_id
     )
     expect(link.locator("h3")).to_have_text(f"{mine['other_name']}(您的子女)")
-    expect(link.locator(".fam-next")).to_have_text(mine["next_step_zh"])
+    expect(link.locator(".fam-next")).to_have_text(in_text(mine["next_step_zh"]))
     expect(link.get_by_role("button", name="拒绝")).to_be_visible()
     accessibility_basics(page)
     assert_fits_width(page)
@@ -301,7 +307,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     expect(line.locator(".stmt-kind")).to_have_text("看病结算")
     expect(line.locator(".stmt-amount")).to_have_text(f"家人代付 {money(paid)}")
     expect(line.locator(".stmt-meta")).to_contain_text(f"子女{entry['other_name']}为我支付")
-    expect(line.locator(".stmt-text")).to_have_text(entry["text_zh"])
+    expect(line.locator(".stmt-text")).to_have_text(in_text(entry["text_zh"]))
     expect(page.locator("#fam-uses-empty")).to_be_hidden()
     assert_fits_width(page)
     shot(page, "family-relative-statement")
@@ -310,10 +316,66 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     link.get_by_role("button", name="解除绑定").click()
     expect(page.locator("#fam-confirm")).to_contain_text("解除后，家人的个人账户不能再为您支付")
     page.get_by_role("button", name="确认解除").click()
+    link = page.locator(f"#fam-history-links > #fam-link-{link_id}")
     expect(link.locator(".fam-status")).to_have_text("已解除")
     expect(link.locator("[data-fact=reason]")).to_have_text("由家庭成员解除")
+    expect(page.locator("#fam-relative-links > li")).to_have_count(0)
     payer_side = api.get("/v1/me/family", token=payer_token).body["links"]
     assert [x["status"] for x in payer_side if x["link_id"] == link_id] == ["ended"]
+
+
+def test_a_mistyped_name_points_to_withdraw_and_the_code_can_be_asked_again(
+    stack: Any, page: Page
+) -> None:
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident", groups=())
+    log_in(page, stack, payer)
+    open_family(page)
+    message = page.locator("#message")
+
+    def ask(name: str) -> None:
+        page.get_by_label("家人的身份证号").fill(relative.id_number)
+        page.get_by_label("家人的姓名").fill(name)
+        page.get_by_label("这位家人是您的").select_option(label="父母")
+        page.get_by_role("button", name="申请绑定，给家人发验证码").click()
+
+    ask("王某某")  # the wrong name: a request is made, no SMS goes out
+    expect(message).to_have_attribute("data-kind", "success")
+    [wrong] = api_get(page, "/v1/me/family")["body"]["links"]
+    # The page says the code's minutes and the request's day apart, as the SMS does.
+    expect(page.locator(f"#fam-link-{wrong['link_id']} .fam-next")).to_contain_text(
+        "验证码5分钟内有效"
+    )
+    # 重新发送验证码 is there, limited like the first code: within the minute, the wait in
+    # words, said once (in the request; the status region says where to read it).
+    resend = page.get_by_role("button", name="重新发送验证码")
+    resend.click()
+    note = page.locator(f"#fam-link-{wrong['link_id']} .fam-note")
+    expect(note).to_have_attribute("data-kind", "error")
+    expect(note).to_contain_text("再试")
+    expect(message).to_have_text("没有办成，原因和下一步写在下面这条里。")
+    shot(page, "family-resend-wait")
+    # The right name is blocked by the waiting request: the refusal points to 撤回申请,
+    # said once (in the status region), and the keyboard is on that button.
+    ask(relative.name)
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text("撤回申请")
+    assert page.locator("main").inner_text().count("您已经绑定或申请绑定了这位家人") == 1
+    withdraw = page.locator(f"#fam-withdraw-{wrong['link_id']}")
+    expect(withdraw).to_be_focused()
+    shot(page, "family-blocked-withdraw")
+    withdraw.click()
+    page.get_by_role("button", name="确认撤回").click()
+    expect(message).to_have_text("申请已撤回。")
+    # Withdrawn: out of the list, into the folded history.
+    expect(page.locator("#fam-payer-links > li")).to_have_count(0)
+    expect(page.locator(f"#fam-history-links > #fam-link-{wrong['link_id']}")).to_have_count(1)
+    expect(page.locator("#fam-history-title")).to_have_text("已结束的申请和绑定（1条）")
+    page.reload()
+    expect(page.locator("#fam-uses-box")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#fam-history")).not_to_have_attribute("open", "")  # folded away
+    accessibility_basics(page)
+    assert_fits_width(page)
 
 
 # ------------------------------------------------------------------ 3. residents cannot pay
@@ -333,7 +395,7 @@ def test_a_resident_is_told_why_they_cannot_pay_for_relatives_and_gets_no_form(
     expect(page.locator("#fam-can-pay")).to_have_text("您现在不能为家人支付")
     expect(page.locator("#fam-can-pay")).to_have_attribute("data-value", "no")
     why = page.locator("#fam-why")
-    expect(why).to_have_text(reason["text_zh"])
+    expect(why).to_have_text(in_text(reason["text_zh"]))
     expect(why).to_contain_text("职工医保")  # what to do instead: an employee relative links them
     expect(page.locator("#fam-why-next")).to_be_visible()
     expect(page.locator("#fam-balance")).to_be_hidden()
@@ -341,13 +403,13 @@ def test_a_resident_is_told_why_they_cannot_pay_for_relatives_and_gets_no_form(
     expect(page.locator("#fam-payer")).to_be_hidden()
     expect(page.get_by_label("家人的身份证号")).to_be_hidden()
     expect(page.locator("#fam-relative-empty")).to_contain_text("还没有家人为您支付")
-    expect(page.locator("#fam-rules-text")).to_have_text(overview["rules_zh"])
+    expect(page.locator("#fam-rules-text")).to_have_text(in_text(overview["rules_zh"]))
     accessibility_basics(page)
     assert_fits_width(page, "family.html scrolls sideways at 360 px")
     shot(page, "family-resident")
 
     toggle_english_and_large_text(page)
-    expect(why).to_have_text(reason["text_en"])
+    expect(why).to_have_text(in_text(reason["text_en"]))
     expect(page.locator("#fam-can-pay")).to_have_text("You cannot pay for relatives now")
     expect(page).to_have_title(re.compile(r"^Family mutual aid"))
     for heading in page.locator("main h1, main h2").all_inner_texts():

@@ -24,6 +24,7 @@ from tests.browser.pages import (
     WIDTH,
     api_get,
     assert_fits_width,
+    in_text,
     line_count,
     log_in,
     money,
@@ -107,7 +108,7 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     expect(page.locator("#contrib-tier-includes li.yes")).to_have_count(4)
     expect(includes.last).to_contain_text("门诊慢特病")
     expect(includes.last).to_contain_text("可以享受")
-    expect(page.locator("#contrib-tier-text")).to_have_text(tier["text_zh"])
+    expect(page.locator("#contrib-tier-text")).to_have_text(in_text(tier["text_zh"]))
 
     # Contribution years: a bar whose text alternative says what it shows.
     years = data["summary"]["contribution_years"]
@@ -116,7 +117,7 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     label = bar.get_attribute("aria-label") or ""
     assert f"需要满{years['required_years']}年" in label, label
     assert "累计缴费" in label and re.search(r"\d+年", label), label
-    expect(page.locator("#contrib-years-text")).to_have_text(years["text_zh"])
+    expect(page.locator("#contrib-years-text")).to_have_text(in_text(years["text_zh"]))
     fill = bar.locator(".years-fill").evaluate("f => f.getBoundingClientRect().width")
     assert fill > 0, "the years bar shows nothing paid"
     assert_fits_width(page, "contributions.html scrolls sideways at 360 px")
@@ -126,7 +127,7 @@ def test_an_employee_sees_2025_month_by_month_with_the_tier_and_the_years_explai
     page.locator("#lang-toggle").click()
     expect(year).to_have_text("2025")
     expect(page.locator("#contrib-tier-level")).to_have_text("Tier: 95%")
-    expect(page.locator("#contrib-tier-text")).to_have_text(tier["text_en"])
+    expect(page.locator("#contrib-tier-text")).to_have_text(in_text(tier["text_en"]))
     expect(entries.first.locator(".entry-title")).to_have_text("Jan 2025")
     expect(entries.first.locator(".kind")).to_contain_text("paid on time")
     for _ in range(this_year - 2025):
@@ -157,7 +158,7 @@ def test_the_account_page_shows_the_balance_the_chart_with_its_table_and_a_state
     credit = data["latest_credit"]
     expect(page.locator("#acct-credit")).to_contain_text(month_zh(credit["period"]))
     expect(page.locator("#acct-credit")).to_contain_text(f"+{money(credit['amount'])}")
-    expect(page.locator("#acct-credit-text")).to_have_text(credit["text_zh"])
+    expect(page.locator("#acct-credit-text")).to_have_text(in_text(credit["text_zh"]))
 
     # The last 12 months: bars for the eye (hidden from screen readers), a table for them.
     months = data["months"]
@@ -229,7 +230,7 @@ def test_benefits_shows_each_yearly_cap_as_a_bar_with_what_is_left(stack: Any, p
     expect(bar).to_have_attribute("aria-valuemax", js_number(inpatient["cap"]))
     expect(bar).to_have_attribute("aria-valuenow", js_number(inpatient["used"]))
     expect(bar).to_have_attribute("aria-valuetext", re.compile(re.escape(money(inpatient["cap"]))))
-    expect(section.locator(".ben-text")).to_have_text(inpatient["text_zh"])
+    expect(section.locator(".ben-text")).to_have_text(in_text(inpatient["text_zh"]))
 
     for kind, box in (("outpatient", "#ben-outpatient"), ("chronic_outpatient", "#ben-chronic")):
         cap = data["caps"][kind]
@@ -248,12 +249,43 @@ def test_benefits_shows_each_yearly_cap_as_a_bar_with_what_is_left(stack: Any, p
     expect(page.locator("#ben-assistance")).to_be_visible()
     expect(page.locator("#ben-assistance-left")).to_have_text(money(assistance["left"]))
     expect(page.locator("#ben-deductible")).to_contain_text("一级医院")
-    expect(page.locator("#ben-deductible .ben-text")).to_have_text(data["deductible"]["text_zh"])
+    deductible = in_text(data["deductible"]["text_zh"])
+    expect(page.locator("#ben-deductible .ben-text")).to_have_text(deductible)
+    # An empty bar is a grey track, not a white framed box like a field to type in.
+    looks = bar.evaluate(
+        """(b) => {
+            const s = getComputedStyle(b);
+            const page = getComputedStyle(document.body).backgroundColor;
+            return { bg: s.backgroundColor, border: s.borderTopWidth, page };
+        }"""
+    )
+    assert looks["bg"] != looks["page"], "the empty bar has the page's colour, like an input"
+    assert looks["border"] == "0px", "the bar is framed like an input"
     assert_fits_width(page, "benefits.html scrolls sideways at 360 px")
     shot(page, "ledger-benefits")
 
 
 # ------------------------------------------------------------------ 4. residents: no account
+
+
+def test_a_resident_can_open_next_year_which_is_paid_in_this_years_window(
+    stack: Any, page: Page
+) -> None:
+    """A relative (or the resident) pays next year's contribution in this year's enrolment
+    window: 缴费记录 opens that year too (employees stop at this year, above)."""
+    person = stack.fresh_person(scheme="resident")
+    log_in(page, stack, person)
+    open_tile(page, "tile-payments", "contributions.html", "缴费记录")
+    year = page.locator("#contrib-year")
+    this_year = api_get(page, "/v1/me/contributions")["body"]["year"]
+    expect(year).to_have_text(f"{this_year}年")
+    following = page.locator("#contrib-next")
+    expect(following).to_be_enabled()
+    following.click()
+    expect(year).to_have_text(f"{this_year + 1}年")
+    assert api_get(page, f"/v1/me/contributions?year={this_year + 1}")["status"] == 200
+    expect(following).to_be_disabled()  # and no further
+    expect(page.locator("#message")).not_to_have_attribute("data-kind", "error")
 
 
 def test_a_resident_is_told_plainly_that_there_is_no_personal_account(
@@ -281,7 +313,7 @@ def test_large_english_text_fits_360_px_on_all_three_pages(stack: Any, page: Pag
     person = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
     log_in(page, stack, person)
     toggle_english_and_large_text(page)  # remembered for the next pages
-    expect(page.locator("#tile-benefits")).to_have_text("Benefit balance")
+    expect(page.locator("#tile-benefits")).to_have_text("Benefits")
 
     pages = (
         ("contributions.html", "Contribution history", "#contrib-tier-level", "contributions"),

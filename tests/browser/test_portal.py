@@ -78,6 +78,8 @@ def log_in(context: BrowserContext, page: Page, person: Any) -> None:
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url("**/home.html")
     expect(page.locator("#profile")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#profile-summary")).to_be_visible()
+    page.locator("#profile-more > summary").click()
     expect(page.locator("#profile-name")).to_be_visible()
 
 
@@ -120,7 +122,7 @@ def test_home_in_large_english_fits_360_and_keeps_the_masked_id_on_one_line(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
     # The profile is re-rendered in English, still masked.
-    expect(page.locator("#profile dt").first).to_have_text("Name")
+    expect(page.locator("#profile-list dt").first).to_have_text("Name")
     expect(page.locator("#profile-id-number")).to_have_text(masked_id(person.id_number))
     assert_fits_width(page, "home.html scrolls sideways in large English text")
     lines = line_count(page, "profile-id-number")
@@ -302,16 +304,21 @@ def test_english_and_large_text_switch_and_never_scroll_sideways_at_360(page, ar
 # ------------------------------------------------------------------ 4. no session
 
 
-@pytest.mark.parametrize("token", [None, "not-a-real-token"], ids=["no-token", "bad-token"])
-def test_home_without_a_valid_token_goes_back_to_login_with_a_message(page, token):
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [(None, "请先登录。"), ("not-a-real-token", "登录已过期，请重新登录")],
+    ids=["first-visit", "bad-token"],
+)
+def test_home_without_a_valid_token_goes_back_to_login_with_a_message(page, token, said):
+    """A first visit (no session at all) is asked to log in, not told a session expired."""
     page.goto("/index.html")
     if token:
         page.evaluate("t => sessionStorage.setItem('yibao.token', t)", token)
     page.goto("/home.html")
     page.wait_for_url("**/index.html")
     message = page.locator("#message")
-    expect(message).to_have_text("登录已过期，请重新登录")
-    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_have_text(said)
+    expect(message).to_have_attribute("data-kind", "error" if token else "info")
     expect(message).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('yibao.token')") is None
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTLEMENT_PATHS = "^/v1/settlements"
+SETTLEMENT_PATHS = "^/v1/(settlements|vouchers)"
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 

@@ -198,7 +198,9 @@ def test_the_functions_role_reaches_exactly_the_stages_tables(assembly, deployed
     (policy,) = role["Properties"]["Policies"]
     (tables,) = [s for s in policy["PolicyDocument"]["Statement"] if s.get("Sid") == "Tables"]
     names = {json.dumps(r).split("table/")[1].split('"')[0] for r in tables["Resource"]}
-    assert names == {s.name for s in table_specs(deployed.table_name)}
+    specs = table_specs(deployed.table_name)
+    indexes = {f"{s.name}/index/{i.name}" for s in specs for i in s.indexes}
+    assert names == {s.name for s in specs} | indexes
     assert "dynamodb:Scan" not in tables["Action"]  # reconciling is an operator's job
 
 
@@ -327,6 +329,22 @@ def test_each_queue_sends_what_fails_to_its_dead_letter_queue(assembly, deployed
         assert [a["MetricName"] for a in alarms] == ["ApproximateNumberOfMessagesVisible"]
 
 
+def test_the_sender_consumes_the_stages_queue_and_reports_partial_failures(assembly, deployed):
+    queues = assembly.resources(deployed.name, "AWS::SQS::Queue")
+    by_name = {q["Properties"]["QueueName"]: k for k, q in queues.items()}
+    found = [
+        event["Properties"]
+        for function in assembly.resources(deployed.name, "AWS::Serverless::Function").values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert found, "send_notices consumes the notices queue"
+    for props in found:
+        queue = by_name[f"yibao-{deployed.name}-notices"]
+        assert props["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
 def test_schedules_are_in_china_time_and_not_chalices_utc_rules(assembly, deployed):
     schedules = {
         s["Properties"]["Name"]: s["Properties"]
@@ -403,3 +421,39 @@ def test_the_lambda_ships_chalice_app_but_not_chalice_itself(assembly):
     lines = (ROOT / "requirements.txt").read_text().lower().splitlines()
     runtime = [line.split("#")[0].strip() for line in lines]
     assert [r for r in runtime if r] and not [r for r in runtime if r.startswith("chalice")]
+
+
+def test_an_unknown_address_gets_the_portals_404_page_at_the_cdn(assembly, deployed):
+    """The function on the portal's behaviour, run by node on CloudFront's event shapes: an
+    unknown address becomes /404.html answered with 404; shipped files and / pass; the API's
+    behaviour has no such function (its problems stay JSON)."""
+    import shutil
+
+    cdn = assembly.one(deployed.name, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    events = {a["EventType"] for a in cdn["DefaultCacheBehavior"]["FunctionAssociations"]}
+    assert events == {"viewer-request", "viewer-response"}
+    (api,) = [b for b in cdn["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert not api.get("FunctionAssociations")
+    function = assembly.one(deployed.name, "AWS::CloudFront::Function")["Properties"]
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    node = shutil.which("node")
+    assert node, "node runs the CDK: it is installed with `make test`"
+    script = function["FunctionCode"] + """
+const ask = (uri) => handler({ context: { eventType: "viewer-request" }, request: { uri } }).uri;
+const status = (uri) => handler({ context: { eventType: "viewer-response" }, request: { uri },
+                                  response: { statusCode: 200 } }).statusCode;
+console.log(JSON.stringify({
+  unknown: ask("/no/such/page.html"), home: ask("/home.html"), root: ask("/"),
+  asset: ask("/assets/app.js"), outbox: ask("/outbox.html"),
+  pageStatus: status("/404.html"), homeStatus: status("/home.html"),
+}));
+"""
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout)
+    assert seen == {
+        "unknown": "/404.html", "home": "/home.html", "root": "/", "asset": "/assets/app.js",
+        "outbox": "/404.html",  # the local-only outbox is not shipped
+        "pageStatus": 404, "homeStatus": 200,
+    }

@@ -75,3 +75,42 @@ def test_a_query_reads_one_partition_in_order(table):
         ExpressionAttributeValues={":p": {"S": "B"}, ":s": {"S": "1"}}, ScanIndexForward=False,
     )["Items"]
     assert [(i["pk"]["S"], i["sk"]["S"]) for i in found] == [("B", "13"), ("B", "12"), ("B", "11")]
+
+
+def test_an_index_query_finds_the_items_of_its_key_in_order(stack):
+    client = boto3.client(
+        "dynamodb", region_name="cn-north-1", endpoint_url=stack.moto.url,
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )
+    name = f"moto-index-{uuid.uuid4().hex[:8]}"
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
+                              for a in ("pk", "sk", "shard")],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "by-shard",
+            "KeySchema": [{"AttributeName": "shard", "KeyType": "HASH"},
+                          {"AttributeName": "pk", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for i in (5, 3, 9, 1, 7):
+        client.put_item(TableName=name, Item={**key(f"P{i}", "ACCT"), "shard": {"S": f"s{i % 2}"}})
+        client.put_item(TableName=name, Item=key(f"P{i}", "PROFILE"))  # not in the index
+    pages, start = [], None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        answer = client.query(
+            TableName=name, IndexName="by-shard", KeyConditionExpression="shard = :s",
+            ExpressionAttributeValues={":s": {"S": "s1"}}, Limit=2, **extra,
+        )
+        pages.append([i["pk"]["S"] for i in answer["Items"]])
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            break
+    assert [pk for page in pages for pk in page] == ["P1", "P3", "P5", "P7", "P9"]
+    assert max(len(page) for page in pages) == 2
+    client.delete_table(TableName=name)

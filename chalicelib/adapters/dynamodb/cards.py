@@ -93,6 +93,10 @@ class DynamoCardRepository:
             certificate=certificate,
         )
 
+    def lapsing_on(self, day: str) -> list[str]:
+        """The persons whose temporary loss lapses on ``day`` (the sparse index)."""
+        return [item.pk.removeprefix("PERSON#") for item in CardItem.by_lapse_day.query(day)]
+
     def find_answer(self, person_id: str, key: str) -> StoredAnswer | None:
         return find_answer(person_id, key)
 
@@ -104,6 +108,7 @@ class DynamoCardRepository:
         answer: tuple[str, StoredAnswer] | None,
         mail_address: str | None = None,
         outlet_id: str | None = None,
+        lapses_on: str | None = None,
     ) -> None:
         pk = person_pk(record.person.person_id)
         item = CardItem(
@@ -118,6 +123,7 @@ class DynamoCardRepository:
             outlet_id=outlet_id if outlet_id is not None else record.outlet_id,
             mail_address=mail_address if mail_address is not None else record.mail_address,
             previous_number=card.previous_number,
+            lapse_day=lapses_on,
             version=record.version,  # save() checks it is unchanged, then adds one
         )
         try:

@@ -17,20 +17,18 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import sessions
+from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
-    ACCOUNT_PAGE,
     ACCOUNT_SK,
     CONTRIBUTION_PAGE,
     FAMILY_LINK_PREFIX,
     FAMILY_PAYER_SK,
     FAMILY_USE_PREFIX,
     PROFILE_SK,
-    AccountItem,
     FamilyLinkItem,
     FamilyPayerItem,
     FamilyUseItem,
-    LedgerLineItem,
     LedgerYearItem,
     PersonItem,
     person_pk,
@@ -98,39 +96,23 @@ def _use_line(person_id: str, use: FamilyUse, *, payer: bool) -> FamilyUseItem:
     )
 
 
-def add_use(
-    tx: TransactWrite, use: FamilyUse, payer_balance_before: int, payer_version: int
-) -> None:
+def add_use(tx: TransactWrite, use: FamilyUse, payer: FamilySide) -> None:
     """The payer's account change, its statement line and both family lines (into ``tx``)."""
-    payer_pk = person_pk(use.link.person_id)
-    account = AccountItem(payer_pk, ACCOUNT_SK, version=payer_version)
-    if use.amount > 0:
-        tx.update(
-            account,
-            actions=[AccountItem.balance.add(-use.amount)],
-            condition=AccountItem.balance >= use.amount,
-        )
-    else:
-        tx.update(account, actions=[AccountItem.balance.add(-use.amount)])
-    tx.save(
-        LedgerLineItem(
-            payer_pk,
-            f"{ACCOUNT_PAGE}{use.at[:4]}#{use.at}#{use.ref}",
-            at=use.at,
-            period=use.at[:7],
-            kind="family",
-            amount=-use.amount,
-            ref=use.ref,
-            detail=json.dumps(
-                {
-                    "link_id": use.link.link.link_id,
-                    "balance_after": payer_balance_before - use.amount,
-                    "text_zh": use.text_zh,
-                    "text_en": use.text_en,
-                },
-                ensure_ascii=False,
-            ),
-        )
+    book_line(
+        tx,
+        person_pk(use.link.person_id),
+        at=use.at,
+        kind="family",
+        amount=-use.amount,
+        ref=use.ref,
+        detail={
+            "link_id": use.link.link.link_id,
+            "text_zh": use.text_zh,
+            "text_en": use.text_en,
+        },
+        balance_before=payer.account_balance or 0,
+        version=payer.account_version or 0,
+        summary=payer.account_summary,
     )
     tx.save(_use_line(use.link.person_id, use, payer=True))
     tx.save(_use_line(use.relative_link.person_id, use, payer=False))
@@ -142,15 +124,14 @@ class DynamoFamilyRepository:
     @sessions.brings_check
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""
-        person = balance = version = None
+        person = account = None
         links = []
         for data in me_items(person_id):
             sk = data["sk"]["S"]
             if sk == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))
             elif sk == ACCOUNT_SK:
-                account = AccountItem.from_raw_data(data)
-                balance, version = int(account.balance or 0), int(account.version or 0)
+                account = account_from_raw(data)
             else:
                 found = link_from_raw(data, person_id)
                 if found is not None:
@@ -158,7 +139,9 @@ class DynamoFamilyRepository:
         if person is None:
             return None
         links.sort(key=lambda s: s.link.created_at, reverse=True)
-        return FamilySide(person, balance, version, tuple(links))
+        if account is None:
+            return FamilySide(person, None, None, tuple(links))
+        return FamilySide(person, account.balance, account.version, tuple(links), account.summary)
 
     def create(self, payer: StoredLink, relative: StoredLink | None) -> None:
         """A new request: the payer's copy, and the relative's when the relative is insured."""
@@ -270,7 +253,7 @@ class DynamoFamilyRepository:
                     FAMILY_LINK_PREFIX + use.link.link.link_id,
                     condition=FamilyLinkItem.status == "active",
                 )
-                add_use(tx, use, payer.account_balance or 0, payer.account_version or 0)
+                add_use(tx, use, payer)
         except TransactWriteError as exc:
             # PynamoDB sends condition checks, then puts (the year page first), then updates.
             codes = _codes(exc)

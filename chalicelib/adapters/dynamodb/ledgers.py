@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import sessions
+from chalicelib.adapters.dynamodb.accounts import AccountRead, account_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     ACCOUNT_SESSION_REVOKED_PREFIX,
+    ACCOUNT_SK,
     CONTRIBUTION_PAGE,
     PROFILE_SK,
     SESSION_REVOKED_PREFIX,
@@ -22,7 +24,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
-from chalicelib.adapters.dynamodb.sessions import revoked_in
+from chalicelib.adapters.dynamodb.sessions import get_own, revoked_in
 from chalicelib.ports import Person
 from chalicelib.rules.bill import YTD_FIELDS
 
@@ -43,7 +45,7 @@ def _year_of(sk: str, prefix: str) -> int:
     return int(sk[len(prefix) : len(prefix) + 4])
 
 
-def _pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
+def year_pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage]:
     """Year pages and their separately written lines, merged, lines in time order."""
     pages: dict[int, LedgerPage] = {}
     loose: dict[int, list[dict[str, Any]]] = {}
@@ -104,8 +106,15 @@ class DynamoLedgerRepository:
             if data["sk"]["S"] == PROFILE_SK:
                 person = to_person(PersonItem.from_raw_data(data))
             else:
-                page = _pages([data], CONTRIBUTION_PAGE).get(year)
+                page = year_pages([data], CONTRIBUTION_PAGE).get(year)
         return (person, page) if person else None
+
+    @sessions.brings_check
+    def account(self, person_id: str) -> AccountRead | None:
+        """The account item: the balance and its summary, one read of a small item (with
+        the session's revocation record in the same BatchGetItem while unchecked)."""
+        data = get_own(person_id, ACCOUNT_SK)
+        return account_from_raw(data) if data else None
 
     @sessions.brings_check
     def account_pages(
@@ -122,7 +131,7 @@ class DynamoLedgerRepository:
             consistent_read=checking,
         )
         items = revoked_in(person_id, raw.get("Items", []), "LastEvaluatedKey" not in raw)
-        pages = _pages(items, ACCOUNT_PAGE)
+        pages = year_pages(items, ACCOUNT_PAGE)
         return {year: page for year, page in pages.items() if year <= last_year}
 
     @sessions.brings_check

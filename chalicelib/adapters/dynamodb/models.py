@@ -24,6 +24,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 PROFILE_SK = "ME#PROFILE"
@@ -43,6 +44,9 @@ FILING_PREFIX = "ME#FILING#"  # a filing, and its audit events under ME#FILING#<
 FILING_GUARD_SK = "ME#FILINGS"  # versioned: a person's filing writes happen one at a time
 FILING_LAPSE_PREFIX = "FILING_LAPSE#"  # pk of the reminder index, by the day a filing lapses
 FILING_PROXY_PREFIX = "FILING_PROXY#"  # sk of a pending request to file for a relative
+NOTICE_PREFIX = "NOTICE#"  # a person's SMS records: NOTICE#M#<yyyy-mm>, NOTICE#E#<at>#<id>
+NOTICE_PREFS_SK = "ME#NOTICES"  # what the person turned off (月度短信 and events)
+NOTICE_SHARDS = 16  # the sparse index of accounts is read in this many parallel parts
 OTP_SK = "OTP"
 SESSION_REVOKED_PREFIX = "ME#SESSION#REVOKED#"  # + jti: a signed-out token, read with the ME# Query
 ACCOUNT_SESSION_REVOKED_PREFIX = "ACCOUNT#~SESSION#REVOKED#"  # its copy after the account's pages
@@ -71,6 +75,41 @@ class _Base(Model):
     sk = UnicodeAttribute(range_key=True)
 
 
+class PhoneIndex(GlobalSecondaryIndex["PersonItem"]):  # type: ignore[no-untyped-call]
+    """Persons by the keyed hash of their phone (an inbound SMS names only its number)."""
+
+    class Meta:
+        index_name = "person-by-phone"
+        projection = KeysOnlyProjection()
+
+    phone_key = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
+class NoticeAccountIndex(GlobalSecondaryIndex["AccountItem"]):  # type: ignore[no-untyped-call]
+    """Sparse index of the personal accounts (only ``ME#ACCOUNT`` items carry
+    ``notice_shard``): the monthly run reads it shard by shard, page by page."""
+
+    class Meta:
+        index_name = "accounts-for-notices"
+        projection = KeysOnlyProjection()
+
+    notice_shard = UnicodeAttribute(hash_key=True)  # "<region>#<00..15>"
+    pk = UnicodeAttribute(range_key=True)
+
+
+class CardLapseIndex(GlobalSecondaryIndex["CardItem"]):  # type: ignore[no-untyped-call]
+    """Sparse index of temporary losses by the day they lapse (only a card in temporary
+    loss carries ``lapse_day``): the reminder reads tomorrow's, never the table."""
+
+    class Meta:
+        index_name = "cards-by-lapse-day"
+        projection = KeysOnlyProjection()
+
+    lapse_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD
+    pk = UnicodeAttribute(range_key=True)
+
+
 class PersonItem(_Base):
     """参保人 profile: who the person is and how they are insured."""
 
@@ -80,6 +119,8 @@ class PersonItem(_Base):
     birth_date = UnicodeAttribute()  # YYYY-MM-DD
     sex = UnicodeAttribute()  # male | female
     phone = UnicodeAttribute()  # 11 digits; needed to send SMS, never returned in full
+    phone_key = UnicodeAttribute(null=True)  # keyed hash of the phone (PhoneIndex)
+    by_phone = PhoneIndex()
     scheme = UnicodeAttribute()  # employee | resident
     region = UnicodeAttribute()
     status = UnicodeAttribute(default="active")  # active | suspended | ended
@@ -105,10 +146,57 @@ class YtdItem(_Base):
 
 
 class AccountItem(_Base):
-    """个人账户：the balance in fen (sk ``ME#ACCOUNT``); every change is conditional."""
+    """个人账户：the balance in fen (sk ``ME#ACCOUNT``); every change is conditional.
+
+    ``summary`` (rules.account_summary) is what ``GET /v1/me/account`` shows beside the
+    balance, rewritten by every change in its transaction; an item written before it
+    existed has none until ``python -m chalicelib.ops.account_summaries`` fills it in.
+    """
 
     balance = NumberAttribute(default=0)
+    summary = JSONAttribute(null=True)
     version = VersionAttribute()
+    notice_shard = UnicodeAttribute(null=True)  # NoticeAccountIndex
+    for_notices = NoticeAccountIndex()
+
+
+def notice_shard(region: str, person_id: str) -> str:
+    """The shard of a person's account in the sparse index (spread by the person id)."""
+    import zlib
+
+    return f"{region}#{zlib.crc32(person_id.encode()) % NOTICE_SHARDS:02d}"
+
+
+class NoticeItem(_Base):
+    """短信记录：one SMS to a person (sk ``NOTICE#M#<yyyy-mm>`` for the monthly notice, so
+    that its conditional put makes it once per month; ``NOTICE#E#<at>#<id>`` for an event).
+
+    ``status``: waiting (quiet hours) → sending (claimed, ``lease_until``) → sent | failed
+    | skipped (``reason``). ``text`` is what was sent, codes masked; ``values`` the slots
+    of a waiting event notice. The phone is stored masked only."""
+
+    kind = UnicodeAttribute()
+    group = UnicodeAttribute()
+    status = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    due_at = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    values = JSONAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    lease_until = NumberAttribute(null=True)  # epoch seconds: a claim older than this is free
+    message_id = UnicodeAttribute(null=True)
+    ttl = NumberAttribute(null=True)
+
+
+class NoticePrefsItem(_Base):
+    """月度短信 and event preferences (sk ``ME#NOTICES``): the groups turned off."""
+
+    turned_off = ListAttribute(of=UnicodeAttribute, default=list)
+    changed_at = UnicodeAttribute()
+    changed_by = UnicodeAttribute()  # portal | sms
 
 
 class LedgerYearItem(_Base):
@@ -227,6 +315,8 @@ class CardItem(_Base):
     outlet_id = UnicodeAttribute(null=True)
     mail_address = UnicodeAttribute(null=True)
     previous_number = UnicodeAttribute(null=True)
+    lapse_day = UnicodeAttribute(null=True)  # a temporary loss: the day it lapses (index)
+    by_lapse_day = CardLapseIndex()
     version = VersionAttribute()
 
 
@@ -333,6 +423,28 @@ class FilingProxyItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class VoucherUseItem(_Base):
+    """A used 医保电子凭证 (pk ``VOUCHER#<jti>``, sk ``VOUCHER``): written once, by a
+    conditional put, when a hospital first verifies or settles with it; the hospital
+    that used it may settle that one visit with it until ``settle_until``."""
+
+    person_id = UnicodeAttribute()
+    hospital_id = UnicodeAttribute()
+    used_at = UnicodeAttribute()
+    settle_until = NumberAttribute()  # epoch seconds
+    visit_id = UnicodeAttribute(null=True)  # the visit it settled, once it has
+    ttl = NumberAttribute(null=True)
+
+
+class ProofItem(_Base):
+    """参保证明：public by its code (pk ``PROOF#<code>``, sk ``PROOF``); holds only the facts
+    printed on it, the name and ID number masked, as JSON (``facts``)."""
+
+    person_id = UnicodeAttribute()
+    facts = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
 class RevokedSessionItem(_Base):
     """退出登录：a signed-out token by its ``jti``, kept until the token would expire (TTL).
 
@@ -372,6 +484,12 @@ class OtpItem(_AuthBase):
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 
+class InboundItem(_AuthBase):
+    """An inbound SMS already handled (pk ``INBOUND#<signature>``): a replay is ignored."""
+
+    ttl = NumberAttribute(null=True)
+
+
 class RateItem(_AuthBase):
     """A fixed-window counter for rate limits (pk ``RL#<subject>#<window>``)."""
 
@@ -402,9 +520,14 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     FilingGuardItem,
     FilingLapseItem,
     FilingProxyItem,
+    NoticeItem,
+    NoticePrefsItem,
+    VoucherUseItem,
+    ProofItem,
     RevokedSessionItem,
     OtpItem,
     RateItem,
+    InboundItem,
 )
 TABLES: tuple[type[_Base], ...] = (_Base, _AuthBase)
 
@@ -412,6 +535,7 @@ TABLES: tuple[type[_Base], ...] = (_Base, _AuthBase)
 def bind(table_name: str, region: str, host: str | None) -> None:
     """Point every model at the stage's tables and endpoint (idempotent)."""
     models: tuple[type[_Base], ...] = (*TABLES, *ALL_MODELS)
+    changed = False
     for model in models:
         meta: Any = model.Meta
         name = table_name + "-auth" if issubclass(model, _AuthBase) else table_name
@@ -419,6 +543,11 @@ def bind(table_name: str, region: str, host: str | None) -> None:
             meta.table_name = name
             meta.region = region
             meta.host = host
+            changed = True
+    if changed:
+        # Every model its own connection: one inherited from its table's base would not
+        # know the model's own indexes (the models share their Meta with the base).
+        for model in models:
             model._connection = None
 
 
@@ -437,8 +566,37 @@ def create_tables() -> None:
     """Create the tables (on-demand) with TTL on ``ttl``, if they do not exist."""
     for table in TABLES:
         if not table.exists():
-            table.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+            _create_with_indexes(table)
             table._get_connection().connection.client.update_time_to_live(
                 TableName=table.Meta.table_name,
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
             )
+
+
+def _create_with_indexes(table: type[_Base]) -> None:
+    """Create ``table`` (on-demand) with the global indexes of every model stored in it."""
+    import time
+
+    schema = table._get_schema()
+    attributes = {a["AttributeName"]: a for a in schema["attribute_definitions"]}
+    indexes: dict[str, dict[str, Any]] = {}
+    for model in ALL_MODELS:
+        home = max((t for t in TABLES if issubclass(model, t)), key=lambda t: len(t.__mro__))
+        if home is not table:
+            continue
+        for index in model._get_schema()["global_secondary_indexes"]:
+            for a in index["attribute_definitions"]:
+                attributes[a["AttributeName"]] = a
+            indexes[index["index_name"]] = {
+                "index_name": index["index_name"],
+                "key_schema": index["key_schema"],
+                "projection": index["projection"],
+            }
+    table._get_connection().create_table(
+        attribute_definitions=list(attributes.values()),
+        key_schema=schema["key_schema"],
+        global_secondary_indexes=list(indexes.values()) or None,
+        billing_mode="PAY_PER_REQUEST",
+    )
+    while not table.exists():  # pragma: no cover - moto creates tables at once
+        time.sleep(0.1)

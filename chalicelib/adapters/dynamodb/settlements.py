@@ -14,23 +14,21 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import sessions
+from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.filings import filing_from_raw
 from chalicelib.adapters.dynamodb.models import (
-    ACCOUNT_PAGE,
     ACCOUNT_SK,
     CARD_SK,
     FAMILY_PAYER_SK,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
     YTD_PREFIX,
-    AccountItem,
     CardIndexItem,
     CardItem,
     FamilyPayerItem,
-    LedgerLineItem,
     PersonItem,
     SettlementItem,
     SettlementKeyItem,
@@ -67,22 +65,6 @@ def _version(version: int | None) -> dict[str, Any]:
     return {} if version is None else {"version": version}
 
 
-def _account_line(
-    pk: str, at: str, kind: str, amount: int, ref: str, balance_before: int, hospital_id: str
-) -> LedgerLineItem:
-    """A line of the year's account ledger, read with its page by one Query."""
-    return LedgerLineItem(
-        pk,
-        f"{ACCOUNT_PAGE}{at[:4]}#{at}#{ref}",
-        at=at,
-        period=at[:7],
-        kind=kind,
-        amount=amount,
-        ref=ref,
-        detail=json.dumps({"hospital_id": hospital_id, "balance_after": balance_before + amount}),
-    )
-
-
 def _family_use(tx: TransactWrite, use: Any, payer: Any) -> None:
     """A relative's account pays: the link must still be active (the relative's guard names
     it), then the payer's account, statement and both family lines."""
@@ -92,7 +74,32 @@ def _family_use(tx: TransactWrite, use: Any, payer: Any) -> None:
         FAMILY_PAYER_SK,
         condition=FamilyPayerItem.link_id == use.link.link.link_id,
     )
-    add_use(tx, use, payer.account_balance or 0, payer.account_version or 0)
+    add_use(tx, use, payer)
+
+
+def _book(
+    tx: TransactWrite,
+    subject: SettlementSubject,
+    pk: str,
+    at: str,
+    kind: str,
+    amount: int,
+    ref: str,
+    hospital_id: str,
+) -> None:
+    """The person's own account pays (a debit) or is paid back (a reversal)."""
+    book_line(
+        tx,
+        pk,
+        at=at,
+        kind=kind,
+        amount=amount,
+        ref=ref,
+        detail={"hospital_id": hospital_id},
+        balance_before=subject.account_balance or 0,
+        version=subject.account_version,
+        summary=subject.account_summary,
+    )
 
 
 def _cancelled(exc: TransactWriteError) -> list[str | None]:
@@ -112,7 +119,7 @@ class DynamoSettlementRepository:
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
-        ytd_version = balance = account_version = None
+        ytd_version = balance = account_version = summary = None
         links = []
         filings = []
         for data in me_items(person_id):
@@ -126,8 +133,9 @@ class DynamoSettlementRepository:
                 ytd = {name: int(getattr(item, name) or 0) for name in YTD_FIELDS}
                 ytd_version = int(item.version or 0)
             elif sk == ACCOUNT_SK:
-                account = AccountItem.from_raw_data(data)
-                balance, account_version = int(account.balance or 0), int(account.version or 0)
+                account = account_from_raw(data)
+                balance, account_version = account.balance, account.version
+                summary = account.summary
             elif (filing := filing_from_raw(data)) is not None:
                 filings.append(filing)  # 异地就医备案：the settlement takes the one in force
             else:
@@ -137,7 +145,15 @@ class DynamoSettlementRepository:
         if person is None:
             return None
         return SettlementSubject(
-            person, card, ytd, ytd_version, balance, account_version, tuple(links), tuple(filings)
+            person,
+            card,
+            ytd,
+            ytd_version,
+            balance,
+            account_version,
+            tuple(links),
+            tuple(filings),
+            summary,
         )
 
     def save(self, subject: SettlementSubject, new: NewSettlement, family: Any = None) -> None:
@@ -198,22 +214,15 @@ class DynamoSettlementRepository:
                     )
                 )
                 if new.account_debit:
-                    tx.update(
-                        # update() checks the version it was read at and adds one
-                        AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
-                        actions=[AccountItem.balance.add(-new.account_debit)],
-                        condition=AccountItem.balance >= new.account_debit,
-                    )
-                    tx.save(
-                        _account_line(
-                            pk,
-                            new.settled_at,
-                            "settlement",
-                            -new.account_debit,
-                            new.settlement_id,
-                            subject.account_balance or 0,
-                            new.hospital_id,
-                        )
+                    _book(
+                        tx,
+                        subject,
+                        pk,
+                        new.settled_at,
+                        "settlement",
+                        -new.account_debit,
+                        new.settlement_id,
+                        new.hospital_id,
                     )
                 if family is not None:  # its puts after the visit key's
                     _family_use(tx, *family)
@@ -298,24 +307,19 @@ class DynamoSettlementRepository:
                     )
                 )
                 if account_credit:
-                    tx.update(
-                        AccountItem(pk, ACCOUNT_SK, version=subject.account_version),
-                        actions=[AccountItem.balance.add(account_credit)],
-                    )
-                    tx.save(
-                        _account_line(
-                            pk,
-                            reversed_at,
-                            "reversal",
-                            account_credit,
-                            key.settlement_id,
-                            subject.account_balance or 0,
-                            key.hospital_id,
-                        )
+                    _book(
+                        tx,
+                        subject,
+                        pk,
+                        reversed_at,
+                        "reversal",
+                        account_credit,
+                        key.settlement_id,
+                        key.hospital_id,
                     )
                 if refund is not None:
                     use, payer = refund
-                    add_use(tx, use, payer.account_balance or 0, payer.account_version or 0)
+                    add_use(tx, use, payer)
         except TransactWriteError as exc:
             codes = _cancelled(exc)
             # PynamoDB sends puts (the figures, the account line, a family refund's three

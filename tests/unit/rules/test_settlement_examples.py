@@ -147,6 +147,19 @@ def test_zhang_dedie_chronic_card_refused_below_95_percent() -> None:
     assert "eligibility.tiers" in rules(result)
 
 
+def test_a_line_that_grants_a_right_names_no_amount() -> None:
+    """The eligibility lines say who may have the benefit; the bill's total beside them
+    ("金额：20,000.00 元") read as if it were paid. Their amount is 0: the page shows none."""
+    retiree = {"scheme": "employee", "retired": True, "years_met": True}
+    for person in (retiree, employee(100)):
+        result = out(bill(a("20000.00"), person=person))
+        lines = [x for x in result["lines"] if x["rule"].startswith("eligibility")]
+        assert lines, "an employee's bill says why the benefit applies"
+        assert {x["amount"] for x in lines} == {"0.00"}
+        for x in lines:
+            assert "%," not in x["text_zh"], "Chinese text takes full-width punctuation"
+
+
 def test_chronic_outpatient_needs_the_qualification() -> None:
     result = out(bill(a("1000"), visit={"kind": "chronic_outpatient"}))
     assert result["eligible"] is False

@@ -1,0 +1,270 @@
+"""The notice records, preferences and throttle on DynamoDB (短信记录、偏好、限速).
+
+Exactly once per (person, month) rests on one conditional write: :meth:`claim` turns a
+record into ``sending`` only if it does not exist, is waiting or failed, or is a claim
+whose lease ran out (its sender died). A sent or skipped record is never claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.exceptions import PutError, UpdateError
+
+from chalicelib.adapters.dynamodb.faults import translate_faults
+from chalicelib.adapters.dynamodb.models import (
+    ACCOUNT_PAGE,
+    ACCOUNT_SK,
+    NOTICE_PREFIX,
+    NOTICE_PREFS_SK,
+    NOTICE_SHARDS,
+    PROFILE_SK,
+    AccountItem,
+    InboundItem,
+    NoticeItem,
+    NoticePrefsItem,
+    PersonItem,
+    RateItem,
+    person_pk,
+)
+from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.ports import NoticeFacts, NoticeRecord
+
+RECORD_DAYS = 400  # a record stays readable for 我的短信 this long, then TTL removes it
+CLAIMABLE = ("waiting", "failed")
+
+
+def _conditional_failed(exc: PutError | UpdateError) -> bool:
+    return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def _record(person_id: str, item: NoticeItem) -> NoticeRecord:
+    return NoticeRecord(
+        person_id=person_id,
+        key=item.sk[len(NOTICE_PREFIX) :],
+        kind=item.kind,
+        group=item.group,
+        status=item.status,
+        created_at=item.created_at,
+        reason=item.reason,
+        due_at=item.due_at,
+        sent_at=item.sent_at,
+        phone_masked=item.phone_masked,
+        text=item.text,
+        values=item.values,
+        attempts=int(item.attempts or 0),
+    )
+
+
+@translate_faults
+class DynamoNoticeStore:
+    def claim(
+        self,
+        person_id: str,
+        key: str,
+        kind: str,
+        group: str,
+        created_at: str,
+        now: int,
+        lease_seconds: int,
+    ) -> NoticeRecord | None:
+        """Take the record for sending (creating it), or None when it is done or taken."""
+        item = NoticeItem(person_pk(person_id), NOTICE_PREFIX + key)
+        free = (
+            NoticeItem.pk.does_not_exist()
+            | NoticeItem.status.is_in(*CLAIMABLE)
+            | ((NoticeItem.status == "sending") & (NoticeItem.lease_until < now))
+        )
+        try:
+            item.update(
+                actions=[
+                    NoticeItem.status.set("sending"),
+                    NoticeItem.lease_until.set(now + lease_seconds),
+                    NoticeItem.kind.set(NoticeItem.kind | kind),
+                    NoticeItem.group.set(NoticeItem.group | group),
+                    NoticeItem.created_at.set(NoticeItem.created_at | created_at),
+                    NoticeItem.attempts.add(1),
+                    NoticeItem.ttl.set(now + RECORD_DAYS * 86_400),
+                ],
+                condition=free,
+            )
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+        return _record(person_id, item)
+
+    def finish(
+        self,
+        person_id: str,
+        key: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        sent_at: str | None = None,
+        phone_masked: str | None = None,
+        text: str | None = None,
+        message_id: str | None = None,
+        due_at: str | None = None,
+    ) -> None:
+        """Write the outcome of a claimed record (sent, skipped, failed, waiting)."""
+        item = NoticeItem(person_pk(person_id), NOTICE_PREFIX + key)
+        actions: list[Any] = [NoticeItem.status.set(status), NoticeItem.lease_until.remove()]
+        for attribute, value in (
+            (NoticeItem.reason, reason),
+            (NoticeItem.sent_at, sent_at),
+            (NoticeItem.phone_masked, phone_masked),
+            (NoticeItem.text, text),
+            (NoticeItem.message_id, message_id),
+            (NoticeItem.due_at, due_at),
+        ):
+            if value is not None:
+                actions.append(attribute.set(value))
+        item.update(actions=actions)
+
+    def add(self, record: NoticeRecord, now: int) -> bool:
+        """Write a new record (an urgent notice already sent, or one waiting for 08:00);
+        False if one with its key exists."""
+        item = NoticeItem(
+            person_pk(record.person_id),
+            NOTICE_PREFIX + record.key,
+            kind=record.kind,
+            group=record.group,
+            status=record.status,
+            reason=record.reason,
+            created_at=record.created_at,
+            due_at=record.due_at,
+            sent_at=record.sent_at,
+            phone_masked=record.phone_masked,
+            text=record.text,
+            values=record.values,
+            attempts=record.attempts,
+            ttl=now + RECORD_DAYS * 86_400,
+        )
+        try:
+            item.save(condition=NoticeItem.pk.does_not_exist())
+        except PutError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def get(self, person_id: str, key: str) -> NoticeRecord | None:
+        try:
+            return _record(person_id, NoticeItem.get(person_pk(person_id), NOTICE_PREFIX + key))
+        except NoticeItem.DoesNotExist:
+            return None
+
+    def recent(self, person_id: str, limit: int) -> list[NoticeRecord]:
+        """The person's records, newest first: one Query."""
+        found = NoticeItem.query(
+            person_pk(person_id),
+            NoticeItem.sk.startswith(NOTICE_PREFIX),
+            scan_index_forward=False,
+            limit=limit * 4,
+        )
+        records = [_record(person_id, item) for item in found]
+        records.sort(key=lambda r: r.sent_at or r.due_at or r.created_at, reverse=True)
+        return records[:limit]
+
+    def turned_off(self, person_id: str) -> tuple[frozenset[str], str | None]:
+        """The groups the person turned off, and when they last changed them."""
+        try:
+            prefs = NoticePrefsItem.get(person_pk(person_id), NOTICE_PREFS_SK, consistent_read=True)
+        except NoticePrefsItem.DoesNotExist:
+            return frozenset(), None
+        return frozenset(str(g) for g in prefs.turned_off or ()), prefs.changed_at
+
+    def set_turned_off(self, person_id: str, groups: frozenset[str], at: str, by: str) -> None:
+        NoticePrefsItem(
+            person_pk(person_id),
+            NOTICE_PREFS_SK,
+            turned_off=sorted(groups),
+            changed_at=at,
+            changed_by=by,
+        ).save()
+
+    def facts(self, person_id: str, month: str | None) -> NoticeFacts:
+        """What a notice needs at send time, fresh: the profile, the groups turned off and,
+        for a monthly notice, the balance and the month's credit. One BatchGetItem."""
+        pk = person_pk(person_id)
+        sks = [PROFILE_SK, NOTICE_PREFS_SK]
+        if month is not None:
+            sks += [ACCOUNT_SK, f"{ACCOUNT_PAGE}{month[:4]}"]
+        keys: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in sks]
+        raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(
+            keys, consistent_read=True
+        )
+        found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
+        person = None
+        turned_off: frozenset[str] = frozenset()
+        balance = None
+        credit = 0
+        for data in found:
+            sk = data["sk"]["S"]
+            if sk == PROFILE_SK:
+                person = to_person(PersonItem.from_raw_data(data))
+            elif sk == NOTICE_PREFS_SK:
+                turned_off = frozenset(
+                    str(g) for g in NoticePrefsItem.from_raw_data(data).turned_off or ()
+                )
+            elif sk == ACCOUNT_SK:
+                balance = int(AccountItem.from_raw_data(data).balance or 0)
+            elif month is not None:
+                lines = json.loads(data.get("lines", {}).get("S", "[]"))
+                credit = sum(
+                    int(line["amount"])
+                    for line in lines
+                    if line.get("kind") == "credit" and line.get("period") == month
+                )
+        return NoticeFacts(person, turned_off, balance, credit)
+
+    def account_holders(self, region: str, shard: int, page: int) -> Iterator[list[str]]:
+        """The person ids with a personal account in one shard of the sparse index, a page
+        at a time (never the whole region in memory)."""
+        last: dict[str, Any] | None = None
+        while True:
+            result = AccountItem.for_notices.query(
+                f"{region}#{shard:02d}", limit=page, last_evaluated_key=last, page_size=page
+            )
+            ids = [item.pk.removeprefix("PERSON#") for item in result]
+            if ids:
+                yield ids
+            last = result.last_evaluated_key
+            if not last:
+                return
+
+    shards = NOTICE_SHARDS
+
+    def persons_with_phone(self, key: str) -> list[str]:
+        return [item.pk.removeprefix("PERSON#") for item in PersonItem.by_phone.query(key)]
+
+    def take_send_slots(self, second: int, per_second: int, wanted: int) -> bool:
+        """Count ``wanted`` SMS in the second ``second`` if that leaves the count at most
+        ``per_second`` (one counter shared by every concurrent sender); False if not."""
+        item = RateItem(f"RL#sms-quota#{second}", "RL")
+        try:
+            item.update(
+                actions=[RateItem.hits.add(wanted), RateItem.ttl.set(second + 120)],
+                condition=RateItem.hits.does_not_exist()
+                | (RateItem.hits <= per_second - wanted),
+            )
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def first_delivery(self, signature: str, now: int, keep_seconds: int) -> bool:
+        """True the first time an inbound message with this signature is seen."""
+        try:
+            InboundItem(f"INBOUND#{signature}", "INBOUND", ttl=now + keep_seconds).save(
+                condition=InboundItem.pk.does_not_exist()
+            )
+        except PutError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True

@@ -1,0 +1,342 @@
+"""The monthly notice pipeline on the local stack (moto DynamoDB, SQS and SNS over HTTP):
+exactly once per person and month, opt-out at send time, quiet hours, crashes, planners."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from chalicelib.adapters.clock import CHINA, FixedClock
+
+MONTH = "2026-10"
+DAYTIME = datetime(2026, 11, 1, 9, 0, tzinfo=CHINA)
+
+
+@pytest.fixture
+def region(stack, monkeypatch):
+    """A fresh table and queue with a dozen demo persons (some with accounts)."""
+    from chalicelib.bootstrap import container
+    from chalicelib.demo import person, seed_region
+
+    tag = uuid.uuid4().hex[:8]
+    monkeypatch.setenv("YIBAO_TABLE", f"yibao-notices-{tag}")
+    monkeypatch.setenv("YIBAO_STAGE", f"t{tag}")
+    monkeypatch.setenv("YIBAO_SMS_PER_SECOND", "1000")
+    seed = 10_000 + uuid.uuid4().int % 1_000_000  # fresh phones: moto keeps every SMS sent
+    seed_region(24, seed=seed)
+    people = [person(seed, i) for i in range(24)]
+    c = container()
+    return c, people
+
+
+def _ctx(c, clock=DAYTIME, **changes):
+    return replace(c.notices(), clock=FixedClock(clock), **changes)
+
+
+def _sent_to(stack, phones):
+    return [m for m in stack.moto.sent_sms() if m["to"][-11:] in phones]
+
+
+def _run(c, ctx, senders=2):
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.notices import plan_month
+
+    planned = plan_month(ctx, MONTH, c.settings.notice_regions)
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, ctx, c.notice_queue), senders=senders)
+    return planned
+
+
+def _holders(people):
+    return {p.phone for p in people if p.scheme == "employee" and p.status == "active"}
+
+
+def test_a_month_run_twice_sends_each_account_holder_one_notice(region, stack):
+    c, people = region
+    ctx = _ctx(c)
+    planned = _run(c, ctx)
+    phones = _holders(people)
+    assert planned >= len(phones) > 0
+    sent = _sent_to(stack, {p.phone for p in people})
+    assert sorted(m["to"][-11:] for m in sent) == sorted(phones)
+    assert all("个人账户10月划入" in m["text"] and m["text"].startswith("【") for m in sent)
+    again = _run(c, ctx)
+    assert again == planned
+    assert len(_sent_to(stack, {p.phone for p in people})) == len(sent)
+
+
+def test_the_notice_carries_the_ledgers_credit_and_the_balance(region, stack):
+    c, people = region
+    ctx = _ctx(c)
+    _run(c, ctx)
+    holder = next(p for p in people if p.scheme == "employee" and p.status == "active")
+    from chalicelib.services.auth import person_id_for
+
+    facts = c.notice_store.facts(person_id_for(holder.id_number, c.settings.pepper), MONTH)
+    from chalicelib.rules.notices import group_thousands
+
+    text = stack.last_sms(holder.phone)
+    assert f"划入{group_thousands(facts.credit)}元" in text
+    assert f"余额{group_thousands(facts.balance)}元" in text
+
+
+def test_five_concurrent_planners_still_send_one_notice_each(region, stack):
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    ctx = _ctx(c)
+    planners = [
+        threading.Thread(target=plan_month, args=(ctx, MONTH, c.settings.notice_regions))
+        for _ in range(5)
+    ]
+    for t in planners:
+        t.start()
+    for t in planners:
+        t.join()
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+
+    handled = drain(c.notice_queue, lambda e, _: handle_batch(e, None, ctx, c.notice_queue))
+    phones = _holders(people)
+    assert handled >= 5 * len(phones)
+    sent = _sent_to(stack, {p.phone for p in people})
+    assert sorted(m["to"][-11:] for m in sent) == sorted(phones)
+
+
+class CrashingGateway:
+    """A gateway whose process dies (not an error it reports) at the n-th send."""
+
+    def __init__(self, real, crash_at):
+        self.real, self.crash_at, self.calls = real, crash_at, 0
+
+    def send(self, phone, text):
+        self.calls += 1
+        if self.calls == self.crash_at:
+            raise SystemExit("the sender's container died")
+        return self.real.send(phone, text)
+
+
+def test_a_sender_that_crashes_mid_batch_resumes_with_no_duplicate_and_no_loss(region, stack):
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import _lambda_event, drain
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    crashing = CrashingGateway(c.sms, crash_at=3)
+    ctx = _ctx(c, sms=crashing, lease_seconds=60)
+    plan_month(ctx, MONTH, c.settings.notice_regions)
+    client, url = c.notice_queue._client, c.notice_queue.url
+    batch = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])[
+        "Messages"
+    ]
+    assert len(batch) >= 4
+    with pytest.raises(SystemExit):  # the Lambda dies: nothing deleted, nothing reported
+        handle_batch(_lambda_event(batch, "arn:aws:sqs:cn-north-1:1:q"), None, ctx, c.notice_queue)
+    phones = _holders(people)
+    assert len(_sent_to(stack, phones)) == 2  # two went out, the third died in the gateway
+    # The batch comes back when its visibility ends (made now), and the dead sender's
+    # claim is free once its lease is over (the clock moves past it).
+    for m in batch:
+        client.change_message_visibility(
+            QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+        )
+    later = _ctx(c, clock=DAYTIME.replace(minute=5))
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, later, c.notice_queue), senders=1)
+    sent = _sent_to(stack, phones)
+    assert sorted(m["to"][-11:] for m in sent) == sorted(phones)
+
+
+def test_opting_out_between_planning_and_sending_stops_the_message(region, stack):
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    ctx = _ctx(c)
+    plan_month(ctx, MONTH, c.settings.notice_regions)
+    holder = next(p for p in people if p.scheme == "employee" and p.status == "active")
+    pid = person_id_for(holder.id_number, c.settings.pepper)
+    c.notice_store.set_turned_off(pid, frozenset({"monthly"}), DAYTIME.isoformat(), "sms")
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, ctx, c.notice_queue))
+    assert stack.sms_count(holder.phone) == 0
+    record = c.notice_store.get(pid, f"M#{MONTH}")
+    assert (record.status, record.reason) == ("skipped", "opted_out")
+    # and a second run does not send it either
+    _run(c, ctx)
+    assert stack.sms_count(holder.phone) == 0
+
+
+def test_a_phone_changed_since_planning_gets_the_message_at_the_new_number(region, stack):
+    from chalicelib.adapters.dynamodb.models import PROFILE_SK, PersonItem, person_pk
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    ctx = _ctx(c)
+    plan_month(ctx, MONTH, c.settings.notice_regions)
+    holder = next(p for p in people if p.scheme == "employee" and p.status == "active")
+    pid = person_id_for(holder.id_number, c.settings.pepper)
+    new_phone = "139" + uuid.uuid4().int.__str__()[:8]
+    PersonItem(person_pk(pid), PROFILE_SK).update(actions=[PersonItem.phone.set(new_phone)])
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, ctx, c.notice_queue))
+    assert stack.sms_count(holder.phone) == 0
+    assert stack.sms_count(new_phone) == 1
+
+
+def test_persons_without_an_account_or_whose_insurance_ended_get_nothing(region, stack):
+    c, people = region
+    ctx = _ctx(c)
+    _run(c, ctx)
+    for p in people:
+        if p.scheme != "employee" or p.status != "active":
+            assert stack.sms_count(p.phone) == 0, p
+
+
+class RecordingQueue:
+    """The real queue; what the sender asked SQS to wait is noted (to play the hours)."""
+
+    def __init__(self, queue):
+        self.queue, self.waits = queue, []
+
+    def wait_longer(self, receipt_handle, seconds):
+        self.waits.append((receipt_handle, seconds))
+        self.queue.wait_longer(receipt_handle, seconds)
+
+
+def test_a_notice_due_at_23_goes_at_8_the_next_morning(region, stack):
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    night = _ctx(c, clock=datetime(2026, 11, 1, 23, 0, tzinfo=CHINA))
+    plan_month(night, MONTH, c.settings.notice_regions)
+    queue = RecordingQueue(c.notice_queue)
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, night, queue))
+    phones = _holders(people)
+    assert _sent_to(stack, phones) == []
+    holder = next(p for p in people if p.phone in phones)
+    record = c.notice_store.get(person_id_for(holder.id_number, c.settings.pepper), f"M#{MONTH}")
+    assert record.status == "waiting"
+    # SQS keeps each message invisible for the nine hours until 08:00 …
+    assert queue.waits and {seconds for _, seconds in queue.waits} == {9 * 3600}
+    # … then they come back (played here: visible now, the clock at 08:00) and go.
+    for handle, _ in queue.waits:
+        c.notice_queue.wait_longer(handle, 0)
+    morning = _ctx(c, clock=datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, morning, c.notice_queue))
+    assert sorted(m["to"][-11:] for m in _sent_to(stack, phones)) == sorted(phones)
+
+
+def test_event_notices_at_23_wait_for_8_but_a_card_loss_goes_at_once(region, stack):
+    from datetime import date
+
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import notify
+
+    c, people = region
+    holder = next(p for p in people if p.status == "active")
+    person = c.persons.get_person(person_id_for(holder.id_number, c.settings.pepper))
+    night = _ctx(c, clock=datetime(2026, 11, 1, 23, 0, tzinfo=CHINA))
+    assert notify(night, person, "filing_lapsing", {"city": "北京市", "day": date(2026, 11, 15)})
+    assert stack.sms_count(holder.phone) == 0
+    loss = {"tail": "1234", "time": night.clock.now()}
+    assert notify(night, person, "card_formal_loss", loss)
+    assert "正式挂失" in stack.last_sms(holder.phone)
+    records = c.notice_store.recent(person.person_id, 10)
+    waiting = next(r for r in records if r.kind == "filing_lapsing")
+    assert waiting.status == "waiting" and waiting.due_at == "2026-11-02T08:00:00+08:00"
+    # the sender, still at night, puts it back until 08:00; at 08:00 it goes
+    queue = RecordingQueue(c.notice_queue)
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, night, queue))
+    assert stack.sms_count(holder.phone) == 1
+    for handle, _ in queue.waits:
+        c.notice_queue.wait_longer(handle, 0)
+    morning = _ctx(c, clock=datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, morning, c.notice_queue))
+    assert stack.sms_count(holder.phone) == 2
+    assert "备案将于11月15日到期" in stack.last_sms(holder.phone)
+    record = c.notice_store.get(person.person_id, waiting.key)
+    assert record.status == "sent"
+
+
+class TimedGateway:
+    """The real gateway; notes the wall-clock second of each send."""
+
+    def __init__(self, real):
+        self.real, self.seconds = real, []
+
+    def send(self, phone, text):
+        import time
+
+        self.seconds.append(int(time.time()))
+        return self.real.send(phone, text)
+
+
+def test_concurrent_senders_keep_to_the_sms_quota_together(region, stack):
+    from collections import Counter
+
+    from chalicelib.adapters.notice_batch import handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.notices import SendSlots, plan_month
+
+    c, people = region
+    gateway = TimedGateway(c.sms)
+    base = _ctx(c, sms=gateway, per_second=3)
+    plan_month(base, MONTH, c.settings.notice_regions)
+
+    def each_sender_its_own_slots(event, _):  # two Lambdas share only the counter
+        return handle_batch(event, None, replace(base, slots=SendSlots()), c.notice_queue)
+
+    drain(c.notice_queue, each_sender_its_own_slots, senders=3)
+    phones = _holders(people)
+    assert len(gateway.seconds) == len(phones) >= 4
+    assert max(Counter(gateway.seconds).values()) <= 3
+
+
+class RefusingGateway:
+    """A gateway that refuses every SMS (the provider is down)."""
+
+    def send(self, phone, text):
+        raise ConnectionError("provider unavailable")
+
+
+def test_failed_sends_back_off_then_reach_the_dead_letter_queue_and_replay_sends_them(
+    region, stack
+):
+    from chalicelib.adapters.notice_batch import backoff, handle_batch
+    from chalicelib.ops.notices import drain
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import plan_month
+
+    c, people = region
+    down = _ctx(c, sms=RefusingGateway())
+    planned = plan_month(down, MONTH, c.settings.notice_regions)
+    phones = _holders(people)
+    for attempt in range(1, 6):  # the queue's max_receives
+        queue = RecordingQueue(c.notice_queue)
+        drain(c.notice_queue, lambda e, _, q=queue: handle_batch(e, None, down, q))
+        assert {s for _, s in queue.waits} == {backoff(attempt)}
+        for handle, _ in queue.waits:  # play the backoff's wait
+            c.notice_queue.wait_longer(handle, 0)
+    holder = next(p for p in people if p.phone in phones)
+    record = c.notice_store.get(person_id_for(holder.id_number, c.settings.pepper), f"M#{MONTH}")
+    assert (record.status, record.reason, record.attempts) == ("failed", "gateway_error", 5)
+    assert backoff(1) == 30 and backoff(2) == 60 and backoff(10) == 900
+    # the sixth receive moves them to the dead-letter queue; the operator replays them
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, down, c.notice_queue))
+    assert _sent_to(stack, phones) == []
+    moved = c.notice_queue.replay_dead_letters()
+    assert moved == planned
+    drain(c.notice_queue, lambda e, _: handle_batch(e, None, _ctx(c), c.notice_queue))
+    assert sorted(m["to"][-11:] for m in _sent_to(stack, phones)) == sorted(phones)

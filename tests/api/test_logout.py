@@ -142,3 +142,12 @@ def test_the_check_rides_on_the_read_the_route_makes(stack, api, login, path):
     with dynamodb_requests() as count:
         _signed_out(api.get(path, token=ended))
     assert sum(count.values()) == 1, count
+
+
+def test_a_signed_out_token_cannot_be_continued(stack, api, login):
+    token = login(stack.fresh_person())
+    assert api.post("/v1/auth/refresh", {}, token=token).status == 200
+    assert api.post("/v1/auth/logout", {}, token=token).status == 204
+    refused = api.post("/v1/auth/refresh", {}, token=token)
+    assert refused.status == 401
+    assert refused.body["code"] == "signed_out"

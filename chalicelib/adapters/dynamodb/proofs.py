@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.ledgers import LedgerPage, year_pages
 from chalicelib.adapters.dynamodb.models import (
@@ -22,7 +21,6 @@ SK = "PROOF"
 
 
 @translate_faults
-@sessions.guarded
 class DynamoProofStore:
     def sources(
         self, person_id: str, years: range

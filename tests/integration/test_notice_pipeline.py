@@ -38,7 +38,13 @@ def _ctx(c, clock=DAYTIME, **changes):
 
 
 def _sent_to(stack, phones):
-    return [m for m in stack.moto.sent_sms() if m["to"][-11:] in phones]
+    """The monthly notices sent to ``phones`` (moto keeps every SMS of the session: a
+    login code another test sent to the same demo phone is not a monthly notice)."""
+    return [
+        m
+        for m in stack.moto.sent_sms()
+        if m["to"][-11:] in phones and "个人账户" in m["text"]
+    ]
 
 
 def _run(c, ctx, senders=2):
@@ -196,7 +202,7 @@ def test_persons_without_an_account_or_whose_insurance_ended_get_nothing(region,
     _run(c, ctx)
     for p in people:
         if p.scheme != "employee" or p.status != "active":
-            assert stack.sms_count(p.phone) == 0, p
+            assert not _sent_to(stack, {p.phone}), p
 
 
 class RecordingQueue:

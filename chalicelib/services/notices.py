@@ -50,7 +50,9 @@ class SendFailed(Exception):
 
 class SendSlots:
     """The slots of the SMS quota this sender holds for the current second: taken from
-    the shared counter ten at a time (one write per ten SMS), never kept past it."""
+    the shared counter ten at a time (one write per ten SMS), never kept past it, and never
+    used when the counter's write returned after its second had ended (a slow write would
+    otherwise send the last second's slots in the next one, over the quota)."""
 
     CHUNK = 10
 
@@ -70,11 +72,19 @@ class SendSlots:
                 if self._left > 0:
                     self._left -= 1
                     return
-                for wanted in sorted({min(self.CHUNK, ctx.per_second), 1}, reverse=True):
-                    if ctx.store.take_send_slots(second, ctx.per_second, wanted):
-                        self._left = wanted - 1
-                        return
-            ctx.sleep(max(0.01, 1 - (now % 1)))
+                if self._take_from_counter(ctx, second):
+                    return
+            if int(ctx.wall()) == second:  # this second's quota is used up: wait for the next
+                ctx.sleep(max(0.01, 1 - (now % 1)))
+
+    def _take_from_counter(self, ctx: NoticeContext, second: int) -> bool:
+        for wanted in sorted({min(self.CHUNK, ctx.per_second), 1}, reverse=True):
+            if ctx.store.take_send_slots(second, ctx.per_second, wanted):
+                if int(ctx.wall()) != second:  # the write outlasted its second: those
+                    return False  # slots are spent, the next second's are taken instead
+                self._left = wanted - 1
+                return True
+        return False
 
 
 @dataclass(frozen=True)

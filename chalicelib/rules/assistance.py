@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, Line, line, pct, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.money import round_pct
 from chalicelib.rules.policy import Policy
 
 
@@ -24,7 +24,7 @@ class AssistanceOutcome:
 def medical_assistance(policy: Policy, bill: Bill, base: int, group: str) -> AssistanceOutcome:
     rules = policy.medical_assistance
     rate = rules.by_group[group]
-    computed = round_half_up(share(base, rate.pct))
+    computed = round_pct(base, rate.pct)
     amount = computed
     zh = (
         f"医疗救助({GROUP_ZH[group]})：基本医保和大病保险报销后，政策范围内个人负担"

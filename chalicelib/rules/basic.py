@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, line, pct, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.money import round_pct
 from chalicelib.rules.policy import Cited, Policy
 
 
@@ -214,7 +214,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
     above = in_policy - deductible
     cap_cited, cap, used = _cap(policy, bill, assisted)
     cap_left = max(0, cap - used)
-    uncapped = round_half_up(share(above, ratio))
+    uncapped = round_pct(above, ratio)
     amount = min(uncapped, cap_left)
 
     how_zh = "、".join(c.zh for c in components)
@@ -234,7 +234,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
     )
     if where:
         without_cut = min(Fraction(100), before_cut)
-        cost = min(round_half_up(share(above, without_cut)), cap_left) - amount
+        cost = min(round_pct(above, without_cut), cap_left) - amount
         lines.append(_cut_line(policy, bill, where, cut, cost))
     if uncapped > cap_left:
         kind = visit.kind

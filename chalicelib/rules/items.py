@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import Line, line, pct, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.money import round_pct, round_share
 from chalicelib.rules.policy import Policy
 
 
@@ -70,8 +70,8 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         elif item.catalogue == "A":
             in_policy += item.amount
         elif item.catalogue == "B":
-            ratio = item.b_self_ratio if item.b_self_ratio is not None else Fraction(0)
-            own = round_half_up(ratio * item.amount)
+            ratio = item.b_self_ratio
+            own = round_share(item.amount, ratio) if ratio is not None else 0
             self_first += own
             in_policy += item.amount - own
         else:
@@ -101,7 +101,7 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
     excess = 0
     if assisted and bill.visit.kind == "inpatient":
         points = rules.assisted_out_of_policy_limit.at(bill.visit.hospital_level)
-        limit = round_half_up(share(total - unconsented, points))
+        limit = round_pct(total - unconsented, points)
         excess = max(0, out_of_policy - limit)
         if out_of_policy:
             lines.append(_limit_line(policy, points, limit, out_of_policy, excess))

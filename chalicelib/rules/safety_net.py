@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from chalicelib.rules.bill import Bill, Visit
 from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, KIND_EN, KIND_ZH, Line, line, pct, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.money import round_pct
 from chalicelib.rules.policy import Guarantee, Policy
 
 
@@ -100,10 +100,10 @@ def _in_years(guarantee: Guarantee, bill: Bill) -> bool:
 
 def _limit(guarantee: Guarantee, base_total: int, in_policy: int) -> int:
     if guarantee.personal_max_pct is not None:
-        return round_half_up(share(base_total, guarantee.personal_max_pct))
+        return round_pct(base_total, guarantee.personal_max_pct)
     full = guarantee.full_up_to_fen or 0
     above = guarantee.pct_above if guarantee.pct_above is not None else Fraction(0)
-    return round_half_up(Fraction(min(in_policy, full)) + share(max(0, in_policy - full), above))
+    return min(in_policy, full) + round_pct(max(0, in_policy - full), above)
 
 
 def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | None) -> Line:

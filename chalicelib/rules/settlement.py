@@ -107,60 +107,53 @@ def _layer_base(layer: Layer, split: ItemSplit, prior: int) -> int:
 def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _Funds:
     """The fund layers in the policy's order, for a person who qualifies."""
     kind = bill.visit.kind
-    funds = _Funds()
+    deductible = burden = basic = critical = assistance = net = 0
+    lines: list[Line] = []
     for layer in policy.layers:
-        prior = funds.parts.funds
+        prior = basic + critical + assistance + net
         base = _layer_base(layer, split, prior)
         if layer.id == "basic":
             outcome = basic_fund(policy, bill, split.in_policy, group is not None)
-            funds = replace(
-                funds,
-                deductible=outcome.deductible,
-                parts=replace(funds.parts, basic=outcome.amount),
-                lines=funds.lines + outcome.lines,
-            )
+            deductible, basic = outcome.deductible, outcome.amount
+            lines += outcome.lines
         elif layer.id == "critical_illness" and kind in policy.critical_illness.kinds:
-            ci = critical_illness(policy, bill, base, group is not None, funds.deductible)
-            funds = replace(
-                funds,
-                burden=ci.burden,
-                parts=replace(funds.parts, critical_illness=ci.amount),
-                lines=funds.lines + ci.lines,
-            )
+            ci = critical_illness(policy, bill, base, group is not None, deductible)
+            burden, critical = ci.burden, ci.amount
+            lines += ci.lines
         elif layer.id == "medical_assistance" and group is not None:
-            funds = _assistance(policy, bill, funds, base, group)
+            assistance = _assistance(policy, bill, base, group, lines)
         elif layer.id == "safety_net":
-            net = safety_net(
+            outcome_net = safety_net(
                 policy, bill, split.total - split.hospital_borne, split.in_policy, prior, group
             )
-            funds = replace(
-                funds,
-                parts=replace(funds.parts, safety_net=net.amount),
-                lines=funds.lines + net.lines,
-            )
-    return funds
+            net = outcome_net.amount
+            lines += outcome_net.lines
+    parts = Parts(
+        basic=basic, critical_illness=critical, medical_assistance=assistance, safety_net=net
+    )
+    return _Funds(deductible, parts, burden, tuple(lines))
 
 
-def _assistance(policy: Policy, bill: Bill, funds: _Funds, base: int, group: str) -> _Funds:
+def _assistance(policy: Policy, bill: Bill, base: int, group: str, lines: list[Line]) -> int:
+    """医疗救助: its amount; its lines are added to ``lines``."""
     rules = policy.medical_assistance
     kind = bill.visit.kind
     if kind not in rules.kinds:
         covered = [k for k in KIND_ZH if k in rules.kinds]
-        note = line(
-            rules.cited,
-            0,
-            f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用，"
-            f"本次{KIND_ZH[kind]}不适用。",
-            f"Medical assistance ({GROUP_EN[group]}) covers "
-            f"{' and '.join(KIND_EN[k] for k in covered)}, not {KIND_EN[kind]}.",
+        lines.append(
+            line(
+                rules.cited,
+                0,
+                f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用，"
+                f"本次{KIND_ZH[kind]}不适用。",
+                f"Medical assistance ({GROUP_EN[group]}) covers "
+                f"{' and '.join(KIND_EN[k] for k in covered)}, not {KIND_EN[kind]}.",
+            )
         )
-        return replace(funds, lines=(*funds.lines, note))
+        return 0
     outcome = medical_assistance(policy, bill, base, group)
-    return replace(
-        funds,
-        parts=replace(funds.parts, medical_assistance=outcome.amount),
-        lines=funds.lines + outcome.lines,
-    )
+    lines += outcome.lines
+    return outcome.amount
 
 
 def _living_assistance(policy: Policy, bill: Bill, group: str | None) -> tuple[int, list[Line]]:

@@ -1,0 +1,78 @@
+"""The items' fast path (``_well_formed_item``) reads exactly what the checked path reads.
+
+A bill of 300 items is read item by item; the fast path takes the common, well-formed
+item in one pass and leaves everything else to the field-by-field check, which names
+the fault. Both must agree on every item: the same typed item, or the fast path
+declines (None) and the checked path decides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.rules.bill import BillError, _checked_item, _well_formed_item
+
+ANY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.floats(allow_nan=False, max_value=10, min_value=-10),
+    st.sampled_from(["", "A", "B", "C", "a", " A", "0", "1", "0.1", "1.5", "x"]),
+    st.lists(st.integers(0, 1), max_size=1),
+)
+AMOUNTS = st.one_of(
+    st.sampled_from(
+        ["0", "0.5", "1.05", "12.345", "01", "1.", "-1", "100000000.00", "100000000.01", "1e2"]
+    ),
+    st.from_regex(r"[0-9]{1,10}(\.[0-9]{1,3})?", fullmatch=True),
+    ANY,
+)
+RATIOS = st.one_of(
+    st.sampled_from(["0", "0.1", "0.125", "1", "1.0", "1.01", "-0.1", "0.1234567890123456789"]),
+    ANY,
+)
+FIELDS: dict[str, Any] = {
+    "code": st.one_of(st.sampled_from(["I1", "X-2/3", "-a", "a" * 64, "a" * 65, "码"]), ANY),
+    "catalogue": st.one_of(st.sampled_from(["A", "B", "C"]), ANY),
+    "amount": AMOUNTS,
+    "b_self_ratio": RATIOS,
+    "material": ANY,
+    "consent": ANY,
+    "extra": ANY,
+}
+ITEMS = st.fixed_dictionaries({}, optional=FIELDS)
+
+
+def _checked(value: object) -> object:
+    try:
+        return _checked_item(value, 0)
+    except BillError as e:
+        return e
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(ITEMS, ANY))
+@example({"code": "I1", "catalogue": "A", "amount": "1.00", "material": 1, "consent": True})
+@example({"code": "I1", "catalogue": "A", "amount": "1.00", "material": True})
+@example({"code": "I1", "catalogue": "B", "amount": "1.00", "b_self_ratio": "0.1"})
+@example({"code": "I1", "catalogue": "C", "amount": "1.00", "b_self_ratio": None})
+def test_the_fast_path_agrees_with_the_checked_path(value: Any) -> None:
+    fast = _well_formed_item(value)
+    checked = _checked(value)
+    if isinstance(checked, BillError):
+        assert fast is None, (value, checked)
+    else:
+        assert fast is None or fast == checked, (value, fast, checked)
+
+
+def test_the_fast_path_takes_the_common_items() -> None:
+    """Not a fast path that always declines: the usual A, B and C lines go through it."""
+    for value in (
+        {"code": "I1", "catalogue": "A", "amount": "150.45"},
+        {"code": "I2", "catalogue": "B", "amount": "187.45", "b_self_ratio": "0.1"},
+        {"code": "I7", "catalogue": "C", "amount": "800.00", "material": True, "consent": False},
+    ):
+        assert _well_formed_item(value) == _checked_item(value, 0)

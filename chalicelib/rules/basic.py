@@ -197,14 +197,15 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         rule = policy.basic.deductible[person.scheme]
         standard = rule.at(visit.hospital_level)
         deductible = min(standard, in_policy)
+        standard_text, deductible_text = yuan(standard), yuan(deductible)
         lines.append(
             line(
                 rule.cited,
                 deductible,
-                f"起付线：{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{yuan(standard)}元，"
-                f"本次由您先付{yuan(deductible)}元。",
-                f"Deductible: {yuan(standard)} yuan per admission at a level-"
-                f"{visit.hospital_level} hospital; you pay {yuan(deductible)} yuan of it.",
+                f"起付线：{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{standard_text}元，"
+                f"本次由您先付{deductible_text}元。",
+                f"Deductible: {standard_text} yuan per admission at a level-"
+                f"{visit.hospital_level} hospital; you pay {deductible_text} yuan of it.",
             )
         )
     components = _ratio_components(policy, bill, assisted)
@@ -223,13 +224,14 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         how_zh += f"、异地就医降低{pct(cut)}个百分点"
         how_en += f"; {pct(cut)} points less for care away from home"
     formula = f"({yuan(in_policy)}−{yuan(deductible)})" if deductible else f"{yuan(in_policy)}"
+    ratio_text, uncapped_text = pct(ratio), yuan(uncapped)
     lines.append(
         line(
             components[0].cited,
             uncapped,
-            f"统筹基金按{pct(ratio)}%报销({how_zh}):{formula}×{pct(ratio)}%={yuan(uncapped)}元。",
-            f"Basic insurance pays {pct(ratio)}% ({how_en}): {formula} × {pct(ratio)}% = "
-            f"{yuan(uncapped)} yuan.",
+            f"统筹基金按{ratio_text}%报销({how_zh}):{formula}×{ratio_text}%={uncapped_text}元。",
+            f"Basic insurance pays {ratio_text}% ({how_en}): {formula} × {ratio_text}% = "
+            f"{uncapped_text} yuan.",
         )
     )
     if where:

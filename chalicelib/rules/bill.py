@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from chalicelib.rules.fields import field_path
 from chalicelib.rules.money import MoneyError, parse_ratio, parse_yuan
@@ -80,9 +80,12 @@ class Visit:
     diagnoses: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Item:
-    """A bill line: catalogue A/B/C (甲/乙/丙类), amount in fen, B's self-pay ratio, material."""
+class Item(NamedTuple):
+    """A bill line: catalogue A/B/C (甲/乙/丙类), amount in fen, B's self-pay ratio, material.
+
+    A named tuple, not a frozen dataclass: a bill has up to 1,000 of them, and a tuple
+    is made in a tenth of the time.
+    """
 
     code: str
     catalogue: Catalogue

@@ -44,6 +44,23 @@ def paid_on(rules: CriticalIllnessRules, burden: int, assisted: bool) -> Fractio
 
 
 def _bands_text(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str]:
+    """The bands in words: the same for every bill under a policy, so formatted once."""
+    key = (id(rules), assisted)
+    known = _BANDS_TEXT.get(key)
+    if known is not None and known[0] is rules:
+        return known[1]
+    text = _format_bands(rules, assisted)
+    if len(_BANDS_TEXT) >= 64:  # policies made on the fly (tests): never an unbounded cache
+        _BANDS_TEXT.clear()
+    _BANDS_TEXT[key] = (rules, text)
+    return text
+
+
+_BANDS_TEXT: dict[tuple[int, bool], tuple[CriticalIllnessRules, tuple[str, str]]] = {}
+"""By the rules object's id; the rules are kept in the value, so an id is never reused."""
+
+
+def _format_bands(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str]:
     bonus = rules.assisted_bonus if assisted else Fraction(0)
     zh: list[str] = []
     en: list[str] = []
@@ -71,29 +88,32 @@ def critical_illness(
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
+    # each amount formatted once, for both languages
+    burden_text, after_text, threshold_text = yuan(burden), yuan(after), yuan(threshold)
     head_zh = (
-        f"大病保险：本次政策范围内个人负担{yuan(burden)}元（含起付线），"
-        f"本年累计{yuan(after)}元。"
+        f"大病保险：本次政策范围内个人负担{burden_text}元（含起付线），"
+        f"本年累计{after_text}元。"
     )
     head_en = (
-        f"Critical illness insurance: this bill's in-policy burden is {yuan(burden)} yuan "
-        f"(deductible included); {yuan(after)} yuan so far this year."
+        f"Critical illness insurance: this bill's in-policy burden is {burden_text} yuan "
+        f"(deductible included); {after_text} yuan so far this year."
     )
     if after <= threshold:
-        zh = f"未超过{who_zh}起付标准{yuan(threshold)}元，本次不支付；全年累计超过后开始支付。"
+        zh = f"未超过{who_zh}起付标准{threshold_text}元，本次不支付；全年累计超过后开始支付。"
         en = (
-            f"That is within the {who_en}threshold of {yuan(threshold)} yuan, so nothing is "
+            f"That is within the {who_en}threshold of {threshold_text} yuan, so nothing is "
             "paid yet; payment starts once the year's burden passes it."
         )
     else:
         bands_zh, bands_en = _bands_text(rules, assisted)
+        amount_text = yuan(amount)
         zh = (
-            f"超过{who_zh}起付标准{yuan(threshold)}元的部分分段支付({bands_zh}，不设封顶),"
-            f"本次支付{yuan(amount)}元。"
+            f"超过{who_zh}起付标准{threshold_text}元的部分分段支付({bands_zh}，不设封顶),"
+            f"本次支付{amount_text}元。"
         )
         en = (
-            f"Above the {who_en}threshold of {yuan(threshold)} yuan it pays by bands "
-            f"({bands_en}; no cap): {yuan(amount)} yuan on this bill."
+            f"Above the {who_en}threshold of {threshold_text} yuan it pays by bands "
+            f"({bands_en}; no cap): {amount_text} yuan on this bill."
         )
     return CriticalIllnessOutcome(
         amount, burden, (line(rules.cited, amount, head_zh + zh, f"{head_en} {en}"),)

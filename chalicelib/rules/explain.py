@@ -36,9 +36,8 @@ def line(cited: Cited, amount: int, zh: str, en: str) -> Line:
     return Line(cited.rule, cited.source, amount, zh, en)
 
 
-def yuan(fen: int) -> str:
-    """An amount for plain text: ``"1259.50"``."""
-    return format_fen(fen)
+yuan = format_fen
+"""An amount for plain text: ``"1259.50"`` (the same words as the JSON's amounts)."""
 
 
 def pct(points: Fraction) -> str:

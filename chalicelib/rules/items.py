@@ -77,12 +77,13 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         else:
             out_of_policy += item.amount
 
+    shown = yuan(total)  # each amount formatted once, for both languages
     lines = [
         line(
             rules.catalogues,
             total,
-            f"本次医疗费用合计{yuan(total)}元。",
-            f"This bill comes to {yuan(total)} yuan in all.",
+            f"本次医疗费用合计{shown}元。",
+            f"This bill comes to {shown} yuan in all.",
         )
     ]
     if unconsented:
@@ -108,31 +109,34 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         out_of_policy -= excess
 
     if self_first:
+        shown = yuan(self_first)
         lines.append(
             line(
                 rules.catalogues,
                 self_first,
-                f"乙类项目按各自的自付比例，先由您自付{yuan(self_first)}元，其余纳入报销范围。",
-                f"Catalogue B items: you first pay {yuan(self_first)} yuan (each item's "
+                f"乙类项目按各自的自付比例，先由您自付{shown}元，其余纳入报销范围。",
+                f"Catalogue B items: you first pay {shown} yuan (each item's "
                 "self-pay share); the rest counts for reimbursement.",
             )
         )
     if out_of_policy:
+        shown = yuan(out_of_policy)
         lines.append(
             line(
                 rules.catalogues,
                 out_of_policy,
-                f"目录外(丙类)费用{yuan(out_of_policy)}元不在报销范围内，由您自付。",
-                f"Out-of-catalogue (C) cost of {yuan(out_of_policy)} yuan is not reimbursed; "
+                f"目录外(丙类)费用{shown}元不在报销范围内，由您自付。",
+                f"Out-of-catalogue (C) cost of {shown} yuan is not reimbursed; "
                 "you pay it.",
             )
         )
+    shown = yuan(in_policy)
     lines.append(
         line(
             rules.catalogues,
             in_policy,
-            f"政策范围内费用{yuan(in_policy)}元，按下面的规则报销。",
-            f"In-policy cost of {yuan(in_policy)} yuan is reimbursed by the rules below.",
+            f"政策范围内费用{shown}元，按下面的规则报销。",
+            f"In-policy cost of {shown} yuan is reimbursed by the rules below.",
         )
     )
     return ItemSplit(total, unconsented, excess, out_of_policy, self_first, in_policy, tuple(lines))

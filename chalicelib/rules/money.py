@@ -25,7 +25,6 @@ MAX_RATIO_PLACES = 18
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _AMOUNT = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?")
 _RATIO = re.compile(rf"(?:0|1)(?:\.[0-9]{{1,{MAX_RATIO_PLACES}}})?")
-_AMOUNT_FAST = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,2})?")
 _PCT = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,4})?")
 
 
@@ -62,11 +61,21 @@ def round_share(fen: int, ratio: Fraction) -> int:
 
 def parse_yuan(text: object) -> int:
     """An input amount in yuan (``"1234.5"``) as integer fen; raises :class:`MoneyError`."""
-    if type(text) is str and _AMOUNT_FAST.fullmatch(text):  # the common, well-formed amount
-        whole, _, decimals = text.partition(".")
-        fen = int(whole) * FEN_PER_YUAN + (int(decimals.ljust(2, "0")) if decimals else 0)
-        if fen <= MAX_INPUT_FEN:
-            return fen
+    if type(text) is str:  # the common, well-formed amount, without a regular expression
+        whole, dot, decimals = text.partition(".")
+        if (
+            0 < len(whole) <= 9
+            and whole.isascii()
+            and whole.isdigit()
+            and (whole[0] != "0" or whole == "0")
+            and (
+                not dot or (0 < len(decimals) <= 2 and decimals.isascii() and decimals.isdigit())
+            )
+        ):
+            cents = int(decimals.ljust(2, "0")) if decimals else 0
+            fen = int(whole) * FEN_PER_YUAN + cents
+            if fen <= MAX_INPUT_FEN:
+                return fen
     return _checked_yuan(text)
 
 
@@ -161,9 +170,9 @@ def parse_policy_yuan(text: str) -> int:
 
 def format_fen(fen: int) -> str:
     """Integer fen as yuan with exactly two decimals (``123450`` → ``"1234.50"``)."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
-    return f"{sign}{whole}.{cents:02d}"
+    if fen < 0:
+        return "-" + format_fen(-fen)
+    return f"{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"
 
 
 def format_pct(points: Fraction) -> str:

@@ -109,33 +109,35 @@ def _limit(guarantee: Guarantee, base_total: int, in_policy: int) -> int:
 def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | None) -> Line:
     g = applied.guarantee
     label_zh, label_en = _label(g, group)
+    limited, limit = yuan(applied.limited), yuan(applied.limit)  # formatted once, both languages
     if g.personal_max_pct is not None:
         zh = (
-            f"{label_zh}：经基本医保、大病保险和医疗救助后，您个人负担{yuan(applied.limited)}元；"
+            f"{label_zh}：经基本医保、大病保险和医疗救助后，您个人负担{limited}元；"
             f"按规定不超过医疗费用{yuan(base_total)}元的{pct(g.personal_max_pct)}%,"
-            f"即{yuan(applied.limit)}元。"
+            f"即{limit}元。"
         )
         en = (
             f"{label_en.capitalize()}: after basic insurance, critical illness insurance and "
-            f"medical assistance you bear {yuan(applied.limited)} yuan; you never bear more "
+            f"medical assistance you bear {limited} yuan; you never bear more "
             f"than {pct(g.personal_max_pct)}% of the {yuan(base_total)} yuan cost, "
-            f"{yuan(applied.limit)} yuan."
+            f"{limit} yuan."
         )
     else:
         full = yuan(g.full_up_to_fen or 0)
         above = pct(g.pct_above or Fraction(0))
         zh = (
-            f"{label_zh}(异地就医)：政策范围内个人负担{yuan(applied.limited)}元；按规定政策范围内"
-            f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{yuan(applied.limit)}元。"
+            f"{label_zh}(异地就医)：政策范围内个人负担{limited}元；按规定政策范围内"
+            f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{limit}元。"
         )
         en = (
             f"{label_en.capitalize()} (care away from home): your in-policy share is "
-            f"{yuan(applied.limited)} yuan; you bear in-policy cost up to {full} yuan and at "
-            f"most {above}% above it, {yuan(applied.limit)} yuan."
+            f"{limited} yuan; you bear in-policy cost up to {full} yuan and at "
+            f"most {above}% above it, {limit} yuan."
         )
     if amount:
-        zh += f"超出的{yuan(amount)}元由兜底资金支付。"
-        en += f" The safety net pays the {yuan(amount)} yuan above that."
+        shown = yuan(amount)
+        zh += f"超出的{shown}元由兜底资金支付。"
+        en += f" The safety net pays the {shown} yuan above that."
     else:
         zh += "没有超出，不需要兜底。"
         en += " That limit is not exceeded, so the safety net pays nothing."

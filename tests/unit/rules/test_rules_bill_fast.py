@@ -1,4 +1,4 @@
-"""The items' fast path (``_well_formed_item``) reads exactly what the checked path reads.
+"""The fast paths (``_well_formed_item``, ``parse_yuan``) read exactly what the checked ones read.
 
 A bill of 300 items is read item by item; the fast path takes the common, well-formed
 item in one pass and leaves everything else to the field-by-field check, which names
@@ -14,6 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.rules.bill import BillError, _checked_item, _well_formed_item
+from chalicelib.rules.money import MoneyError, _checked_yuan, parse_yuan
 
 ANY = st.one_of(
     st.none(),
@@ -76,3 +77,23 @@ def test_the_fast_path_takes_the_common_items() -> None:
         {"code": "I7", "catalogue": "C", "amount": "800.00", "material": True, "consent": False},
     ):
         assert _well_formed_item(value) == _checked_item(value, 0)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(AMOUNTS)
+@example("0")
+@example("00")
+@example("0.05")
+@example("999999999")
+@example("１２")  # full-width digits are not an amount
+@example("1.5\n")
+def test_parse_yuan_agrees_with_the_checked_amount(text: Any) -> None:
+    try:
+        expected: object = _checked_yuan(text)
+    except MoneyError as e:
+        expected = e.code
+    try:
+        got: object = parse_yuan(text)
+    except MoneyError as e:
+        got = e.code
+    assert got == expected, text

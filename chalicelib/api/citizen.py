@@ -55,8 +55,9 @@ def estimate() -> Response:
     request = bp.current_request
     person_id = current_person_id(request)
     body = json_body(request, "estimate-request")
+    items = _settlements().bill_items(body, "estimate-request")  # checked once, here
     return json_response(
-        _settlements().estimate(container().settlements(), person_id, body),
+        _settlements().estimate(container().settlements(), person_id, body, items),
         headers={"Cache-Control": "no-store"},
     )
 

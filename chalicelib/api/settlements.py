@@ -98,6 +98,7 @@ def settle_visit() -> Response:
     request = bp.current_request
     hospital_id = hospital_of(request)
     body = json_body(request, "settlement-request")
+    items = _settlements().bill_items(body, "settlement-request")  # checked once, here
     if "voucher" in body:  # 医保电子凭证: it names the person, for this one visit
         from chalicelib.services import vouchers
 
@@ -106,7 +107,7 @@ def settle_visit() -> Response:
             body["person_id"] = vouchers.person_for_visit(
                 container().vouchers(), hospital_id, body["visit_id"], voucher
             )
-    answer = _settlements().settle_visit(container().settlements(), hospital_id, body)
+    answer = _settlements().settle_visit(container().settlements(), hospital_id, body, items)
     return json_response(answer, headers=NO_STORE)
 
 

@@ -374,10 +374,24 @@ def _checked_item(value: object, index: int) -> Item:
     return Item(code, catalogue, amount, ratio, material, consent)
 
 
-def parse_bill(value: object) -> Bill:
-    """A typed :class:`Bill` from its JSON shape (SETTLEMENT.md "Input: a bill")."""
+def parse_items(value: object) -> tuple[Item, ...]:
+    """A bill's items (``items`` of a bill, a settlement or an estimate), checked once.
+
+    Raises :class:`BillError` at the first bad field (``items[2].amount``).
+    """
+    raw_items = _list(value, ("items",), MAX_ITEMS, least=1)
+    return tuple([_item(item, i) for i, item in enumerate(raw_items)])
+
+
+def parse_bill(value: object, items: tuple[Item, ...] | None = None) -> Bill:
+    """A typed :class:`Bill` from its JSON shape (SETTLEMENT.md "Input: a bill").
+
+    ``items``: the bill's items already read by :func:`parse_items` (a request's items are
+    checked once, at the edge); ``value`` then has none.
+    """
     keys = ("region", "date", "person", "visit", "items", "ytd", "account_balance", "use_account")
-    data = _object(value, (), keys, ("region", "date", "person", "visit", "items"))
+    required = ("region", "date", "person", "visit") + (("items",) if items is None else ())
+    data = _object(value, (), keys, required)
     region = data["region"]
     if not isinstance(region, str) or not _REGION.fullmatch(region):
         raise _error(("region",), "format", "must be a 6-digit region code", "应为6位统筹区编码")
@@ -392,8 +406,8 @@ def parse_bill(value: object) -> Bill:
         ) from None
     person = _person(data["person"])
     visit = _visit(data["visit"])
-    raw_items = _list(data["items"], ("items",), MAX_ITEMS, least=1)
-    items = tuple(_item(item, i) for i, item in enumerate(raw_items))
+    if items is None:
+        items = parse_items(data["items"])
     ytd_data = _object(data.get("ytd", {}), ("ytd",), YTD_FIELDS)
     ytd = Ytd(**{name: _amount(ytd_data, name, ("ytd",)) for name in YTD_FIELDS})
     balance = _amount(data, "account_balance", ())

@@ -34,7 +34,7 @@ from chalicelib.ports import (
     VisitAlreadySettled,
 )
 from chalicelib.rules import card as card_rules
-from chalicelib.rules.bill import YTD_FIELDS, BillError, parse_bill
+from chalicelib.rules.bill import YTD_FIELDS, BillError, Item, parse_bill, parse_items
 from chalicelib.rules.money import format_fen
 from chalicelib.rules.policy import PolicyNotFound, policy_in_force
 from chalicelib.rules.settlement import settle, with_family_payment
@@ -140,12 +140,9 @@ def _sentence(text: str, stop: str) -> str:
 
 
 def _bill(
-    subject: SettlementSubject,
-    visit: dict[str, Any],
-    items: list[Any],
-    use_account: bool,
-    day: datetime,
+    subject: SettlementSubject, visit: dict[str, Any], use_account: bool, day: datetime
 ) -> dict[str, Any]:
+    """The bill's JSON shape, its items aside (read once by :func:`bill_items`)."""
     p = subject.person
     person: dict[str, Any] = {"scheme": p.scheme, "groups": list(p.groups), "chronic": p.chronic}
     if p.scheme == "employee":
@@ -160,7 +157,6 @@ def _bill(
         "date": day.date().isoformat(),
         "person": person,
         "visit": visit,
-        "items": items,
         "ytd": {k: format_fen(v) for k, v in subject.ytd.items()},
         "account_balance": format_fen(subject.account_balance or 0),
         "use_account": use_account,
@@ -186,24 +182,38 @@ def _insured(subject: SettlementSubject) -> None:
         )
 
 
+def bill_items(body: dict[str, Any], schema: str) -> tuple[Item, ...]:
+    """A request's bill items, checked once (its schema check at the edge leaves them here).
+
+    When one is bad, the answer names every bad field exactly as the whole schema does.
+    """
+    try:
+        return parse_items(body["items"])
+    except BillError as exc:
+        from chalicelib.schemas import validator
+
+        found = validator(schema).all_errors(body)
+        raise errors.ValidationFailed(found or [_field_error(exc)]) from None
+
+
+def _field_error(exc: BillError) -> FieldError:
+    path = "$." + exc.path if not exc.path.startswith("[") else "$" + exc.path
+    pointer = "/" + exc.path.replace("[", "/").replace("].", "/").replace("]", "").replace(".", "/")
+    return FieldError(path, pointer, exc.code, exc.text_en, exc.text_zh)
+
+
 def _engine(
     subject: SettlementSubject,
     visit: dict[str, Any],
-    items: list[Any],
+    items: tuple[Item, ...],
     use_account: bool,
     now: datetime,
 ) -> Any:
     try:
-        bill = parse_bill(_bill(subject, visit, items, use_account, now))
+        bill = parse_bill(_bill(subject, visit, use_account, now), items)
         policy = policy_in_force(bill.region, bill.date)
     except BillError as exc:
-        path = "$." + exc.path if not exc.path.startswith("[") else "$" + exc.path
-        pointer = "/" + exc.path.replace("[", "/").replace("].", "/").replace("]", "").replace(
-            ".", "/"
-        )
-        raise errors.ValidationFailed(
-            [FieldError(path, pointer, exc.code, exc.text_en, exc.text_zh)]
-        ) from None
+        raise errors.ValidationFailed([_field_error(exc)]) from None
     except PolicyNotFound as exc:
         raise errors.RuleViolation(
             f"No policy is in force for this region and date ({exc}).",
@@ -226,7 +236,7 @@ def _filed(
 def _filing_effect(
     subject: SettlementSubject,
     visit: dict[str, Any],
-    items: list[Any],
+    items: tuple[Item, ...],
     use_account: bool,
     now: datetime,
 ) -> Any:
@@ -242,15 +252,29 @@ def what_if(
     subject: SettlementSubject, visit: dict[str, Any], items: list[Any], now: datetime
 ) -> Any:
     """The engine on the person's own figures, nothing read or written (filing previews)."""
-    return _engine(subject, visit, items, False, now)
+    try:
+        parsed = parse_items(items)
+    except BillError as exc:
+        raise errors.ValidationFailed([_field_error(exc)]) from None
+    return _engine(subject, visit, parsed, False, now)
 
 
 def _not_found() -> errors.NotFound:
     return errors.NotFound("No insured person matches.", "没有找到这位参保人。")
 
 
-def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """结算：settle one visit; the same (hospital, visit) again returns the same answer."""
+def settle_visit(
+    ctx: SettlementContext,
+    hospital_id: str,
+    body: dict[str, Any],
+    items: tuple[Item, ...] | None = None,
+) -> dict[str, Any]:
+    """结算：settle one visit; the same (hospital, visit) again returns the same answer.
+
+    ``items``: the body's items as :func:`bill_items` read them (read here when not given).
+    """
+    if items is None:
+        items = bill_items(body, "settlement-request")
     if body["hospital_id"] != hospital_id:
         raise errors.Forbidden(
             "This client settles for another hospital.", "该接入方不能为这家医院结算。"
@@ -266,7 +290,7 @@ def settle_visit(ctx: SettlementContext, hospital_id: str, body: dict[str, Any])
             for attempt in _optimistic():
                 with attempt:
                     return _settle_once(
-                        ctx, hospital_id, body, person_id, card_number, digest, replaces
+                        ctx, hospital_id, body, items, person_id, card_number, digest, replaces
                     )
         except RetryError:
             raise _busy() from None
@@ -301,6 +325,7 @@ def _settle_once(
     ctx: SettlementContext,
     hospital_id: str,
     body: dict[str, Any],
+    items: tuple[Item, ...],
     person_id: str,
     card_number: str | None,
     digest: str,
@@ -314,7 +339,7 @@ def _settle_once(
         _check_card(ctx, subject, card_number, now)
     _insured(subject)
     visit, remote = _filed(subject, body["visit"], hospital_id, now)
-    result = _engine(subject, visit, body["items"], bool(body.get("use_account")), now)
+    result = _engine(subject, visit, items, bool(body.get("use_account")), now)
     settlement_id = "s" + secrets.token_hex(10)
     family, family_json = (
         _family_aid(ctx, subject, result.parts.cash, settlement_id, now)
@@ -489,8 +514,15 @@ def _added(answer: dict[str, Any]) -> dict[str, int]:
     return {k: after[k] - before[k] for k in YTD_FIELDS}
 
 
-def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def estimate(
+    ctx: SettlementContext,
+    person_id: str,
+    body: dict[str, Any],
+    items: tuple[Item, ...] | None = None,
+) -> dict[str, Any]:
     """看病前算一算：the same engine on the person's own figures; nothing is written."""
+    if items is None:
+        items = bill_items(body, "estimate-request")
     now = ctx.clock.now()
     subject = ctx.store.load_subject(person_id, now.year)
     if subject is None:
@@ -498,7 +530,7 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
     _insured(subject)
     use_account = bool(body.get("use_account"))
     visit, remote = _filed(subject, body["visit"], None, now)
-    result = _engine(subject, visit, body["items"], use_account, now)
+    result = _engine(subject, visit, items, use_account, now)
     family_json = (
         _family_in_principle(ctx, subject, result.parts.cash, now)
         if body.get("use_family_account")
@@ -511,7 +543,7 @@ def estimate(ctx: SettlementContext, person_id: str, body: dict[str, Any]) -> di
         "family_aid": family_json,
         "patient_pays": format_fen(result.parts.cash),  # at most: the family account may pay
         "remote_filing": remote,
-        "filing_effect": _filing_effect(subject, visit, body["items"], use_account, now),
+        "filing_effect": _filing_effect(subject, visit, items, use_account, now),
     }
 
 

@@ -8,6 +8,7 @@ budgets of ``make bench``.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -16,9 +17,14 @@ from typing import Any
 
 
 class Meter(Counter[str]):
-    """``meter[operation]``: requests made; ``meter.bytes_read``: bytes DynamoDB answered."""
+    """``meter[operation]``: requests made; ``meter.bytes_read``: bytes DynamoDB answered;
+    ``meter.calls``: each request as sent (operation, parameters), for replaying it raw."""
 
     bytes_read: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
 
 
 @contextmanager
@@ -31,6 +37,7 @@ def dynamodb_requests() -> Iterator[Meter]:
 
     def counting(self: Any, operation_name: str, operation_kwargs: Any, **kw: Any) -> Any:
         counter[operation_name] += 1
+        counter.calls.append((operation_name, copy.deepcopy(operation_kwargs)))
         answer = original(self, operation_name, operation_kwargs, **kw)
         counter.bytes_read += len(json.dumps(answer, separators=(",", ":")).encode())
         return answer

@@ -19,6 +19,19 @@ those that fall short and exits non-zero when any does.
 7. The monthly SMS notices, 20,000 accounts through the whole pipeline on the local
    stack (``bench/notices.py``): notices/s, DynamoDB, SQS and SNS requests per notice,
    the planner's peak memory at 2,000 vs 20,000 accounts. Budget: ratio ≤ 1.2.
+8. Cold start (``bench/cold_start.py``): a fresh process to the first answer of
+   ``GET /v1/me`` against a fresh process importing boto3, pynamodb.models and
+   chalice.app and making the same GetItem raw. Budget: ≤ 1.15.
+9. A settlement on every path (``bench/paths.py``): by person id, by card number, with
+   family aid, replay, estimate, reversal. Budget: 1 read batch + 1 transaction (a
+   replay and an estimate: 1 read, no transaction).
+10. Request overhead (``bench/paths.py``): citizen reads and settlements of 30 and 300
+    items through the app against the same DynamoDB requests raw with boto3. Budget ≤ 1.3.
+11. A short load run (``bench/load.py``, 5 s a phase; the long one:
+    ``python -m bench.load --seconds 60``): p50/p95/p99 and errors per endpoint, beside
+    the same requests raw. Budget: no errors other than 429.
+
+``python -m bench --skip notices,load`` leaves those parts out while working.
 """
 
 from __future__ import annotations
@@ -151,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to leave out while working (notices); "
+        help="comma-separated parts to leave out while working (notices, load); "
         "`make bench` runs them all",
     )
     skipped = set(parser.parse_args(argv).skip.split(","))
@@ -255,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     portal.report(budgets)
     package.report(budgets)
     budgets.verdicts += notice_budgets.verdicts  # printed with the pipeline's figures above
+    if "load" not in skipped:  # the short load run; the long one: python -m bench.load
+        from bench import load
+
+        errors = load.run(seconds=5)
+        budgets.count("load run: errors other than 429", errors, 0)
     return 1 if budgets.summary() else 0
 
 

@@ -29,7 +29,6 @@ from chalicelib.ports import (
 from chalicelib.rules import card as rules
 from chalicelib.rules.identity import mask_name
 from chalicelib.services.idempotency import fingerprint, replay
-from chalicelib.services.notices import notify
 from chalicelib.services.profile import CARD_STATUSES, label, mask_card_number
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,14 @@ ACTIONS = {
 }
 
 CHANNELS = {"self_service": ("网上自助", "online self-service")}
+
+
+def _notify(*args: Any, **kwargs: Any) -> Any:
+    """services.notices.notify, imported on first use: it brings the notice rules (and the
+    policy model with them), which no card read needs on a cold start."""
+    from chalicelib.services.notices import notify
+
+    return notify(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,7 @@ def remind_lapsing(ctx: CardContext, day: date) -> dict[str, int]:
         if record.card.status != rules.TEMP_LOST or ends is None or ends.date() != day:
             counts["skipped"] += 1  # found, reported formally or unfrozen meanwhile
             continue
-        done = notify(
+        done = _notify(
             ctx.notices,
             record.person,
             "card_temporary_loss_lapsing",
@@ -286,7 +293,7 @@ def _confirm_by_sms(
         kind = "card_replacement_accepted"
         values = {"tail": values["tail"], "day": card.replacement_due}
     try:
-        notify(ctx.notices, record.person, kind, values)
+        _notify(ctx.notices, record.person, kind, values)
     except Exception:  # the card has changed: a lost SMS must not undo it
         log.exception("card SMS failed", extra={"person_id": record.person.person_id})
 

@@ -447,16 +447,19 @@ def reverse_settlement(
     try:
         for attempt in _optimistic():
             with attempt:
-                _reverse_once(ctx, key, original, year)
+                reversed_at = _reverse_once(ctx, key, original, year)
     except AlreadyReversed:
         raise _reversed() from None
     except RetryError:
         raise _busy() from None
     log.info("reversed", extra={"settlement_id": settlement_id})
-    return ctx.store.body(key)  # type: ignore[no-any-return]
+    # What the store now holds, without reading it again: the transaction set exactly these
+    # two fields, on the condition that the settlement still stood.
+    return {**original, "status": "reversed", "reversed_at": reversed_at}
 
 
-def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], year: int) -> None:
+def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], year: int) -> str:
+    """One try at the reversal; the time it took effect (``reversed_at``)."""
     subject = ctx.store.load_subject(key.person_id, year)
     if subject is None:
         raise _not_found()
@@ -469,6 +472,7 @@ def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], ye
     ctx.store.reverse(
         key, original["visit_id"], subject, year, ytd_after, credit, reversed_at, refund
     )
+    return reversed_at
 
 
 def _family_refund(

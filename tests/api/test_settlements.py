@@ -96,6 +96,12 @@ def test_the_account_pays_and_a_reversal_undoes_it_exactly_once(stack, api, hosp
     assert reversed_.status == 200 and reversed_.body["status"] == "reversed"
     again = api.post(f"{SETTLE}/{settled['settlement_id']}/reversal", token=hospital["token"])
     assert again.status == 409 and again.body["code"] == "already_reversed"
+    # the answer is built without reading the settlement back: it is what the store holds
+    key = container().settlement_store.find_by_id(settled["settlement_id"])
+    assert reversed_.body == container().settlement_store.body(key)
+    assert reversed_.body["reversed_at"] and {**reversed_.body, "status": "settled"} == {
+        **settled, "reversed_at": reversed_.body["reversed_at"]
+    }
     estimate = api.post("/v1/me/estimates", {"visit": body["visit"], "items": body["items"],
                                              "use_account": True}, token=login(p))
     assert estimate.status == 200

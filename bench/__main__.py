@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         budgets.count(f"{label}: transactions", writes, write_budget)
     print("request overhead: through the app / the same DynamoDB requests raw (boto3), 9 rounds")
     for label, samples in ratios.items():
-        budgets.ratio(label, samples, 1.3)
+        budgets.ratio(f"overhead {label}", samples, 1.3)
     from bench import package, portal
 
     portal.report(budgets)

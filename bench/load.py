@@ -98,18 +98,19 @@ async def _user(
     port: int, moto_url: str, p: Any, seconds: float, samples: Samples, signed_in: dict[str, str]
 ) -> None:
     """Log in, then read for ``seconds`` (from the login's end: a slow login reads as long)."""
-    def note(label: str, status: int, seconds: float) -> None:
-        samples[label].append((status, seconds))
 
-    status, _, seconds = await _http(
+    def note(label: str, status: int, took: float) -> None:
+        samples[label].append((status, took))
+
+    status, _, took = await _http(
         port, "POST", "/v1/auth/otp", {"id_number": p.id_number, "phone": p.phone}
     )
-    note("POST /v1/auth/otp", status, seconds)
+    note("POST /v1/auth/otp", status, took)
     code = await asyncio.to_thread(_code, moto_url, p.phone)
-    status, answer, seconds = await _http(
+    status, answer, took = await _http(
         port, "POST", "/v1/auth/token", {"id_number": p.id_number, "code": code}
     )
-    note("POST /v1/auth/token", status, seconds)
+    note("POST /v1/auth/token", status, took)
     if status != 200:
         return
     token = signed_in[p.id_number] = answer["access_token"]
@@ -119,8 +120,8 @@ async def _user(
     while time.monotonic() < until:
         path = reads[turn % len(reads)]
         turn += 1
-        status, _, seconds = await _http(port, "GET", path, token=token)
-        note(f"GET {path}", status, seconds)
+        status, _, took = await _http(port, "GET", path, token=token)
+        note(f"GET {path}", status, took)
 
 
 async def _hospital(

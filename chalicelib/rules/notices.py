@@ -134,7 +134,12 @@ SLOTS: dict[str, Slot] = {
 @dataclass(frozen=True)
 class Template:
     """One approved SMS text (``{slot}`` marks a value); ``group`` is what a person may
-    turn off (``security`` never), ``urgent`` goes at once even in quiet hours."""
+    turn off (``security`` never). ``urgent`` (codes, card loss) goes at once even in
+    quiet hours, is never turned off and never throttled; ``at_once`` is a confirmation of
+    what someone did just now (the page says the SMS went): it too goes at once at night,
+    but keeps to the person's choices. Only what the system starts on its own (the
+    monthly notice, reminders, a finished replacement, a link ended by the insurance's
+    end) waits for 08:00."""
 
     kind: str
     text: str
@@ -142,6 +147,11 @@ class Template:
     urgent: bool = False
     max_parts: int = 2
     slots: Mapping[str, str] = field(default_factory=dict)  # slot name -> its kind in SLOTS
+    at_once: bool = False
+
+    @property
+    def waits_out_the_night(self) -> bool:
+        return not (self.urgent or self.at_once)
 
     def __post_init__(self) -> None:
         found = re.findall(r"\{(\w+)\}", self.text)
@@ -230,16 +240,19 @@ TEMPLATES: dict[str, Template] = {
             "family_link_active",
             "您与{name}({relation})的家庭共济绑定已生效。如非本人操作，请登录医保服务平台解除。",
             "security",
+            at_once=True,
         ),
         Template(
             "family_link_ended",
             "您与{name}的家庭共济绑定已解除({end_reason})。",
             "family",
+            at_once=True,
         ),
         Template(
             "family_contribution_paid",
             "您{year}年度居民医保个人缴费{amount}元已由{name}的职工医保个人账户代缴(家庭共济)。",
             "family",
+            at_once=True,
         ),
         Template(
             "family_contribution_paid_subsidised",
@@ -253,6 +266,7 @@ TEMPLATES: dict[str, Template] = {
                 "subsidy": "subsidy",
                 "subsidy_amount": "amount",
             },
+            at_once=True,
         ),
         Template(
             "family_insurance_ended",
@@ -264,23 +278,27 @@ TEMPLATES: dict[str, Template] = {
             "您的异地就医备案已办好：{category}，{city}，{validity}。"
             "持医保电子凭证或社保卡到当地定点医院可直接结算。",
             "filing",
+            at_once=True,
         ),
         Template(
             "filing_by_agent",
             "{name}已为您代办异地就医备案：{category}，{city}，{validity}。"
             "如有疑问，请登录医保服务平台查看或取消。",
             "security",
+            at_once=True,
         ),
         Template(
             "filing_changed",
             "您的异地就医备案已变更：{category}，{city}，{validity}。"
             "如非本人操作，请登录医保服务平台查看。",
             "security",
+            at_once=True,
         ),
         Template(
             "filing_cancelled",
             "您在{city}的异地就医备案已于{day}取消。如非本人操作，请登录医保服务平台查看。",
             "security",
+            at_once=True,
         ),
         Template(
             "filing_lapsing",

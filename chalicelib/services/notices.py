@@ -149,7 +149,7 @@ def notify(
             return False
         log.info("notice skipped", extra={"kind": kind, "reason": reason})
         return True
-    due = rules.due_at(now, template.urgent)
+    due = rules.due_at(now, not template.waits_out_the_night)
     if due > now and ctx.queue is not None:
         waiting = _with(record, status="waiting", due_at=due.isoformat(timespec="seconds"))
         if not ctx.store.add(waiting, epoch):
@@ -260,7 +260,7 @@ def deliver(ctx: NoticeContext, message: Mapping[str, Any]) -> str:
     )
     if record is None:
         return "done"
-    due = rules.due_at(now, template.urgent)
+    due = rules.due_at(now, not template.waits_out_the_night)
     if due > now:
         ctx.store.finish(person_id, key, "waiting", due_at=due.isoformat(timespec="seconds"))
         raise Postponed(int((due - now).total_seconds()))

@@ -96,6 +96,22 @@ def test_urgent_notices_go_at_once_at_night():
     assert not notices.TEMPLATES["monthly"].urgent
 
 
+def test_only_what_the_system_starts_on_its_own_waits_out_the_night():
+    """A confirmation of what someone did just now goes at once at 23:00 (the page says the
+    SMS went); the monthly notice and the reminders the system starts wait for 08:00."""
+    waits = {k for k, t in notices.TEMPLATES.items() if t.waits_out_the_night}
+    assert waits == {
+        "monthly",
+        "card_temporary_loss_lapsing",
+        "card_replacement_ready",
+        "family_insurance_ended",
+        "filing_lapsing",
+    }
+    for kind in ("filing_accepted", "family_link_ended", "family_contribution_paid"):
+        template = notices.TEMPLATES[kind]
+        assert not template.urgent and template.group != "security"  # still turned off
+
+
 @pytest.mark.parametrize(
     "text", ["T", "t", " td ", "R", "退订", "stop", "\u3000STOP\u3000", "Td\n"]
 )

@@ -88,7 +88,7 @@ def critical_illness(
     else:
         bands_zh, bands_en = _bands_text(rules, assisted)
         zh = (
-            f"超过{who_zh}起付标准{yuan(threshold)}元的部分分段支付({bands_zh}，不设封顶),"
+            f"超过{who_zh}起付标准{yuan(threshold)}元的部分分段支付（{bands_zh}，不设封顶），"
             f"本次支付{yuan(amount)}元。"
         )
         en = (

@@ -81,20 +81,21 @@ def api(stack: Stack) -> Any:
     return ApiClient()
 
 
+def token_for(stack: Stack, api: Any, p: DemoPerson) -> str:
+    """An access token for ``p`` through the real endpoints and the sent SMS."""
+    reply = api.post("/v1/auth/otp", {"id_number": p.id_number, "phone": p.phone})
+    assert reply.status == 202, reply.text
+    code = stack.last_code(p.phone)
+    assert code, "no SMS code was sent"
+    reply = api.post("/v1/auth/token", {"id_number": p.id_number, "code": code})
+    assert reply.status == 200, reply.text
+    return str(reply.body["access_token"])
+
+
 @pytest.fixture
 def login(stack: Stack, api: Any) -> Any:
     """``login(person) -> access token`` through the real endpoints and the sent SMS."""
-
-    def do_login(p: DemoPerson) -> str:
-        reply = api.post("/v1/auth/otp", {"id_number": p.id_number, "phone": p.phone})
-        assert reply.status == 202, reply.text
-        code = stack.last_code(p.phone)
-        assert code, "no SMS code was sent"
-        reply = api.post("/v1/auth/token", {"id_number": p.id_number, "code": code})
-        assert reply.status == 200, reply.text
-        return str(reply.body["access_token"])
-
-    return do_login
+    return lambda p: token_for(stack, api, p)
 
 
 @pytest.fixture(scope="session")

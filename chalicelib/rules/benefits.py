@@ -345,7 +345,7 @@ def _critical_illness(
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
     label_zh, label_en = LABEL_ZH["critical_illness"], LABEL_EN["critical_illness"]
-    head_zh = f"大病保险：本年住院和门诊慢特病政策范围内个人负担累计{yuan(burden)}元(含起付线),"
+    head_zh = f"大病保险：本年住院和门诊慢特病政策范围内个人负担累计{yuan(burden)}元（含起付线），"
     head_en = (
         f"Critical illness insurance: this year's in-policy burden of inpatient and "
         f"chronic-disease care is {yuan(burden)} yuan (deductibles included); "

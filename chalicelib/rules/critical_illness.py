@@ -108,7 +108,7 @@ def critical_illness(
         bands_zh, bands_en = _bands_text(rules, assisted)
         amount_text = yuan(amount)
         zh = (
-            f"超过{who_zh}起付标准{threshold_text}元的部分分段支付({bands_zh}，不设封顶),"
+            f"超过{who_zh}起付标准{threshold_text}元的部分分段支付（{bands_zh}，不设封顶），"
             f"本次支付{amount_text}元。"
         )
         en = (

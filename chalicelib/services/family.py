@@ -113,6 +113,9 @@ def _link_json(stored: StoredLink, now: datetime, code_minutes: int) -> dict[str
         "end_reason_label": _label(rules.END_REASONS, reason),
     }
     body.update(_next_steps(link.role, status, code_minutes))
+    if status == "pending" and link.role == "payer":
+        # The page's own words take the figures from here, never a copy of them.
+        body.update(code_valid_minutes=code_minutes, pending_hours=rules.PENDING_HOURS)
     return body
 
 

@@ -623,7 +623,9 @@ addForm.addEventListener("submit", async (event) => {
       nameInput.value = "";
       relationSelect.value = "";
       notes.set(link.link_id, { kind: "success", text: () => t("family.done.add.note") });
-      message.show(() => t("family.done.add"), "success");
+      // The code's minutes and the request's hours as the server counts them (and the SMS says).
+      const waits = { minutes: link.code_valid_minutes, hours: link.pending_hours };
+      message.show(() => t("family.done.add", waits), "success");
       replaceLink(link);
       render();
       const code = $(`fam-code-${link.link_id}`);

@@ -388,7 +388,7 @@ const STRINGS = {
     "family.cancelled": "已取消，没有做任何改动。",
     "family.busy": "正在办理…",
     "family.done.add":
-      "申请已提交。如果家人在这里参保，姓名和身份证号也对，家人会收到一条短信验证码。请家人把验证码告诉您，在“家人收到的验证码”里输入；也可以请家人登录后自己点“同意绑定”。验证码5分钟内有效，过期了可以点“重新发送验证码”；申请24小时内没有确认会自动失效。",
+      "申请已提交。如果家人在这里参保，姓名和身份证号也对，家人会收到一条短信验证码。请家人把验证码告诉您，在“家人收到的验证码”里输入；也可以请家人登录后自己点“同意绑定”。验证码{minutes}分钟内有效，过期了可以点“重新发送验证码”；申请{hours}小时内没有确认会自动失效。",
     "family.done.add.note": "申请已提交。如果家人没有收到短信，请先撤回这条申请，核对家人的姓名和身份证号后再重新申请。",
     "family.done.consent": "绑定成功。您的个人账户现在可以为{name}支付看病的自付费用和居民医保缴费。双方都会收到一条短信。",
     "family.done.accept": "您已同意。{name}的个人账户现在可以为您支付看病的自付费用和居民医保缴费。",
@@ -878,7 +878,7 @@ const STRINGS = {
     "family.cancelled": "Cancelled. Nothing was changed.",
     "family.busy": "Working…",
     "family.done.add":
-      "Request sent. If your relative is insured here under this name and ID number, they get a text message with a code. Ask them to read it to you and enter it under “Code your relative received”, or ask them to sign in and accept. The code works for 5 minutes (press “Send the code again” if it has expired); the request lapses if not confirmed within 24 hours.",
+      "Request sent. If your relative is insured here under this name and ID number, they get a text message with a code. Ask them to read it to you and enter it under “Code your relative received”, or ask them to sign in and accept. The code works for {minutes} minutes (press “Send the code again” if it has expired); the request lapses if not confirmed within {hours} hours.",
     "family.done.add.note":
       "Request sent. If your relative gets no text message, withdraw this request, check their name and ID card number, and ask again.",
     "family.done.consent":

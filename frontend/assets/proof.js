@@ -146,15 +146,19 @@ function renderStatement(s) {
   const ended = s.as_of.endsWith("-12-31");
   $("statement-closing-label").textContent = ended ? t("st.closing.year") : t("st.closing.today", { day: day(s.as_of) });
   $("statement-closing").textContent = money(s.closing_balance);
+  // A figure's cell names itself where the lines stack on a phone (the column header is
+  // not drawn there; screen readers have it, so the name is hidden from them).
+  const figure = (key, text) =>
+    el("td", { role: "cell", className: "num" }, el("span", { className: "cell-label", "aria-hidden": "true", text: t(key) }), text);
   const rows = s.entries.map((e) =>
     el(
       "tr",
-      {},
-      el("td", {}, el("span", { className: "nowrap", text: day(e.at) }), " ", pick(e.kind_label), el("br"), say(e.text_zh, e.text_en)),
-      el("td", { className: "num", text: money(e.amount, { plus: true }) }),
-      el("td", { className: "num", text: money(e.balance_after) }),
+      { role: "row" },
+      el("td", { role: "cell" }, el("span", { className: "nowrap", text: day(e.at) }), " ", pick(e.kind_label), el("br"), say(e.text_zh, e.text_en)),
+      figure("st.amount", money(e.amount, { plus: true })),
+      figure("st.balance", money(e.balance_after)),
     ),
   );
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "3", text: t("st.empty") })));
+  if (!rows.length) rows.push(el("tr", { role: "row" }, el("td", { role: "cell", colspan: "3", text: t("st.empty") })));
   $("statement-entries").replaceChildren(...rows);
 }

@@ -511,6 +511,7 @@ def test_the_code_can_be_sent_again_limited_like_the_first_and_the_new_one_works
     token = login(payer)
     link = ask(api, token, relative).body
     # The page and the SMS agree: the code works for minutes, the request waits a day.
+    assert (link["code_valid_minutes"], link["pending_hours"]) == (5, 24)
     assert "验证码5分钟内有效" in link["next_step_zh"] and "24小时" in link["next_step_zh"]
     assert "5分钟内有效" in stack.last_sms(relative.phone)
     again = f"{FAMILY}/{link['link_id']}/code"
@@ -565,3 +566,20 @@ def test_no_one_else_can_have_the_code_sent_again(stack, api, login, clock):
         assert reply.status in (403, 404), reply.text
     assert stack.sms_count(relative.phone) == sent + 1  # only the relative's own login code
     assert api.post(f"{FAMILY}/{link['link_id']}/code").status == 401
+
+
+def test_the_codes_minutes_are_the_sms_codes_lifetime_in_the_answer_and_the_sms(
+    stack, api, login, monkeypatch
+):
+    """家庭共济's code works as long as any SMS code (YIBAO_OTP_TTL_SECONDS): the answer
+    carries the minutes for the page, and its words and the SMS say the same figure."""
+    monkeypatch.setenv("YIBAO_OTP_TTL_SECONDS", "600")
+    payer = stack.fresh_person(scheme="employee", retired=False)
+    relative = stack.fresh_person(scheme="resident")
+    link = ask(api, login(payer), relative).body
+    assert link["code_valid_minutes"] == 10
+    assert "验证码10分钟内有效" in link["next_step_zh"]
+    assert "10分钟内有效" in stack.last_sms(relative.phone)
+    overview = api.get(FAMILY, token=login(relative)).body
+    [theirs] = overview["links"]
+    assert theirs["role"] == "relative" and "code_valid_minutes" not in theirs

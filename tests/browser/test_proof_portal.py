@@ -14,6 +14,7 @@ from tests.browser.pages import (
     assert_fits_width,
     log_in,
     masked_id,
+    money,
     shot,
 )
 
@@ -111,3 +112,59 @@ def test_a_resident_is_told_there_is_no_personal_account(stack: Any, page: Page)
 def test_without_a_session_the_proof_page_goes_back_to_login(page: Page) -> None:
     page.goto("/proof.html")
     page.wait_for_url("**/index.html")
+
+
+def test_the_year_statement_stacks_on_the_phone_and_prints_alone_as_a_table(
+    stack: Any, page: Page
+) -> None:
+    """对账单: at 360 px each line stacks (named amount and balance); printed (print media,
+    an A4 page's width) it is the statement alone: whose it is, the year's figures and a
+    three-column table, without the proof, the forms, the buttons or the header's buttons."""
+    p = stack.fresh_person(scheme="employee", retired=False)
+    log_in(page, stack, p)
+    page.goto("/proof.html")
+    page.get_by_role("button", name="出具参保证明").click()
+    expect(page.locator("#proof-doc")).to_be_visible()
+    with page.expect_response("**/v1/me/account/statement?year=*") as answer:
+        page.get_by_role("button", name="查看对账单").click()
+    statement = answer.value.json()
+    assert statement["entries"], "an employee's year has account lines"
+    rows = page.locator("#statement-entries tr")
+    expect(rows).to_have_count(len(statement["entries"]))
+    first, entry = rows.first, statement["entries"][0]
+    plus = "" if entry["amount"].startswith("-") else "+"
+    expect(first.locator("td").nth(1)).to_have_text(f"金额{plus}{money(entry['amount'])}")
+    expect(first.locator("td").nth(2)).to_have_text(f"余额{money(entry['balance_after'])}")
+    # Stacked: the text over the full width, the figures under it, the column headers
+    # left for screen readers.
+    expect(page.locator("#statement-doc thead th").first).not_to_be_in_viewport()
+    boxes = [first.locator("td").nth(i).bounding_box() for i in range(3)]
+    assert all(boxes) and boxes[1]["y"] > boxes[0]["y"]  # type: ignore[index]
+    assert_fits_width(page, "the year statement at 360 px")
+
+    # window.print() opens no dialog here: what it would print is the print media.
+    page.evaluate("window.print = () => { window.printed = document.body.dataset.print; }")
+    page.get_by_role("button", name="打印对账单").click()
+    assert page.evaluate("window.printed") == "statement"
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    try:
+        expect(page.locator("#statement-doc")).to_be_visible()
+        expect(page.locator("#statement-who")).to_have_text(
+            f"{p.name}，身份证号{masked_id(p.id_number)}"
+        )
+        for hidden in ("#proof-doc", "#proof-form", "#statement-form", "#statement-print",
+                       "#lang-toggle", "#logout", ".back-link >> nth=0"):
+            expect(page.locator(hidden)).to_be_hidden()
+        header = page.locator("#statement-doc thead th")
+        expect(header).to_have_text(["日期和摘要", "金额", "余额"])
+        expect(header.nth(1)).to_be_visible()
+        expect(page.locator("#statement-entries .cell-label").first).to_be_hidden()
+        cells = [first.locator("td").nth(i).bounding_box() for i in range(3)]
+        # one row of three columns, side by side
+        assert cells[0]["x"] < cells[1]["x"] < cells[2]["x"]  # type: ignore[index]
+        assert abs(cells[0]["y"] - cells[2]["y"]) < 2  # type: ignore[index]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "statement-print.png"), full_page=True)
+    finally:
+        page.emulate_media(media="screen")

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HALF_WIDTH = re.compile(
     r"[\u4e00-\u9fff）”」][,?:;!](?! |$)"  # after a Chinese character
     r"|[}%\d)][,?:;!](?=[\u4e00-\u9fff“])"  # "{amount},您自己付", "10%,不清楚", "(…),补缴"
+    r"|[\u4e00-\u9fff]\)[,?:;!](?! )"  # "累计{x}元(含起付线)," at the end of a piece
 )
 
 
@@ -71,6 +72,7 @@ def test_the_check_catches_the_slips_the_issue_names():
         "金额:20,000.00 元",
         "共支付 {funds},您自己付",
         "10%,不清楚",
+        '"个人负担累计{yuan(burden)}元(含起付线),"',
     )
     for bad in slips:
         assert HALF_WIDTH.search(bad), bad

@@ -10,7 +10,18 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.api import auth, cards, citizen, family, ledgers, meta, problems, settlements
+from chalicelib.api import (
+    auth,
+    callers,
+    cards,
+    citizen,
+    family,
+    ledgers,
+    meta,
+    oauth,
+    problems,
+    settlements,
+)
 from chalicelib.api import filings as filing_routes  # 异地就医备案
 from chalicelib.logs import adopt, request_id, setup_logging
 
@@ -27,6 +38,7 @@ app.register_blueprint(ledgers.bp)
 app.register_blueprint(family.bp)
 app.register_blueprint(filing_routes.bp)
 app.register_blueprint(settlements.bp)
+app.register_blueprint(oauth.bp)
 app.register_blueprint(meta.bp)
 
 
@@ -44,11 +56,13 @@ def request_context(event: Request, get_response: Callable[[Request], Response])
 
 def _respond(event: Request, get_response: Callable[[Request], Response], rid: str) -> Response:
     started = time.perf_counter()
+    callers.reset()
     try:
         response = get_response(event)
     except Exception:
         app.log.exception("unhandled error")
         response = problems.generic(500)
+    callers.finish(response)  # an app's call: the person's access log, RateLimit headers
     headers: dict[str, Any] = response.headers
     content_type = str(headers.get("Content-Type", headers.get("content-type", "")))
     if response.status_code >= 400 and not content_type.startswith(problems.PROBLEM_JSON):

@@ -64,11 +64,7 @@ def caller(request: Request, scope: str | None = None) -> Caller:
         call = apps.app_access(ctx, token)
         _pending.set(_Pending(call, needed or "-", key))
         if needed not in APP_SCOPES:
-            raise errors.Forbidden(
-                "Apps may not use this route: only the person, in the portal.",
-                "第三方应用不能办理这项业务，只能由本人在网上服务大厅办理。",
-                code="insufficient_scope",
-            )
+            raise not_for_apps()
         if needed not in call.scopes:
             raise errors.Forbidden(
                 f"The person has not allowed this app the scope '{needed}'.",
@@ -82,6 +78,15 @@ def caller(request: Request, scope: str | None = None) -> Caller:
             require_scope(claims, "citizen")
         require_scope(claims, str(needed))
     return Caller(str(claims.subject))
+
+
+def not_for_apps() -> errors.Forbidden:
+    """The refusal of an app's token on a route no app may use (portal or hospital only)."""
+    return errors.Forbidden(
+        "Apps may not use this route: it is for the person in the portal, or for hospitals.",
+        "第三方应用不能使用这项业务：只能由本人在网上服务大厅办理，或由定点医疗机构办理。",
+        code="insufficient_scope",
+    )
 
 
 def finish(response: Response) -> None:

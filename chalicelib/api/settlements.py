@@ -98,10 +98,14 @@ def _app_grant(request: Request) -> bool:
 
 def hospital_of(request: Request) -> str:
     """The hospital a client token speaks for (scope settlements:write); 401 or 403 otherwise."""
+    from chalicelib.api.callers import not_for_apps
+    from chalicelib.services.apps import is_app_token
+
     c = container()
-    claims: TokenClaims = c.tokens.verify(
-        bearer_token(request), int(now_clock(c).now().timestamp())
-    )
+    token = bearer_token(request)
+    if is_app_token(token):  # an app's token (the person's consent) never settles
+        raise not_for_apps()
+    claims: TokenClaims = c.tokens.verify(token, int(now_clock(c).now().timestamp()))
     require_scope(claims, "settlements:write")
     hospital_id = claims.extra.get("hospital_id")
     if not hospital_id:

@@ -231,6 +231,7 @@ def my_access_log(
                 "app_name": a.app_name,
                 "scope": a.scope,
                 "category_zh": APP_SCOPES.get(a.scope, (a.scope, a.scope))[0],
+                "category_en": APP_SCOPES.get(a.scope, (a.scope, a.scope))[1],
                 "route": a.route,
                 "at": _iso(ctx, a.at),
                 "status": a.status,

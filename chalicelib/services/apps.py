@@ -94,6 +94,14 @@ def set_app_status(ctx: OAuthContext, client_id: str, status: str) -> None:
         raise ValueError(f"no app {client_id!r} (or status not active/suspended)")
 
 
+def expire_grant_of(ctx: OAuthContext, client_id: str, token: str) -> None:
+    """The sandbox's way to make the grant behind one of the app's tokens lapse now."""
+    found = ctx.store.get_token(value_hash(token))
+    if found is None or found.client_id != client_id:
+        raise ValueError("no such token of this app")
+    ctx.store.expire_grant(found.person_id, found.grant_id, ctx.now())
+
+
 # --- one call by an app -------------------------------------------------------------------
 
 

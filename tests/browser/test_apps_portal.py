@@ -185,3 +185,41 @@ def test_apps_without_a_login_goes_to_the_login_page(stack: Any, page: Page) -> 
     page.goto("/apps.html")
     expect(page.locator("#apps-none")).to_be_visible()
     expect(page.locator("#log-none")).to_be_visible()
+
+
+def test_the_demo_app_completes_the_flow_with_authlibs_client_refreshes_and_lapses(
+    stack: Any, page: Page
+) -> None:
+    """`make run`'s demo app (local/demo_app.py, Authlib's OAuth2Session with PKCE S256):
+    connect, consent in the portal, the first call, a refresh, then the sandbox lapses the
+    grant and both the refresh and the call are refused."""
+    person = stack.fresh_person()
+    page.goto("/local/demo-app")
+    page.locator("#demo-start").click()
+    page.wait_for_url("**/consent.html?**")
+    expect(page.locator("#consent-app-name")).to_have_text("示范健康（演示应用）")
+    log_in_here(page, stack, person)
+    expect(page.locator("#scopes-list label.choice")).to_have_count(5)
+    expect(page.locator("#scope-3-preview")).to_contain_text("结算记录")
+    page.get_by_role("button", name="同意授权").click()
+    page.wait_for_url("**/local/demo-app/callback?**")
+    expect(page.locator("h1")).to_have_text("已连接 / Connected")
+    token = page.locator("#demo-token")
+    expect(token).to_contain_text('"expires_in": 3600')
+    expect(token).to_contain_text('"access_grant_expiration"')
+    expect(token).to_contain_text('"patient"')
+    expect(page.locator("#demo-benefits")).to_contain_text('"caps"')
+    assert person.id_number not in page.content()
+    shot(page, "demo-app-connected")
+
+    page.locator("#demo-refresh").click()
+    expect(page.locator("h1")).to_have_text("已刷新 / Refreshed")
+    page.locator("#demo-call").click()
+    expect(page.locator("#demo-benefits")).to_be_visible()
+    page.locator("#demo-expire").click()
+    expect(page.locator("h1")).to_contain_text("授权已过期")
+    page.locator("#demo-refresh").click()
+    expect(page.locator("h1")).to_contain_text("刷新被拒绝")
+    expect(page.locator("#demo-error")).to_contain_text('"invalid_grant"')
+    page.locator("#demo-call").click()
+    expect(page.locator("h2")).to_contain_text("→ 401")

@@ -91,8 +91,14 @@ def _callback(origin: str, path: str) -> tuple[int, dict[str, str], str]:
                      _block("error", {k: v[0] for k, v in query.items()}))
     with _lock:
         verifier = _verifiers.pop(query.get("state", [""])[0], None)
-    if verifier is None:
-        return _page(origin, "state 不对 / Unknown state", "<p>请重新开始。Start again.</p>")
+    if verifier is None:  # not the demo app's own flow: e.g. the quickstart's, by curl
+        shown = {k: query.get(k, [""])[0] for k in ("code", "state")}
+        return _page(origin, "授权码 / Your authorization code",
+                     "<p>这不是演示应用自己发起的授权（例如快速入门里用 curl 发起的）："
+                     "请用下面的 code 兑换令牌，5分钟内有效，只能用一次。"
+                     "Not the demo app's own request (e.g. the quickstart's): exchange this "
+                     "code at the token endpoint within 5 minutes, once.</p>"
+                     + _block("code", shown))
     session = _session(origin, state=query["state"][0])
     token = session.fetch_token(
         f"{origin}/v1/oauth/token", authorization_response=f"{origin}{path}",

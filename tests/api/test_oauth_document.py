@@ -109,3 +109,51 @@ def test_the_authorize_answers_are_as_documented(api, app):
         example = examples[name]["value"]
         assert reply.status == 400 and "Location" not in reply.headers
         assert (reply.body["type"], reply.body["error"]) == (example["type"], example["error"])
+
+
+def test_the_quickstart_names_the_demo_apps_real_credentials_and_every_scope():
+    from chalicelib.api.scopes import APP_SCOPES
+    from local import demo_app
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "apps-quickstart.md").read_text(
+        "utf-8"
+    )
+    assert f"`client_id` | `{demo_app.CLIENT_ID}`" in text
+    assert f"`client_secret` | `{demo_app.CLIENT_SECRET}`" in text
+    assert f"`{demo_app.redirect_uri('http://127.0.0.1:8000')}`" in text
+    for scope in APP_SCOPES:
+        assert f"`{scope}`" in text, scope
+    assert "python -m chalicelib.ops.apps register" in text
+
+
+def test_the_quickstart_flow_by_form_posts_as_curl_sends_them(stack, api, login, live_server):
+    """The quickstart's steps against the server `make run` starts: the demo app is
+    registered there, the code is exchanged with HTTP Basic (curl -u) and a first call
+    answers; the demo app's page shows a code that is not its own flow's, unused."""
+    import base64
+    from urllib.request import Request, urlopen
+
+    from local import demo_app
+    from tests.api.oauth_flow import AppReg
+
+    with urlopen(f"{live_server}/local/demo-app", timeout=20) as page:  # registers it
+        assert page.status == 200
+    app = AppReg(demo_app.CLIENT_ID, demo_app.CLIENT_SECRET, demo_app.redirect_uri(live_server))
+    verifier, challenge = pkce()
+    query = auth_query(app, "benefits:read profile:read", challenge)
+    code = code_of(consent(api, login(stack.fresh_person()), query, ["benefits:read"]))
+    state = parse_qs(query)["state"][0]
+    with urlopen(f"{app.redirect}?code={code}&state={state}", timeout=20) as page:
+        assert code in page.read().decode()  # shown, not exchanged by the demo app
+    basic = base64.b64encode(f"{app.client_id}:{app.secret}".encode()).decode()
+    form = (f"grant_type=authorization_code&code={code}&redirect_uri={app.redirect}"
+            f"&code_verifier={verifier}").encode()
+    request = Request(f"{live_server}/v1/oauth/token", data=form, headers={
+        "Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+    with urlopen(request, timeout=20) as reply:
+        answer = json.loads(reply.read())
+    assert answer["scope"] == "benefits:read" and answer["refresh_token"]
+    first = Request(f"{live_server}/v1/me/benefits",
+                    headers={"Authorization": f"Bearer {answer['access_token']}"})
+    with urlopen(first, timeout=20) as reply:
+        assert reply.status == 200 and "caps" in json.loads(reply.read())

@@ -21,6 +21,7 @@ import calendar
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -353,6 +354,9 @@ class OAuthAnswer:
     headers: dict[str, str]
 
 
+_PRINTABLE = re.compile(r"[\x20-\x7e]*")
+
+
 def _query(text: str) -> dict[str, str]:
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
@@ -364,6 +368,9 @@ def _query(text: str) -> dict[str, str]:
     for key, value in pairs:
         if key in data:
             raise InvalidRequestError(f"Multiple '{key}' in request.")
+        # RFC 6749 Appendix A: every parameter is printable ASCII (VSCHAR, NQCHAR, a URI)
+        if not _PRINTABLE.fullmatch(key + value):
+            raise InvalidRequestError("The authorization request has characters it may not.")
         data[key] = value
     return data
 

@@ -306,3 +306,18 @@ def test_a_wrong_secret_a_wrong_redirect_at_the_token_endpoint_issue_nothing(
     for grant in ("password", "implicit"):
         refused = form(api, "/v1/oauth/token", {"grant_type": grant}, app_a.basic())
         assert refused.status in (400, 422) and "access_token" not in refused.text
+
+
+def test_a_request_with_characters_outside_printable_ascii_is_400_never_a_server_error(
+    stack, api, login, app_a
+):
+    """RFC 6749 Appendix A: every parameter is printable ASCII (the fuzzer found a 500)."""
+    _, challenge = pkce()
+    for change in ({"response_type": "\u00ac]"}, {"state": "\x17" + "s" * 20},
+                   {"client_id": "app\u00c4"}):
+        query = auth_query(app_a, "profile:read", challenge, **change)
+        for reply in (_authorize(api, query), api.get("/v1/oauth/consent?" + query)):
+            assert reply.status == 400, reply.text
+            assert "Location" not in reply.headers and reply.body["error"]
+        decided = consent(api, login(stack.fresh_person()), query, ["profile:read"])
+        assert decided.status == 400 and "code=" not in decided.text

@@ -17,6 +17,7 @@ from chalicelib.api import (
     citizen,
     documents,
     family,
+    fhir,
     ledgers,
     meta,
     oauth,
@@ -45,6 +46,7 @@ app.register_blueprint(notice_routes.bp)
 app.register_blueprint(vouchers.bp)
 app.register_blueprint(documents.bp)
 app.register_blueprint(oauth.bp)
+app.register_blueprint(fhir.bp)
 app.register_blueprint(meta.bp)
 
 

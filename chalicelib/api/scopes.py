@@ -113,6 +113,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/me/notices/preferences": PERSON_ONLY,
     "PUT /v1/me/notices/preferences": PERSON_ONLY,
     "POST /v1/sms/inbound": WEBHOOK,  # the SMS gateway's replies (退订), HMAC-signed
+    # FHIR R4 read views (the same data as above, for apps that speak FHIR)
+    "GET /v1/fhir/metadata": PUBLIC,
+    "GET /v1/fhir/Patient": "profile:read",
+    "GET /v1/fhir/Coverage": "profile:read",
+    "GET /v1/fhir/CoverageEligibilityResponse": "benefits:read",
+    "GET /v1/fhir/ExplanationOfBenefit": "settlements:read",
     # the person's apps (授权管理, 谁查看了我的信息): never an app's business
     "GET /v1/me/apps": PERSON_ONLY,
     "DELETE /v1/me/apps/{grant_id}": PERSON_ONLY,

@@ -67,7 +67,7 @@ def test_apps_reach_only_the_persons_own_routes_and_the_portal_keeps_its_own():
     for route, need in ROUTE_SCOPES.items():
         path = route.split(" ", 1)[1]
         if need in APP_SCOPES:  # an app's scope opens only routes about the person
-            assert path.startswith("/v1/me"), route
+            assert path.startswith(("/v1/me", "/v1/fhir/")), route
     portal_only = [
         "POST /v1/auth/refresh", "GET /v1/me/notices", "PUT /v1/me/notices/preferences",
         "GET /v1/me/apps", "DELETE /v1/me/apps/{grant_id}", "GET /v1/me/app-access",

@@ -70,7 +70,10 @@ def cold_import(rounds: int = 15) -> dict[str, Any]:
 
 
 def request_counts(
-    api: Any, stack_last_code: Callable[[str], str | None], read_bytes: dict[str, tuple[int, int]]
+    api: Any,
+    stack_last_code: Callable[[str], str | None],
+    read_bytes: dict[str, tuple[int, int]],
+    kept: dict[str, str],
 ) -> dict[str, int]:
     from chalicelib.demo import person
     from local.metering import dynamodb_requests
@@ -117,6 +120,7 @@ def request_counts(
         preview = {"category": "referral", "province": "110000", "city": "110100"}
         api.post("/v1/me/filings/preview", preview, token=token["access_token"])
     counts["POST /v1/me/filings/preview"] = sum(c.values())
+    kept["token"] = token["access_token"]  # for the app's read (bench/apps.py)
     return counts
 
 
@@ -173,7 +177,11 @@ def main() -> int:
         for name in ("", "yibao"):  # the figures, not the access log
             logging.getLogger(name).setLevel(logging.WARNING)
         read_bytes: dict[str, tuple[int, int]] = {}
-        counts = request_counts(api, last_code, read_bytes)
+        kept: dict[str, str] = {}
+        counts = request_counts(api, last_code, read_bytes, kept)
+        from bench import apps
+
+        app_counts = apps.app_read_requests(api, kept["token"])
         settlement = settlement_through_api(api)
         from bench import notices
 
@@ -196,6 +204,8 @@ def main() -> int:
             budgets.count(f"{endpoint} ({answer} B)", read, 4096, " B")
         else:
             print(f"  {endpoint:<34} {read:>8} B read, {answer} B answered")
+
+    apps.report(budgets, app_counts)
 
     from bench.settlement import engine_figures
 

@@ -62,7 +62,7 @@ def consent(api: Any, person_token: str, query: str, scopes: list[str] | None = 
 
 def code_of(reply: Any) -> str:
     assert reply.status == 200, reply.text
-    return parse_qs(urlsplit(reply.body["redirect_to"]).query)["code"][0]
+    return str(parse_qs(urlsplit(reply.body["redirect_to"]).query)["code"][0])
 
 
 def form(api: Any, path: str, fields: dict[str, str], headers: dict[str, str] | None = None) -> Any:

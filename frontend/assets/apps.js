@@ -119,7 +119,7 @@ wireConfirm(confirmBox, $("apps-confirm-yes"), $("apps-confirm-no"), {
     try {
       const after = await api("DELETE", `/v1/me/apps/${encodeURIComponent(grant.grant_id)}`);
       grants = grants.map((g) => (g.grant_id === after.grant_id ? after : g));
-      document.body.append(confirmBox);
+      $("apps").before(confirmBox); // back to its place, hidden, before the list is drawn again
       closeConfirm(false);
       renderApps();
       message.show(() => t("apps.revoked", { app: grant.app_name }), "success");

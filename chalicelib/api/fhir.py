@@ -106,7 +106,8 @@ def explanations() -> Response:
 
     request = bp.current_request
     who = caller(request)
-    count = query_param(request, "_count") or "20"
+    count = query_param(request, "_count")
+    count = "20" if count is None else count
     if not count.isdigit() or not 1 <= int(count) <= 100:
         raise field_error("_count", "range", "_count is a whole number from 1 to 100.",
                           "_count 应为1到100的整数。")

@@ -12,12 +12,15 @@ from chalice.app import Chalice, Request, Response
 
 from chalicelib.api import (
     auth,
+    callers,
     cards,
     citizen,
     documents,
     family,
+    fhir,
     ledgers,
     meta,
+    oauth,
     problems,
     settlements,
     vouchers,
@@ -42,6 +45,8 @@ app.register_blueprint(settlements.bp)
 app.register_blueprint(notice_routes.bp)
 app.register_blueprint(vouchers.bp)
 app.register_blueprint(documents.bp)
+app.register_blueprint(oauth.bp)
+app.register_blueprint(fhir.bp)
 app.register_blueprint(meta.bp)
 
 
@@ -75,11 +80,13 @@ def request_context(event: Request, get_response: Callable[[Request], Response])
 
 def _respond(event: Request, get_response: Callable[[Request], Response], rid: str) -> Response:
     started = time.perf_counter()
+    callers.reset()
     try:
         response = get_response(event)
     except Exception:
         app.log.exception("unhandled error")
         response = problems.generic(500)
+    callers.finish(response)  # an app's call: the person's access log, RateLimit headers
     headers: dict[str, Any] = response.headers
     content_type = str(headers.get("Content-Type", headers.get("content-type", "")))
     if response.status_code >= 400 and not content_type.startswith(problems.PROBLEM_JSON):

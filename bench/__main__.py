@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.WARNING)
         read_bytes: dict[str, tuple[int, int]] = {}
         counts, payer_token = request_counts(api, last_code, read_bytes)
+        from bench import apps
+
+        app_counts = apps.app_read_requests(api, payer_token)
         settlement = settlement_through_api(api)
         paths, ratios = _paths_and_overhead(api, settlement["token"], payer_token, code_of)
         from bench.cold_start import cold_start
@@ -240,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             budgets.count(f"{endpoint} ({answer} B)", read, 4096, " B")
         else:
             print(f"  {endpoint:<34} {read:>8} B read, {answer} B answered")
+
+    apps.report(budgets, app_counts)
 
     from bench.settlement import engine_figures
 

@@ -134,6 +134,21 @@ class Container:
             settlement_store=self.settlement_store,
         )
 
+    @cached_property
+    def oauth_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.oauth import DynamoOAuthStore
+
+        self.bind_tables()
+        return DynamoOAuthStore()
+
+    def oauth(self) -> Any:
+        """Third-party apps: OAuth 2.0 (Authlib), grants, audit, rate limits."""
+        from chalicelib.services.oauth import OAuthContext
+
+        return OAuthContext(
+            store=self.oauth_store, clock=now_clock(self), pepper=self.settings.pepper
+        )
+
     def ledgers(self) -> Any:
         from chalicelib.services.ledgers import LedgerContext
 

@@ -57,12 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(args.port, moto.url)
         threading.Thread(target=_notice_senders, args=(stop,), daemon=True).start()
         url = f"http://127.0.0.1:{args.port}"
+        from local import demo_app
+
+        demo_app.ensure_registered(url)
         print("\n示范县 demo logins (ID number, phone, name) — read the SMS code at /outbox.html:")
         for line in login_lines(990101, 5):
             print("  " + line)
         print(
             f"\nReady in {time.monotonic() - started:.1f} s: {url}/  (API: {url}/v1/, "
-            f"docs: {url}/docs.html). Ctrl-C stops.",
+            f"docs: {url}/docs.html; a third-party app's side: {url}{demo_app.BASE}, "
+            "docs/apps-quickstart.md). Ctrl-C stops.",
             flush=True,
         )
         try:

@@ -2,6 +2,7 @@
 
 ``/v1/*`` goes to the Chalice app through Chalice's own local API Gateway;
 ``/local/outbox`` shows the SMS the moto server has "sent" (phones masked);
+``/local/demo-app`` is the sandbox's demo app, the app's side of OAuth (local/demo_app.py);
 everything else is a static file from ``frontend/``.
 """
 
@@ -162,6 +163,8 @@ class Handler(BaseHTTPRequestHandler):
             self._api(path)
         elif path.split("?")[0] == "/local/outbox":
             self._outbox()
+        elif path.startswith("/local/demo-app"):
+            self._demo_app(path)
         else:
             self._static(path.split("?")[0])
 
@@ -206,6 +209,13 @@ class Handler(BaseHTTPRequestHandler):
             for m in reversed(messages)
         ]
         self._json(200, {"messages": shown})
+
+    def _demo_app(self, path: str) -> None:
+        from local import demo_app
+
+        address: Any = self.server.server_address
+        status, headers, page = demo_app.handle(f"http://{address[0]}:{address[1]}", path)
+        self._send(status, headers, page.encode())
 
     def _not_found_page(self) -> None:
         """An unknown address: a browser gets the portal's page in plain words (as the

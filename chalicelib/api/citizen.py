@@ -6,16 +6,16 @@ from typing import Any
 
 from chalice.app import Blueprint, Request, Response
 
+from chalicelib.api.callers import caller
 from chalicelib.api.http import (
-    bearer_token,
     field_error,
     json_body,
     json_response,
     query_param,
-    require_scope,
     route,
 )
-from chalicelib.bootstrap import container, now_clock
+from chalicelib.bootstrap import container
+from chalicelib.rules.identity import mask_name
 from chalicelib.services.profile import get_me
 
 bp = Blueprint(__name__)
@@ -29,25 +29,22 @@ def _settlements() -> Any:
 
 
 def current_person_id(request: Request, scope: str | None = None) -> str:
-    """The person the bearer token speaks for; 401 or 403 otherwise.
+    """The person the bearer token speaks for; 401, 403 or 429 otherwise.
 
-    A citizen's own token may do everything; a third party's token only what its
-    scopes grant (e.g. ``card:read``).
+    The person's own portal token may use every person route; an app's token only
+    the routes whose scope (in :mod:`chalicelib.api.scopes`) the person allowed it.
+    ``scope``, when a handler names it, is for the reader: the table decides.
     """
-    c = container()
-    now = int(now_clock(c).now().timestamp())
-    claims = c.tokens.verify(bearer_token(request), now)
-    if "citizen" not in claims.scopes:
-        require_scope(claims, scope or "citizen")
-    return str(claims.subject)
+    return caller(request, scope).person_id
 
 
 @route(bp, "/v1/me", "GET")
 def me() -> Response:
-    person_id = current_person_id(bp.current_request)
-    return json_response(
-        get_me(container().persons, person_id), headers={"Cache-Control": "no-store"}
-    )
+    who = caller(bp.current_request)
+    body = get_me(container().persons, who.person_id)
+    if who.app is not None:  # an app sees its pairwise subject and a masked name only
+        body = {**body, "person_id": who.subject, "name": mask_name(body["name"])}
+    return json_response(body, headers={"Cache-Control": "no-store"})
 
 
 @route(bp, "/v1/me/estimates", "POST")

@@ -10,6 +10,8 @@ from chalice.app import Blueprint, Request, Response
 
 from chalicelib import errors
 from chalicelib.api.http import (
+    FORM,
+    MAX_BODY_BYTES,
     bearer_token,
     form_or_json_body,
     json_body,
@@ -48,6 +50,10 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 @route(bp, "/v1/oauth/token", "POST")
 def client_token() -> Response:
     request = bp.current_request
+    if _app_grant(request):
+        from chalicelib.api.oauth import app_token
+
+        return app_token(request)
     body = form_or_json_body(request, "client-token-request")
     given = _basic_credentials(request) or (body.get("client_id"), body.get("client_secret"))
     client_id, secret = given
@@ -78,12 +84,28 @@ def client_token() -> Response:
     )
 
 
+def _app_grant(request: Request) -> bool:
+    """An app's grant (authorization_code, refresh_token) rather than a hospital's."""
+    from urllib.parse import parse_qs
+
+    if (request.headers.get("content-type") or "").split(";")[0].strip().lower() != FORM:
+        return False
+    raw = request.raw_body or b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    grant_types = parse_qs(text[:MAX_BODY_BYTES]).get("grant_type", [])
+    return bool(grant_types) and grant_types[0] in ("authorization_code", "refresh_token")
+
+
 def hospital_of(request: Request) -> str:
     """The hospital a client token speaks for (scope settlements:write); 401 or 403 otherwise."""
+    from chalicelib.api.callers import not_for_apps
+    from chalicelib.services.apps import is_app_token
+
     c = container()
-    claims: TokenClaims = c.tokens.verify(
-        bearer_token(request), int(now_clock(c).now().timestamp())
-    )
+    token = bearer_token(request)
+    if is_app_token(token):  # an app's token (the person's consent) never settles
+        raise not_for_apps()
+    claims: TokenClaims = c.tokens.verify(token, int(now_clock(c).now().timestamp()))
     require_scope(claims, "settlements:write")
     hospital_id = claims.extra.get("hospital_id")
     if not hospital_id:

@@ -15,7 +15,9 @@ from chalicelib.services.auth import keyed_hash
 
 log = logging.getLogger(__name__)
 
-KNOWN_SCOPES = frozenset({"settlements:write", "card:read", "card:write"})
+# A machine client speaks for a hospital, never for a person: the person's data goes to apps
+# only through their consent (OAuth 2.0, chalicelib/api/scopes.py).
+KNOWN_SCOPES = frozenset({"settlements:write"})
 
 
 def _secret_hash(pepper: str, client_id: str, secret: str) -> str:

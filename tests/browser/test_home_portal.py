@@ -38,7 +38,7 @@ TILES = {
     "tile-remote-care": "filing.html",
     "tile-family": "family.html",
     "tile-sms": "sms.html",
-    # "tile-apps": "apps.html" comes with issue 11's apps.html; no tile leads to a 404
+    "tile-apps": "apps.html",
     "tile-proof": "proof.html",
     "tile-help": "help.html",
 }

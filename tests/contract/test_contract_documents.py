@@ -103,9 +103,10 @@ def test_request_bodies_point_at_the_schemas():
     for ops in document["paths"].values():
         for op in ops.values():
             body = op.get("requestBody")
-            if body:
-                ref = body["content"]["application/json"]["schema"]["$ref"]
-                assert ref.split("/")[-1] in components
+            for content in (body or {}).get("content", {}).values():  # JSON, or a form
+                schema = content["schema"]
+                refs = [s["$ref"] for s in schema.get("oneOf", [schema])]
+                assert refs and all(ref.split("/")[-1] in components for ref in refs)
 
 
 def test_an_area_fragment_may_not_define_a_path_twice():

@@ -259,6 +259,49 @@ class ClientItem(_Base):
     created_at = UnicodeAttribute()
 
 
+class AppItem(_Base):
+    """第三方应用: a registered app (pk ``APP#<client_id>``), its secret stored hashed."""
+
+    name = UnicodeAttribute()
+    operator = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    privacy_url = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    redirect_uris = ListAttribute(of=UnicodeAttribute, default=list)
+    scopes = ListAttribute(of=UnicodeAttribute, default=list)
+    max_duration = UnicodeAttribute()  # one_time | 13_months
+    rate_limit = NumberAttribute()  # calls a minute, all persons together
+    status = UnicodeAttribute(default="active")  # active | suspended
+    created_at = UnicodeAttribute()
+
+
+class AppGrantItem(_Base):
+    """授权: a person's consent to one app, in the person's partition (sk ``APPGRANT#<id>``)."""
+
+    grant_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    app_name = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute, default=list)
+    duration = UnicodeAttribute()  # one_time | 13_months
+    created_at = NumberAttribute()  # epoch seconds
+    expires_at = NumberAttribute()  # the grant lapses then (access_grant_expiration)
+    status = UnicodeAttribute(default="active")  # active | revoked
+    revoked_at = NumberAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)  # person | app | reuse
+
+
+class AppAccessItem(_Base):
+    """谁查看了我的信息: one use by an app (sk ``APPACCESS#<time>#<rand>``), kept 3 years."""
+
+    client_id = UnicodeAttribute()
+    app_name = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    route = UnicodeAttribute()
+    at = NumberAttribute()
+    status = NumberAttribute()
+    ttl = NumberAttribute(null=True)
+
+
 class FamilyLinkItem(_Base):
     """家庭共济 link, one copy in each person's partition (sk ``ME#FAMILY#<link_id>``).
 
@@ -485,6 +528,33 @@ class RateItem(_AuthBase):
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes later
 
 
+class OAuthCodeItem(_AuthBase):
+    """An authorization code (pk ``OAUTHCODE#<hash>``): 10 minutes, once."""
+
+    client_id = UnicodeAttribute()
+    person_id = UnicodeAttribute()
+    grant_id = UnicodeAttribute()
+    redirect_uri = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    code_challenge = UnicodeAttribute()
+    expires_at = NumberAttribute()
+    used = BooleanAttribute(default=False)
+    ttl = NumberAttribute(null=True)
+
+
+class OAuthTokenItem(_AuthBase):
+    """An app's access or refresh token (pk ``OAUTHTOKEN#<hash>``), tied to its grant."""
+
+    kind = UnicodeAttribute()  # access | refresh
+    client_id = UnicodeAttribute()
+    person_id = UnicodeAttribute()
+    grant_id = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    expires_at = NumberAttribute()
+    used = BooleanAttribute(default=False)  # refresh tokens: once
+    ttl = NumberAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[_Base], ...] = (
     PersonItem,
     YtdItem,
@@ -494,6 +564,11 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     LedgerYearItem,
     LedgerLineItem,
     ClientItem,
+    AppItem,
+    AppGrantItem,
+    AppAccessItem,
+    OAuthCodeItem,
+    OAuthTokenItem,
     CardItem,
     CardEventItem,
     CardIndexItem,

@@ -1,0 +1,131 @@
+"""FHIR R4 read views for apps that speak FHIR (/v1/fhir/): thin handlers over the same
+services as /v1/me; the scope each needs is in the one table (chalicelib/api/scopes.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.callers import caller
+from chalicelib.api.http import field_error, query_param, route
+from chalicelib.bootstrap import container, now_clock
+from chalicelib.rules.identity import mask_name
+
+bp = Blueprint(__name__)
+
+NO_STORE = {"Cache-Control": "no-store"}
+_LAST_UPDATED = re.compile(
+    r"(ge|gt|le|lt)?(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z))?)"
+)
+_CURSOR = re.compile(r"[A-Za-z0-9_=-]{1,400}")
+
+
+def _fhir() -> Any:
+    from chalicelib.services import fhir
+
+    return fhir
+
+
+def _answer(body: dict[str, Any]) -> Response:
+    import json
+
+    return Response(json.dumps(body, ensure_ascii=False), status_code=200,
+                    headers={"Content-Type": _fhir().CONTENT_TYPE, **NO_STORE})
+
+
+def _now() -> str:
+    return now_clock(container()).now().isoformat(timespec="seconds")
+
+
+@route(bp, "/v1/fhir/metadata", "GET")
+def metadata() -> Response:
+    return _answer(_fhir().capability_statement(_now()))
+
+
+def _me() -> tuple[Any, dict[str, Any]]:
+    from chalicelib.services.profile import get_me
+
+    who = caller(bp.current_request)
+    return who, get_me(container().persons, who.person_id)
+
+
+@route(bp, "/v1/fhir/Patient", "GET")
+def patients() -> Response:
+    who, me = _me()
+    resource = _fhir().patient(me, who.subject, mask_name(me["name"]))
+    return _answer(_fhir().bundle([resource], "/v1/fhir/Patient"))
+
+
+@route(bp, "/v1/fhir/Coverage", "GET")
+def coverages() -> Response:
+    who, me = _me()
+    return _answer(_fhir().bundle([_fhir().coverage(me, who.subject)], "/v1/fhir/Coverage"))
+
+
+@route(bp, "/v1/fhir/CoverageEligibilityResponse", "GET")
+def eligibility() -> Response:
+    from chalicelib.services import ledgers
+
+    who = caller(bp.current_request)
+    benefits = ledgers.benefits(container().ledgers(), who.person_id, None)
+    resource = _fhir().eligibility(benefits, who.subject, _now())
+    return _answer(_fhir().bundle([resource], "/v1/fhir/CoverageEligibilityResponse"))
+
+
+def _bounds() -> list[tuple[str, datetime]]:
+    request = bp.current_request
+    params: Any = request.query_params or {}
+    if "_lastUpdated" not in params:
+        return []
+    given = params.getlist("_lastUpdated") if hasattr(params, "getlist") else [
+        params["_lastUpdated"]]
+    bounds = []
+    for text in given[:2]:
+        found = _LAST_UPDATED.fullmatch(text)
+        try:
+            moment = datetime.fromisoformat(found[2].replace("Z", "+00:00")) if found else None
+        except ValueError:
+            moment = None
+        if found is None or moment is None:
+            raise field_error("_lastUpdated", "format",
+                              "_lastUpdated is a date or time with an optional ge, gt, le or lt.",
+                              "_lastUpdated 应为日期或时间，可加 ge、gt、le、lt 前缀。")
+        if moment.tzinfo is None:  # a date: the person's day (Asia/Shanghai)
+            moment = moment.replace(tzinfo=now_clock(container()).now().tzinfo)
+        bounds.append((found[1] or "ge", moment))
+    return bounds
+
+
+@route(bp, "/v1/fhir/ExplanationOfBenefit", "GET")
+def explanations() -> Response:
+    from chalicelib.services import settlements
+
+    request = bp.current_request
+    who = caller(request)
+    count = query_param(request, "_count")
+    count = "20" if count is None else count
+    if not count.isdigit() or not 1 <= int(count) <= 100:
+        raise field_error("_count", "range", "_count is a whole number from 1 to 100.",
+                          "_count 应为1到100的整数。")
+    cursor = query_param(request, "_cursor")
+    if cursor is not None and not _CURSOR.fullmatch(cursor):
+        raise field_error("_cursor", "pattern", "_cursor is the next link's.", "翻页参数不对。")
+    bounds = _bounds()
+    page = settlements.my_settlements(container().settlements(), who.person_id, int(count),
+                                      cursor)
+    fhir = _fhir()
+    shown = [s for s in page["settlements"] if fhir.updated_within(s["settled_at"], bounds)]
+    older = [s for s in page["settlements"] if s not in shown]
+    lower = any(p in ("ge", "gt") for p, _ in bounds)
+    # newest first: once a page holds one older than a lower bound, no later page is newer
+    more = page["next_cursor"] and not (lower and older and older[-1] is page["settlements"][-1])
+    query = f"_count={count}" + "".join(
+        f"&_lastUpdated={p}{quote(b.isoformat())}" for p, b in bounds)
+    next_url = f"/v1/fhir/ExplanationOfBenefit?{query}&_cursor={page['next_cursor']}" if more \
+        else None
+    resources = [fhir.explanation_of_benefit(s, who.subject) for s in shown]
+    return _answer(fhir.bundle(resources, f"/v1/fhir/ExplanationOfBenefit?{query}", next_url))

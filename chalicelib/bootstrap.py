@@ -51,6 +51,13 @@ class Container:
         return DynamoLoginStore()
 
     @cached_property
+    def session_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.sessions import DynamoSessionStore
+
+        self.bind_tables()
+        return DynamoSessionStore()
+
+    @cached_property
     def sms(self) -> Any:
         import boto3
 

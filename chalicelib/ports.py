@@ -126,6 +126,18 @@ class LoginStore(Protocol):
         ...
 
 
+class SessionStore(Protocol):
+    """Signed-out tokens (退出登录), each kept until the token would expire."""
+
+    def revoke(self, person_id: str, token_id: str, expires_at: int, now: int) -> None:
+        """Record the token as signed out until ``expires_at`` (again: no harm)."""
+        ...
+
+    def is_revoked(self, person_id: str, token_id: str) -> bool:
+        """Whether the token was signed out (one read)."""
+        ...
+
+
 class SmsGateway(Protocol):
     def send(self, phone: str, text: str) -> str:
         """Send one SMS; returns the provider's message id."""

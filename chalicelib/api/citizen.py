@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Request, Response
 
+from chalicelib import sessions
 from chalicelib.api.http import (
     bearer_token,
     field_error,
@@ -16,6 +17,7 @@ from chalicelib.api.http import (
     route,
 )
 from chalicelib.bootstrap import container, now_clock
+from chalicelib.ports import TokenClaims
 from chalicelib.services.profile import get_me
 
 bp = Blueprint(__name__)
@@ -28,17 +30,26 @@ def _settlements() -> Any:
     return settlements
 
 
+def bearer_claims(request: Request) -> TokenClaims:
+    """The bearer token's claims, if it is signed by us and in date; 401 otherwise."""
+    c = container()
+    claims: TokenClaims = c.tokens.verify(
+        bearer_token(request), int(now_clock(c).now().timestamp())
+    )
+    return claims
+
+
 def current_person_id(request: Request, scope: str | None = None) -> str:
     """The person the bearer token speaks for; 401 or 403 otherwise.
 
     A citizen's own token may do everything; a third party's token only what its
-    scopes grant (e.g. ``card:read``).
+    scopes grant (e.g. ``card:read``). A signed-out token gets 401 from the first read
+    of the person's data, or before anything else happens (chalicelib/sessions.py).
     """
-    c = container()
-    now = int(now_clock(c).now().timestamp())
-    claims = c.tokens.verify(bearer_token(request), now)
+    claims = bearer_claims(request)
     if "citizen" not in claims.scopes:
         require_scope(claims, scope or "citizen")
+    sessions.expect(claims.subject, claims.token_id, container().session_store.is_revoked)
     return str(claims.subject)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
@@ -118,7 +119,9 @@ def add_use(tx: TransactWrite, use: FamilyUse, payer: FamilySide) -> None:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoFamilyRepository:
+    @sessions.brings_check
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""
         person = account = None

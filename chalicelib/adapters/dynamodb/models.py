@@ -48,6 +48,8 @@ NOTICE_PREFIX = "NOTICE#"  # a person's SMS records: NOTICE#M#<yyyy-mm>, NOTICE#
 NOTICE_PREFS_SK = "ME#NOTICES"  # what the person turned off (月度短信 and events)
 NOTICE_SHARDS = 16  # the sparse index of accounts is read in this many parallel parts
 OTP_SK = "OTP"
+SESSION_REVOKED_PREFIX = "ME#SESSION#REVOKED#"  # + jti: a signed-out token, read with the ME# Query
+ACCOUNT_SESSION_REVOKED_PREFIX = "ACCOUNT#~SESSION#REVOKED#"  # its copy after the account's pages
 TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
@@ -443,6 +445,17 @@ class ProofItem(_Base):
     issued_at = UnicodeAttribute()
     valid_until = UnicodeAttribute()
     ttl = NumberAttribute(null=True)
+class RevokedSessionItem(_Base):
+    """退出登录：a signed-out token by its ``jti``, kept until the token would expire (TTL).
+
+    Two copies in the person's partition, each where a citizen read already looks: sk
+    ``ME#SESSION#REVOKED#<jti>`` (the ``ME#`` Query of every read of a person) and
+    ``ACCOUNT#~SESSION#REVOKED#<jti>`` (after the account ledger's pages), so that
+    the check rides on the read the handler makes (chalicelib/sessions.py).
+    """
+
+    revoked_at = NumberAttribute()  # epoch seconds
+    ttl = NumberAttribute()  # the token's exp: no use for the record after it
 
 
 class _AuthBase(_Base):
@@ -511,6 +524,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     NoticePrefsItem,
     VoucherUseItem,
     ProofItem,
+    RevokedSessionItem,
     OtpItem,
     RateItem,
     InboundItem,

@@ -13,6 +13,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
@@ -30,6 +31,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.sessions import get_own
 from chalicelib.ports import NoticeFacts, NoticeRecord
 
 RECORD_DAYS = 400  # a record stays readable for 我的短信 this long, then TTL removes it
@@ -59,6 +61,7 @@ def _record(person_id: str, item: NoticeItem) -> NoticeRecord:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoNoticeStore:
     def claim(
         self,
@@ -169,12 +172,22 @@ class DynamoNoticeStore:
         records.sort(key=lambda r: r.sent_at or r.due_at or r.created_at, reverse=True)
         return records[:limit]
 
+    @sessions.brings_check
     def turned_off(self, person_id: str) -> tuple[frozenset[str], str | None]:
-        """The groups the person turned off, and when they last changed them."""
-        try:
-            prefs = NoticePrefsItem.get(person_pk(person_id), NOTICE_PREFS_SK, consistent_read=True)
-        except NoticePrefsItem.DoesNotExist:
-            return frozenset(), None
+        """The groups the person turned off, and when they last changed them (one
+        consistent read; in a person's request it brings the session check along)."""
+        if sessions.wanted(person_id) is not None:
+            raw = get_own(person_id, NOTICE_PREFS_SK)
+            if raw is None:
+                return frozenset(), None
+            prefs = NoticePrefsItem.from_raw_data(raw)
+        else:
+            try:
+                prefs = NoticePrefsItem.get(
+                    person_pk(person_id), NOTICE_PREFS_SK, consistent_read=True
+                )
+            except NoticePrefsItem.DoesNotExist:
+                return frozenset(), None
         return frozenset(str(g) for g in prefs.turned_off or ()), prefs.changed_at
 
     def set_turned_off(self, person_id: str, groups: frozenset[str], at: str, by: str) -> None:

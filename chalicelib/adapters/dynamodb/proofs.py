@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.ledgers import LedgerPage, year_pages
 from chalicelib.adapters.dynamodb.models import (
@@ -21,6 +22,7 @@ SK = "PROOF"
 
 
 @translate_faults
+@sessions.guarded
 class DynamoProofStore:
     def sources(
         self, person_id: str, years: range

@@ -13,6 +13,7 @@ from typing import Any, cast
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
@@ -106,6 +107,7 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoSettlementRepository:
     def person_for_card(self, card_number: str) -> str | None:
         try:
@@ -113,6 +115,7 @@ class DynamoSettlementRepository:
         except CardIndexItem.DoesNotExist:
             return None
 
+    @sessions.brings_check
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)

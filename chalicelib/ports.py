@@ -143,6 +143,12 @@ class SmsGateway(Protocol):
         """Send one SMS; returns the provider's message id."""
         ...
 
+    def decoy(self, text: str) -> str:
+        """Hand the provider a message like an SMS that reaches nobody (the same request
+        as :meth:`send`, for a login request whose ID number and phone do not match:
+        both then take the same time); returns the provider's message id."""
+        ...
+
 
 class TokenService(Protocol):
     def issue(
@@ -463,7 +469,10 @@ class NoticeStore(Protocol):
         due_at: str | None = None,
     ) -> None: ...
 
-    def add(self, record: NoticeRecord, now: int) -> bool: ...
+    def add(self, record: NoticeRecord, now: int, *, keep_seconds: int | None = None) -> bool:
+        """Write a new record, kept ``keep_seconds`` (else the records' time); False if one
+        with its key exists."""
+        ...
 
     def get(self, person_id: str, key: str) -> NoticeRecord | None: ...
 

@@ -127,9 +127,10 @@ class DynamoNoticeStore:
                 actions.append(attribute.set(value))
         item.update(actions=actions)
 
-    def add(self, record: NoticeRecord, now: int) -> bool:
-        """Write a new record (an urgent notice already sent, or one waiting for 08:00);
-        False if one with its key exists."""
+    def add(self, record: NoticeRecord, now: int, *, keep_seconds: int | None = None) -> bool:
+        """Write a new record (an urgent notice already sent, or one waiting for 08:00),
+        kept ``keep_seconds`` (a decoy's) or :data:`RECORD_DAYS`; False if one with its
+        key exists."""
         item = NoticeItem(
             person_pk(record.person_id),
             NOTICE_PREFIX + record.key,
@@ -144,7 +145,7 @@ class DynamoNoticeStore:
             text=record.text,
             values=record.values,
             attempts=record.attempts,
-            ttl=now + RECORD_DAYS * 86_400,
+            ttl=now + (RECORD_DAYS * 86_400 if keep_seconds is None else keep_seconds),
         )
         try:
             item.save(condition=NoticeItem.pk.does_not_exist())

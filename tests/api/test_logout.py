@@ -127,7 +127,11 @@ def test_logout_needs_a_valid_token(stack, api):
         "/v1/me/account/entries",
         "/v1/me/benefits",
         "/v1/me/family",
+        "/v1/me/family/uses",
         "/v1/me/filings",
+        "/v1/me/settlements",
+        "/v1/me/notices",
+        "/v1/me/notices/preferences",
     ],
 )
 def test_the_check_rides_on_the_read_the_route_makes(stack, api, login, path):
@@ -151,3 +155,25 @@ def test_a_signed_out_token_cannot_be_continued(stack, api, login):
     refused = api.post("/v1/auth/refresh", {}, token=token)
     assert refused.status == 401
     assert refused.body["code"] == "signed_out"
+
+
+def test_the_pages_of_a_list_are_the_same_with_signed_out_tokens_beside_it(
+    stack, api, hospital, login
+):
+    """The first page of a list (newest first) reads the revocation records too: with
+    several of them it still has ``limit`` items, and its cursor goes on where it ends."""
+    from tests.api.test_settlements import SETTLE, pid, visit_body
+
+    p = stack.fresh_person(scheme="resident")
+    bills = [visit_body(hospital, person=pid(p), amount=str(100 + i)) for i in range(3)]
+    ids = [api.post(SETTLE, b, token=hospital["token"]).body["settlement_id"] for b in bills]
+    token = login(p)
+    for _ in range(3):  # three other devices signed out
+        assert api.post(LOGOUT, token=another_sign_in(p)).status == 204
+    with dynamodb_requests() as count:
+        page = api.get("/v1/me/settlements?limit=2", token=token).body
+    assert sum(count.values()) == 1, count
+    assert [s["settlement_id"] for s in page["settlements"]] == ids[::-1][:2]
+    rest = api.get(f"/v1/me/settlements?limit=2&cursor={page['next_cursor']}", token=token).body
+    assert [s["settlement_id"] for s in rest["settlements"]] == ids[:1]
+    assert rest["next_cursor"] is None

@@ -15,7 +15,6 @@ from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
     CONTRIBUTION_PAGE,
     PROFILE_SK,
-    SESSION_REVOKED_PREFIX,
     YTD_PREFIX,
     LedgerLineItem,
     LedgerYearItem,
@@ -24,7 +23,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
-from chalicelib.adapters.dynamodb.sessions import get_own, revoked_in
+from chalicelib.adapters.dynamodb.sessions import batch_get_own, get_own, revoked_in
 from chalicelib.ports import Person
 from chalicelib.rules.bill import YTD_FIELDS
 
@@ -90,17 +89,7 @@ class DynamoLedgerRepository:
     def contributions(self, person_id: str, year: int) -> tuple[Person, LedgerPage | None] | None:
         """The profile and the year's contribution page (and while the session is
         unchecked, its revocation record): one BatchGetItem."""
-        pk = person_pk(person_id)
-        wanted = [PROFILE_SK, f"{CONTRIBUTION_PAGE}{year}"]
-        token_id = sessions.wanted(person_id)
-        if token_id is not None:
-            wanted.append(SESSION_REVOKED_PREFIX + token_id)
-        keys: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in wanted]
-        raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(
-            keys, consistent_read=True
-        )
-        found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
-        found = revoked_in(person_id, found, complete=not raw.get("UnprocessedKeys"))
+        found = batch_get_own(person_id, [PROFILE_SK, f"{CONTRIBUTION_PAGE}{year}"])
         person = page = None
         for data in found:
             if data["sk"]["S"] == PROFILE_SK:

@@ -50,6 +50,10 @@ NOTICE_SHARDS = 16  # the sparse index of accounts is read in this many parallel
 OTP_SK = "OTP"
 SESSION_REVOKED_PREFIX = "ME#SESSION#REVOKED#"  # + jti: a signed-out token, read with the ME# Query
 ACCOUNT_SESSION_REVOKED_PREFIX = "ACCOUNT#~SESSION#REVOKED#"  # its copy after the account's pages
+# … and after each list a person pages through newest first (a descending Query meets them first)
+SETTLEMENT_SESSION_REVOKED_PREFIX = "SETTLEMENT#~SESSION#REVOKED#"
+FAMILY_USE_SESSION_REVOKED_PREFIX = "FAMILY#~SESSION#REVOKED#"
+NOTICE_SESSION_REVOKED_PREFIX = "NOTICE#~SESSION#REVOKED#"
 TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
@@ -445,13 +449,16 @@ class ProofItem(_Base):
     issued_at = UnicodeAttribute()
     valid_until = UnicodeAttribute()
     ttl = NumberAttribute(null=True)
+
+
 class RevokedSessionItem(_Base):
     """退出登录：a signed-out token by its ``jti``, kept until the token would expire (TTL).
 
-    Two copies in the person's partition, each where a citizen read already looks: sk
-    ``ME#SESSION#REVOKED#<jti>`` (the ``ME#`` Query of every read of a person) and
-    ``ACCOUNT#~SESSION#REVOKED#<jti>`` (after the account ledger's pages), so that
-    the check rides on the read the handler makes (chalicelib/sessions.py).
+    Copies in the person's partition, each where a citizen read already looks: sk
+    ``ME#SESSION#REVOKED#<jti>`` (the ``ME#`` Query of every read of a person),
+    ``ACCOUNT#~SESSION#REVOKED#<jti>`` (after the account ledger's pages) and one after
+    each list read newest first (settlements, family uses, SMS records), so that the
+    check rides on the read the handler makes (chalicelib/sessions.py).
     """
 
     revoked_at = NumberAttribute()  # epoch seconds

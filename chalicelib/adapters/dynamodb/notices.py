@@ -20,6 +20,7 @@ from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
     NOTICE_PREFIX,
     NOTICE_PREFS_SK,
+    NOTICE_SESSION_REVOKED_PREFIX,
     NOTICE_SHARDS,
     PROFILE_SK,
     AccountItem,
@@ -31,7 +32,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
-from chalicelib.adapters.dynamodb.sessions import get_own
+from chalicelib.adapters.dynamodb.sessions import get_own, newest_first
 from chalicelib.ports import NoticeFacts, NoticeRecord
 
 RECORD_DAYS = 400  # a record stays readable for 我的短信 this long, then TTL removes it
@@ -161,15 +162,20 @@ class DynamoNoticeStore:
         except NoticeItem.DoesNotExist:
             return None
 
+    @sessions.brings_check
     def recent(self, person_id: str, limit: int) -> list[NoticeRecord]:
-        """The person's records, newest first: one Query."""
-        found = NoticeItem.query(
-            person_pk(person_id),
-            NoticeItem.sk.startswith(NOTICE_PREFIX),
-            scan_index_forward=False,
-            limit=limit * 4,
+        """The person's records, newest first: one Query (it brings the session check
+        along: adapters/dynamodb/sessions.py)."""
+        found, _ = newest_first(
+            NoticeItem._get_connection(),
+            person_id,
+            NOTICE_PREFIX,
+            f"{NOTICE_PREFIX}~",
+            NOTICE_SESSION_REVOKED_PREFIX,
+            limit * 4,
+            None,
         )
-        records = [_record(person_id, item) for item in found]
+        records = [_record(person_id, NoticeItem.from_raw_data(data)) for data in found]
         records.sort(key=lambda r: r.sent_at or r.due_at or r.created_at, reverse=True)
         return records[:limit]
 

@@ -97,8 +97,35 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+@dataclass(frozen=True)
+class LoginContact:
+    """What a login code request needs of a person: whom to send the code to."""
+
+    person_id: str
+    phone: str
+    status: str = "active"
+
+
+class Recipient(Protocol):
+    """Whom a notice goes to: a :class:`Person`, or a :class:`LoginContact`."""
+
+    @property
+    def person_id(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
 class PersonRepository(Protocol):
     def get_person(self, person_id: str) -> Person | None: ...
+
+    def login_contact(self, person_id: str) -> LoginContact | None:
+        """The person's phone and status only (a small read: a registered ID number then
+        costs the login request no more time than one nobody has)."""
+        ...
 
     def get_view(self, person_id: str) -> PersonView | None: ...
 

@@ -26,6 +26,7 @@ from chalicelib.ports import (
     PersonRepository,
     RateBucket,
     RateLimited,
+    Recipient,
     TokenClaims,
     TokenService,
 )
@@ -144,7 +145,7 @@ def code_hash(pepper: str, person_id: str, code: str, purpose: str = "login") ->
 
 def _send_code(
     ctx: AuthContext,
-    person: Person | None,
+    person: Recipient | None,
     phone: str | None,
     client_ip: str,
     purpose: str,
@@ -197,7 +198,7 @@ def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: s
 
     The limits apply either way, and the caller answers the same either way.
     """
-    person = ctx.persons.get_person(person_id_for(id_number.value, ctx.pepper))
+    person = ctx.persons.login_contact(person_id_for(id_number.value, ctx.pepper))
     matches = person is not None and hmac.compare_digest(person.phone, phone)
     if not matches:
         log.info("login code requested for a pair that does not match")

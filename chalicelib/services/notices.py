@@ -24,7 +24,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.ports import Clock, NoticeQueue, NoticeRecord, NoticeStore, Person, SmsGateway
+from chalicelib.ports import (
+    Clock,
+    NoticeQueue,
+    NoticeRecord,
+    NoticeStore,
+    Recipient,
+    SmsGateway,
+)
 from chalicelib.rules import notices as rules
 from chalicelib.rules.identity import mask_phone
 
@@ -136,7 +143,7 @@ def _event_key(now: datetime, kind: str) -> str:
 
 def notify(
     ctx: NoticeContext,
-    person: Person,
+    person: Recipient,
     kind: str,
     values: Mapping[str, Any],
     *,
@@ -183,7 +190,7 @@ def notify(
 
 
 def _send_urgent(
-    ctx: NoticeContext, person: Person, record: NoticeRecord, text: str, epoch: int
+    ctx: NoticeContext, person: Recipient, record: NoticeRecord, text: str, epoch: int
 ) -> bool:
     """Codes and security notices: at once, never turned off, never throttled by the
     monthly quota. The record is written after the send (a lost record must not stop

@@ -15,7 +15,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.sessions import get_own, revoked_in
-from chalicelib.ports import Card, Person, PersonView
+from chalicelib.ports import Card, LoginContact, Person, PersonView
 
 
 def to_person(item: PersonItem) -> Person:
@@ -66,6 +66,16 @@ class DynamoPersonRepository:
     def get_person(self, person_id: str) -> Person | None:
         found = get_own(person_id, PROFILE_SK)
         return to_person(PersonItem.from_raw_data(found)) if found else None
+
+    def login_contact(self, person_id: str) -> LoginContact | None:
+        """One GetItem of the profile's three attributes a login code needs."""
+        raw: dict[str, Any] = PersonItem._get_connection().get_item(
+            person_pk(person_id), PROFILE_SK, attributes_to_get=["person_id", "phone", "status"]
+        )
+        data = raw.get("Item")
+        if not data:
+            return None
+        return LoginContact(data["person_id"]["S"], data["phone"]["S"], data["status"]["S"])
 
     @sessions.brings_check
     def get_view(self, person_id: str) -> PersonView | None:

@@ -16,18 +16,21 @@ those that fall short and exits non-zero when any does.
    batch and one transaction.
 5. The portal's first screen, compressed (``bench/portal.py``). Budget: ≤ 60 KB.
 6. The Lambda package's size (``bench/package.py``). Budget: the zip ≤ 24 MB.
-7. The monthly SMS notices, 20,000 accounts through the whole pipeline on the local
+7. ``POST /v1/auth/otp`` whose pair matches and whose pair does not, 30 requests each
+   in turns (``bench/login.py``): the ratio of the medians within 0.9–1.1, and the AWS
+   requests of each path the same (no timing oracle).
+8. The monthly SMS notices, 20,000 accounts through the whole pipeline on the local
    stack (``bench/notices.py``): notices/s, DynamoDB, SQS and SNS requests per notice,
    the planner's peak memory at 2,000 vs 20,000 accounts. Budget: ratio ≤ 1.2.
-8. Cold start (``bench/cold_start.py``): a fresh process to the first answer of
+9. Cold start (``bench/cold_start.py``): a fresh process to the first answer of
    ``GET /v1/me`` against a fresh process importing boto3, pynamodb.models and
    chalice.app and making the same GetItem raw. Budget: ≤ 1.15.
-9. A settlement on every path (``bench/paths.py``): by person id, by card number, with
+10. A settlement on every path (``bench/paths.py``): by person id, by card number, with
    family aid, replay, estimate, reversal. Budget: 1 read batch + 1 transaction (a
    replay and an estimate: 1 read, no transaction).
-10. Request overhead (``bench/paths.py``): citizen reads and settlements of 30 and 300
+11. Request overhead (``bench/paths.py``): citizen reads and settlements of 30 and 300
     items through the app against the same DynamoDB requests raw with boto3. Budget ≤ 1.3.
-11. A short load run (``bench/load.py``, 5 s a phase; the long one:
+12. A short load run (``bench/load.py``, 5 s a phase; the long one:
     ``python -m bench.load --seconds 60``): p50/p95/p99 and errors per endpoint, beside
     the same requests raw. Budget: no errors other than 429.
 
@@ -209,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.WARNING)
         read_bytes: dict[str, tuple[int, int]] = {}
         counts, payer_token = request_counts(api, last_code, read_bytes)
-        from bench import apps
+        from bench import apps, login
+
+        login.run(budgets, api)
 
         app_counts = apps.app_read_requests(api, payer_token)
         settlement = settlement_through_api(api)

@@ -37,6 +37,13 @@ class Budgets:
         self.verdicts.append((name, holds))
         return holds
 
+    def between(self, name: str, value: float, low: float, high: float) -> bool:
+        """A ratio of two figures measured in one run that must lie in ``[low, high]``."""
+        holds = low <= value <= high
+        print(f"  {name}: ratio {value:.3f} (budget {low:g}–{high:g}: {_word(holds)})")
+        self.verdicts.append((name, holds))
+        return holds
+
     def count(self, name: str, value: float, budget: float, unit: str = "") -> bool:
         """A figure that does not vary between runs (requests, bytes): ``value ≤ budget``."""
         holds = value <= budget

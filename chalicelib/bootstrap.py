@@ -51,6 +51,13 @@ class Container:
         return DynamoLoginStore()
 
     @cached_property
+    def session_store(self) -> Any:
+        from chalicelib.adapters.dynamodb.sessions import DynamoSessionStore
+
+        self.bind_tables()
+        return DynamoSessionStore()
+
+    @cached_property
     def sms(self) -> Any:
         import boto3
 
@@ -58,7 +65,11 @@ class Container:
 
         s = self.settings
         client = boto3.client("sns", region_name=s.region, endpoint_url=s.aws_endpoint)
-        return SnsSmsGateway(client)
+        # The decoys' topic has no subscribers (infra/notices.py); the local stack makes it.
+        topic = s.decoy_topic_arn or str(
+            client.create_topic(Name=f"yibao-{s.stage}-decoys")["TopicArn"]
+        )
+        return SnsSmsGateway(client, decoy_topic_arn=topic)
 
     @cached_property
     def tokens(self) -> Any:

@@ -75,6 +75,7 @@ class Settings:
     otp: OtpLimits
     certificate_checks_per_minute: int  # per client IP (无卡证明核验)
     notice_queue_url: str | None  # YIBAO_QUEUE_NOTICES (infra); local: created by name
+    decoy_topic_arn: str | None  # YIBAO_DECOY_TOPIC (infra, no subscribers); local: by name
     sms_per_second: int  # the SMS quota shared by every sender of the monthly notices
     notice_regions: tuple[str, ...]  # the regions whose accounts get the monthly notice
 
@@ -103,6 +104,7 @@ def settings() -> Settings:
         ),
         certificate_checks_per_minute=_int("YIBAO_CERT_CHECKS_PER_MINUTE", 20),
         notice_queue_url=os.environ.get("YIBAO_QUEUE_NOTICES") or None,
+        decoy_topic_arn=os.environ.get("YIBAO_DECOY_TOPIC") or None,
         sms_per_second=_int("YIBAO_SMS_PER_SECOND", 20),
         notice_regions=tuple(
             r.strip() for r in os.environ.get("YIBAO_NOTICE_REGIONS", "990101").split(",") if r

@@ -97,8 +97,35 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+@dataclass(frozen=True)
+class LoginContact:
+    """What a login code request needs of a person: whom to send the code to."""
+
+    person_id: str
+    phone: str
+    status: str = "active"
+
+
+class Recipient(Protocol):
+    """Whom a notice goes to: a :class:`Person`, or a :class:`LoginContact`."""
+
+    @property
+    def person_id(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
 class PersonRepository(Protocol):
     def get_person(self, person_id: str) -> Person | None: ...
+
+    def login_contact(self, person_id: str) -> LoginContact | None:
+        """The person's phone and status only (a small read: a registered ID number then
+        costs the login request no more time than one nobody has)."""
+        ...
 
     def get_view(self, person_id: str) -> PersonView | None: ...
 
@@ -126,9 +153,27 @@ class LoginStore(Protocol):
         ...
 
 
+class SessionStore(Protocol):
+    """Signed-out tokens (退出登录), each kept until the token would expire."""
+
+    def revoke(self, person_id: str, token_id: str, expires_at: int, now: int) -> None:
+        """Record the token as signed out until ``expires_at`` (again: no harm)."""
+        ...
+
+    def is_revoked(self, person_id: str, token_id: str) -> bool:
+        """Whether the token was signed out (one read)."""
+        ...
+
+
 class SmsGateway(Protocol):
     def send(self, phone: str, text: str) -> str:
         """Send one SMS; returns the provider's message id."""
+        ...
+
+    def decoy(self, text: str) -> str:
+        """Hand the provider a message like an SMS that reaches nobody (the same request
+        as :meth:`send`, for a login request whose ID number and phone do not match:
+        both then take the same time); returns the provider's message id."""
         ...
 
 
@@ -451,7 +496,10 @@ class NoticeStore(Protocol):
         due_at: str | None = None,
     ) -> None: ...
 
-    def add(self, record: NoticeRecord, now: int) -> bool: ...
+    def add(self, record: NoticeRecord, now: int, *, keep_seconds: int | None = None) -> bool:
+        """Write a new record, kept ``keep_seconds`` (else the records' time); False if one
+        with its key exists."""
+        ...
 
     def get(self, person_id: str, key: str) -> NoticeRecord | None: ...
 

@@ -49,14 +49,18 @@ def scan(segment: int, segments: int) -> Iterator[dict[str, Any]]:
 
 
 def reconcile(segments: int = 1) -> Result:
-    from chalicelib.adapters.dynamodb.models import ACCOUNT_PAGE, ACCOUNT_SK
+    from chalicelib.adapters.dynamodb.models import (
+        ACCOUNT_PAGE,
+        ACCOUNT_SESSION_REVOKED_PREFIX,
+        ACCOUNT_SK,
+    )
 
     books: dict[str, _Books] = {}
     for segment in range(segments):
         for item in scan(segment, segments):
             pk, sk = item["pk"]["S"], item["sk"]["S"]
-            if not pk.startswith("PERSON#"):
-                continue
+            if not pk.startswith("PERSON#") or sk.startswith(ACCOUNT_SESSION_REVOKED_PREFIX):
+                continue  # a signed-out token's record beside the pages is no statement line
             entry = books.setdefault(pk, _Books())
             if sk == ACCOUNT_SK:
                 entry.balance = int(item["balance"]["N"])

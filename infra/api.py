@@ -23,7 +23,7 @@ from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
-from infra.data import Data, removal
+from infra.data import DECOY_TAG, Data, removal
 from infra.nag import justify
 from infra.stages import ROOT, Stage, chalice_stage_config
 from infra.waf import web_acl
@@ -118,10 +118,13 @@ class Api(Construct):
                 resources=["*"],
             ),
             iam.PolicyStatement(
-                sid="NoTopics",  # sns:Publish above is for SMS to a phone number only
+                # sns:Publish above is for SMS to a phone number and the decoys' topic
+                # (infra/data.py) only: no other topic
+                sid="NoOtherTopics",
                 effect=iam.Effect.DENY,
                 actions=["sns:Publish"],
                 resources=[Stack.of(self).format_arn(service="sns", resource="*")],
+                conditions={"StringNotEquals": {f"aws:ResourceTag/{DECOY_TAG}": "decoys"}},
             ),
             iam.PolicyStatement(
                 sid="Tracing",
@@ -149,9 +152,9 @@ class Api(Construct):
             role,
             {
                 "AwsSolutions-IAM5[Resource::*]": "Resource * only where AWS has no "
-                "resource: sns:Publish to a phone number (SMS; publishing to any topic is "
-                "denied) and X-Ray's PutTraceSegments/PutTelemetryRecords. Data is reached "
-                "by exact ARN.",
+                "resource: sns:Publish to a phone number (SMS; publishing to any topic but "
+                "the decoys' is denied) and X-Ray's PutTraceSegments/PutTelemetryRecords. "
+                "Data is reached by exact ARN.",
             },
         )
         return role
@@ -179,6 +182,7 @@ class Api(Construct):
         )
         env: dict[str, Any] = {f"{k}_ARN": s.ref for k, s in data.secrets.items()}
         env.update({q.spec.env: q.queue.queue_url for q in data.queues.values()})
+        env["YIBAO_DECOY_TOPIC"] = data.decoy_topic.topic_arn
         for key, value in env.items():
             function.add_property_override(f"Environment.Variables.{key}", value)
         self._wire_queues(logical_id, function, data)

@@ -1,21 +1,25 @@
-"""What holds data: the KMS key, the DynamoDB tables, the secrets and the queues."""
+"""What holds data: the KMS key, the DynamoDB tables, the secrets, the queues and the
+decoys' topic."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.nag import justify
 from infra.stages import QUEUES, SECRETS, Queue, Stage
 from infra.tables import TableSpec, table_specs
+
+DECOY_TAG = "yibao-purpose"  # the one topic the functions may publish to carries it
 
 # The key's policy names every action (no kms:*): the account may administer the key and
 # let its own IAM policies use it (the functions' role, the schedules' role, CloudFormation
@@ -107,6 +111,16 @@ class Data(Construct):
         self.tables = {spec.name: self._table(spec, stage) for spec in self.specs}
         self.secrets = {s.setting: self._secret(s.name, s.purpose, stage) for s in SECRETS}
         self.queues = {q.name: self._queue(q, stage) for q in QUEUES}
+        # A login request whose ID number and phone do not match publishes its decoy here
+        # (the same SNS request as a code's SMS, no timing oracle): no one subscribes.
+        self.decoy_topic = sns.Topic(
+            self,
+            "DecoyTopic",
+            topic_name=stage.resource_name("decoys"),
+            master_key=self.key,
+            enforce_ssl=True,
+        )
+        Tags.of(self.decoy_topic).add(DECOY_TAG, "decoys")
 
     def _table(self, spec: TableSpec, stage: Stage) -> dynamodb.CfnTable:
         def keys(pairs: tuple[tuple[str, str], ...]) -> list[dynamodb.CfnTable.KeySchemaProperty]:

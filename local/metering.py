@@ -1,9 +1,12 @@
-"""Count the DynamoDB requests the app makes (for ``make bench`` and the tests).
+"""Count the AWS requests the app makes (for ``make bench`` and the tests).
 
-Every PynamoDB call, transactions included, goes through
+:func:`dynamodb_requests`: every PynamoDB call, transactions included, goes through
 ``Connection._make_api_call``; counting there counts what DynamoDB bills. The meter
 also adds up the bytes DynamoDB answered (each response's JSON), for the bytes-read
 budgets of ``make bench``.
+
+:func:`aws_requests`: every request of every service (DynamoDB, SNS, SQS…), counted
+where botocore sends it (``BaseClient._make_api_call``), as ``(service, operation)``.
 """
 
 from __future__ import annotations
@@ -47,3 +50,23 @@ def dynamodb_requests() -> Iterator[Meter]:
         yield counter
     finally:
         Connection._make_api_call = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def aws_requests() -> Iterator[Counter[tuple[str, str]]]:
+    """Within the block, ``counter[(service, operation)]`` is the number of requests made
+    to AWS (e.g. ``("sns", "Publish")``), whichever client made them."""
+    from botocore.client import BaseClient
+
+    counter: Counter[tuple[str, str]] = Counter()
+    original = BaseClient._make_api_call
+
+    def counting(self: Any, operation_name: str, api_params: Any) -> Any:
+        counter[(self.meta.service_model.service_name, operation_name)] += 1
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = counting
+    try:
+        yield counter
+    finally:
+        BaseClient._make_api_call = original

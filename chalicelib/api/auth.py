@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib import sessions
 from chalicelib.api.http import (
-    bearer_token,
     client_ip,
     field_error,
     json_body,
@@ -59,10 +59,23 @@ def exchange_code() -> Response:
 @route(bp, "/v1/auth/refresh", "POST")
 def refresh() -> Response:
     """继续：the token shown, still valid, for a fresh one of the same (at most 2-hour) session."""
+    from chalicelib.api.callers import bearer_claims
+
     c = container()
-    claims = c.tokens.verify(bearer_token(bp.current_request), int(now_clock(c).now().timestamp()))
+    claims = bearer_claims(bp.current_request)
+    sessions.expect(claims.subject, claims.token_id, c.session_store.is_revoked)
+    sessions.settle()  # a signed-out token is not continued (one read)
     token, lifetime = auth.refresh_token(c.auth(), claims)
     return json_response(
         {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
         headers={"Cache-Control": "no-store"},
     )
+@route(bp, "/v1/auth/logout", "POST")
+def logout() -> Response:
+    """退出登录：the bearer token stops working now, not when it expires."""
+    from chalicelib.api.callers import bearer_claims
+    from chalicelib.services.sessions import sign_out
+
+    c = container()
+    sign_out(c.session_store, bearer_claims(bp.current_request), now_clock(c))
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from chalice.app import Request, Response
 
-from chalicelib import errors
+from chalicelib import errors, sessions
 from chalicelib.api.http import bearer_token, require_scope
 from chalicelib.api.scopes import APP_SCOPES, needed_scope
 from chalicelib.bootstrap import container, now_clock
+from chalicelib.ports import TokenClaims
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,19 @@ def route_key(request: Request) -> str:
     return f"{request.method.upper()} {(request.context or {}).get('resourcePath', '')}"
 
 
+def bearer_claims(request: Request) -> TokenClaims:
+    """A portal token's claims, if it is signed by us and in date; 401 otherwise, and
+    403 for an app's token (the portal's session routes are not for apps)."""
+    from chalicelib.services import apps
+
+    token = bearer_token(request)
+    if apps.is_app_token(token):
+        raise not_for_apps()
+    c = container()
+    claims: TokenClaims = c.tokens.verify(token, int(now_clock(c).now().timestamp()))
+    return claims
+
+
 def caller(request: Request, scope: str | None = None) -> Caller:
     """The person behind the bearer token; 401, 403 (scope) or 429 (an app's limits)."""
     from chalicelib.services import apps
@@ -77,6 +91,8 @@ def caller(request: Request, scope: str | None = None) -> Caller:
         if needed not in APP_SCOPES:
             require_scope(claims, "citizen")
         require_scope(claims, str(needed))
+    # a signed-out token: 401 from the first read of the person's data (sessions.py)
+    sessions.expect(claims.subject, claims.token_id, c.session_store.is_revoked)
     return Caller(str(claims.subject))
 
 

@@ -33,7 +33,9 @@ def current_person_id(request: Request, scope: str | None = None) -> str:
 
     The person's own portal token may use every person route; an app's token only
     the routes whose scope (in :mod:`chalicelib.api.scopes`) the person allowed it.
-    ``scope``, when a handler names it, is for the reader: the table decides.
+    ``scope``, when a handler names it, is for the reader: the table decides. A
+    signed-out portal token gets 401 from the first read of the person's data, or before
+    anything else happens (chalicelib/sessions.py).
     """
     return caller(request, scope).person_id
 

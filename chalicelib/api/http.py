@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from chalice.app import Blueprint, Request, Response
 
-from chalicelib import errors
+from chalicelib import errors, sessions
 from chalicelib.api import problems
 from chalicelib.errors import FieldError
 from chalicelib.errors import field_error as field_error  # the handlers' 422 for one field
@@ -32,15 +32,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def route(bp: Blueprint, path: str, method: str) -> Callable[[F], F]:
-    """Register ``view`` on ``bp``; a domain error becomes an RFC 9457 response."""
+    """Register ``view`` on ``bp``; a domain error becomes an RFC 9457 response.
+
+    No answer leaves for a signed-out token: the bearer's session is checked before
+    the answer if no read did it on the way (chalicelib/sessions.py), refusals included.
+    """
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            sessions.clear()
             try:
-                return view(*args, **kwargs)
+                answer = view(*args, **kwargs)
+                sessions.settle()
+                return answer
             except errors.DomainError as exc:
-                return problems.from_error(exc)
+                refusal = exc
+                try:
+                    sessions.settle()
+                except errors.DomainError as ended:
+                    refusal = ended
+                return problems.from_error(refusal)
+            finally:
+                sessions.clear()
 
         bp.route(path, methods=[method], content_types=ANY_CONTENT_TYPE)(wrapped)
         return view

@@ -70,6 +70,7 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/proofs/{code}": PUBLIC,  # anyone holding a proof's code checks it (参保证明核验)
     # the person's session: the portal only
     "POST /v1/auth/refresh": PERSON_ONLY,
+    "POST /v1/auth/logout": PERSON_ONLY,
     # OAuth 2.0: the app's side and the consent page
     "POST /v1/oauth/token": PUBLIC,
     "GET /v1/oauth/authorize": PUBLIC,

@@ -26,6 +26,7 @@ from chalicelib.ports import (
     PersonRepository,
     RateBucket,
     RateLimited,
+    Recipient,
     TokenClaims,
     TokenService,
 )
@@ -144,7 +145,7 @@ def code_hash(pepper: str, person_id: str, code: str, purpose: str = "login") ->
 
 def _send_code(
     ctx: AuthContext,
-    person: Person | None,
+    person: Recipient | None,
     phone: str | None,
     client_ip: str,
     purpose: str,
@@ -156,30 +157,40 @@ def _send_code(
 ) -> None:
     """Count the request against every limit; if ``person`` is given, store and send a code.
 
+    Without ``person`` (the pair does not match, the relative is unknown) the request does
+    the same work for nobody: a code stored under a decoy id that no person has and a
+    decoy message (services/notices.py's :func:`decoy`), so that the answer takes as long
+    either way and the time tells nothing (issue 15 item 2).
+
     ``kind`` and ``values`` name the SMS template (rules/notices.py) and its slots besides
     the code and its minutes; ``extra`` adds limits of the person asking, ``counter`` names
     the phone's counter (the purpose).
     """
+    from chalicelib.services import notices
+
     now = int(ctx.clock.now().timestamp())
     code = f"{secrets.randbelow(1_000_000):06d}"
-    pending = (
-        PendingCode(
-            person.person_id,
-            code_hash(ctx.pepper, person.person_id, code, purpose),
-            now + ctx.limits.ttl_seconds,
-            purpose=purpose,
-        )
-        if person is not None
-        else None
+    owner = person.person_id if person is not None else _decoy_id()
+    pending = PendingCode(
+        owner,
+        code_hash(ctx.pepper, owner, code, purpose),
+        now + ctx.limits.ttl_seconds,
+        purpose=purpose,
     )
     buckets = [*extra, *_buckets(ctx, phone, client_ip, now, counter or purpose)]
     _count(ctx, buckets, pending, now, "codes requested", "获取验证码")
-    if person is not None:
-        from chalicelib.services.notices import notify
+    slots = {**values, "code": code, "minutes": ctx.limits.ttl_seconds // 60}
+    if person is None:
+        notices.decoy(ctx.notices, owner, phone or "", kind, slots)
+        return
+    notices.notify(ctx.notices, person, kind, slots)
+    log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
 
-        minutes = ctx.limits.ttl_seconds // 60
-        notify(ctx.notices, person, kind, {**values, "code": code, "minutes": minutes})
-        log.info("sms code sent", extra={"person_id": person.person_id, "purpose": purpose})
+
+def _decoy_id() -> str:
+    """A fresh person id that no person has (``d`` and 20 random base32 characters, the
+    shape of :func:`person_id_for`'s): a decoy's code and record are stored under it."""
+    return "d" + base64.b32encode(secrets.token_bytes(13)).decode().lower()[:20]
 
 
 def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: str) -> None:
@@ -187,7 +198,7 @@ def request_code(ctx: AuthContext, id_number: IdNumber, phone: str, client_ip: s
 
     The limits apply either way, and the caller answers the same either way.
     """
-    person = ctx.persons.get_person(person_id_for(id_number.value, ctx.pepper))
+    person = ctx.persons.login_contact(person_id_for(id_number.value, ctx.pepper))
     matches = person is not None and hmac.compare_digest(person.phone, phone)
     if not matches:
         log.info("login code requested for a pair that does not match")

@@ -24,7 +24,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.ports import Clock, NoticeQueue, NoticeRecord, NoticeStore, Person, SmsGateway
+from chalicelib.ports import (
+    Clock,
+    NoticeQueue,
+    NoticeRecord,
+    NoticeStore,
+    Recipient,
+    SmsGateway,
+)
 from chalicelib.rules import notices as rules
 from chalicelib.rules.identity import mask_phone
 
@@ -108,13 +115,35 @@ def _masked_text(kind: str, text: str, values: Mapping[str, Any]) -> str:
     return text.replace(str(code), "******") if code else text
 
 
+def _new_record(
+    person_id: str,
+    phone: str | None,
+    key: str,
+    kind: str,
+    now: datetime,
+    text: str,
+    values: Mapping[str, Any],
+) -> NoticeRecord:
+    """The record of an event notice about to go (its text as 我的短信 shows it)."""
+    return NoticeRecord(
+        person_id=person_id,
+        key=key,
+        kind=kind,
+        group=rules.TEMPLATES[kind].group,
+        status="sending",
+        created_at=now.isoformat(timespec="seconds"),
+        phone_masked=mask_phone(phone) if phone else None,
+        text=_masked_text(kind, text, values),
+    )
+
+
 def _event_key(now: datetime, kind: str) -> str:
     return f"E#{now.isoformat(timespec='seconds')}#{kind}#{secrets.token_hex(4)}"
 
 
 def notify(
     ctx: NoticeContext,
-    person: Person,
+    person: Recipient,
     kind: str,
     values: Mapping[str, Any],
     *,
@@ -129,17 +158,7 @@ def notify(
     now = ctx.clock.now()
     epoch = int(now.timestamp())
     key = f"E#once#{once}" if once else _event_key(now, kind)
-    shown = _masked_text(kind, text, values)
-    record = NoticeRecord(
-        person_id=person.person_id,
-        key=key,
-        kind=kind,
-        group=template.group,
-        status="sending",
-        created_at=now.isoformat(timespec="seconds"),
-        phone_masked=mask_phone(person.phone) if person.phone else None,
-        text=shown,
-    )
+    record = _new_record(person.person_id, person.phone, key, kind, now, text, values)
     if template.urgent:
         return _send_urgent(ctx, person, record, text, epoch)
     turned_off, _ = ctx.store.turned_off(person.person_id)
@@ -171,7 +190,7 @@ def notify(
 
 
 def _send_urgent(
-    ctx: NoticeContext, person: Person, record: NoticeRecord, text: str, epoch: int
+    ctx: NoticeContext, person: Recipient, record: NoticeRecord, text: str, epoch: int
 ) -> bool:
     """Codes and security notices: at once, never turned off, never throttled by the
     monthly quota. The record is written after the send (a lost record must not stop
@@ -183,6 +202,31 @@ def _send_urgent(
         log.exception("notice record not written", extra={"kind": record.kind})
     log.info("urgent notice sent", extra={"kind": record.kind, "message_id": message_id})
     return True
+
+
+DECOY_KEEP_SECONDS = 3600  # a decoy's record is of no use to anyone: TTL removes it soon
+
+
+def decoy(
+    ctx: NoticeContext, decoy_id: str, phone: str, kind: str, values: Mapping[str, Any]
+) -> None:
+    """The work of an urgent notice (:func:`notify`) for nobody: the text rendered, the
+    same SNS request (to a topic without subscribers, :meth:`SmsGateway.decoy`) and a
+    record of the same kind written under ``decoy_id``, a person id no person has. A
+    login request whose ID number and phone do not match does this, so that its answer
+    takes as long as one that sends the code (issue 15 item 2: no timing oracle)."""
+    text = rules.render(kind, ctx.signature, values)
+    now = ctx.clock.now()
+    record = _new_record(decoy_id, phone, _event_key(now, kind), kind, now, text, values)
+    ctx.sms.decoy(text)
+    try:
+        ctx.store.add(
+            _with(record, status="sent", sent_at=_iso(ctx)),
+            int(now.timestamp()),
+            keep_seconds=DECOY_KEEP_SECONDS,
+        )
+    except Exception:  # as _send_urgent: the answer does not depend on the record
+        log.exception("notice record not written", extra={"kind": kind})
 
 
 def _with(record: NoticeRecord, **changes: Any) -> NoticeRecord:

@@ -53,9 +53,6 @@ def _call(api, route: str, token: str, filing_id: str = "f" + "0" * 20):
 
 
 def _plain_refusal(reply, route: str) -> None:
-    if route == "POST /v1/auth/refresh":  # only a portal session is continued: an app's is none
-        assert reply.status == 401 and reply.body["detail_zh"], reply.text
-        return
     assert reply.status == 403, (route, reply.status, reply.text)
     assert reply.content_type.startswith("application/problem+json"), route
     body = reply.body

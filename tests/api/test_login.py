@@ -245,3 +245,43 @@ def test_step_up_codes_do_not_use_up_the_login_codes(stack, api, clock, login):
     clock.advance(seconds=61)
     again = api.post(OTP, {"id_number": p.id_number, "phone": p.phone})
     assert again.status == 202, again.text
+
+
+def test_a_pair_that_does_not_match_makes_the_same_aws_requests_as_one_that_does(stack, api):
+    """No timing oracle (issue 15 item 2): the same requests to DynamoDB, SNS and SQS
+    whether or not the ID number and phone match (a decoy for nobody when they do not);
+    `make bench` compares their times."""
+    from local.metering import aws_requests
+
+    warm = stack.fresh_person()  # the first request builds the clients (and the local topic)
+    assert api.post(OTP, {"id_number": warm.id_number, "phone": warm.phone}).status == 202
+    p, other = stack.fresh_person(), stack.fresh_person()
+    asked = {
+        "match": {"id_number": p.id_number, "phone": p.phone},
+        "wrong phone": {"id_number": other.id_number, "phone": p.phone},
+        "unknown id": {"id_number": _stranger_id(31), "phone": other.phone},
+    }
+    sent_before = len(stack.moto.sent_sms())
+    counts = {}
+    for name, body in asked.items():
+        with aws_requests() as count:
+            assert api.post(OTP, body).status == 202
+        counts[name] = dict(count)
+    assert counts["match"][("sns", "Publish")] == 1, counts["match"]
+    assert counts["match"] == counts["wrong phone"] == counts["unknown id"], counts
+    # … and the decoys reached nobody: one SMS went, the matching pair's code.
+    sent = stack.moto.sent_sms()[sent_before:]
+    assert [m["to"][-11:] for m in sent] == [p.phone]
+
+
+def test_a_decoy_leaves_the_holders_code_and_messages_alone(stack, api, login):
+    """A request with the holder's ID number and another phone stores its decoy code under
+    an id no person has: the holder's code still works, 我的短信 shows only theirs."""
+    p, other = stack.fresh_person(), stack.fresh_person()
+    assert api.post(OTP, {"id_number": p.id_number, "phone": p.phone}).status == 202
+    code = stack.last_code(p.phone)
+    assert api.post(OTP, {"id_number": p.id_number, "phone": other.phone}).status == 202
+    reply = api.post(TOKEN, {"id_number": p.id_number, "code": code})
+    assert reply.status == 200, reply.text
+    messages = api.get("/v1/me/notices", token=reply.body["access_token"]).body["messages"]
+    assert len(messages) == 1, messages

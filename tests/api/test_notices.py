@@ -156,4 +156,5 @@ def test_each_read_is_one_dynamodb_request_and_a_login_code_at_most_three(stack,
     for path in ("/v1/me/notices", "/v1/me/notices/preferences"):
         with dynamodb_requests() as count:
             assert api.get(path, token=token).status == 200
+        # the session check (退出登录) rides on it: the records sort after NOTICE#'s
         assert sum(count.values()) == 1, (path, count)

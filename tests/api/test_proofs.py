@@ -48,6 +48,7 @@ def test_an_employee_gets_a_proof_with_the_months_of_the_period(stack, api, logi
     with dynamodb_requests() as count:
         reply = api.post(PROOFS, {"from": "2025-01", "to": "2025-12"}, token=token)
     assert reply.status == 201, reply.text
+    # the session check (退出登录) rides on the read, before the write
     assert dict(count) == {"BatchGetItem": 1, "PutItem": 1}
     body = reply.body
     assert body["name"] == p.name and body["name_masked"] == p.name[0] + "*" * (len(p.name) - 1)

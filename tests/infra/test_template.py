@@ -399,7 +399,35 @@ def test_alarms_ring_the_topic_for_each_failure_that_matters(assembly, deployed)
     } <= metrics
     (spend,) = [a for a in alarms if a.get("MetricName") == "SMSMonthToDateSpentUSD"]
     assert spend["Threshold"] == pytest.approx(deployed.sms_monthly_spend_usd * 0.8)
-    assert "KmsMasterKeyId" in assembly.one(deployed.name, "AWS::SNS::Topic")["Properties"]
+    for topic in assembly.resources(deployed.name, "AWS::SNS::Topic").values():
+        assert "KmsMasterKeyId" in topic["Properties"]
+
+
+def test_the_functions_publish_to_phones_and_the_decoys_topic_only(assembly, deployed):
+    """Issue 15 item 2: a login request that does not match publishes a decoy to a topic
+    without subscribers; the functions may publish to no other topic."""
+    topic = assembly.logical_id(
+        deployed.name, "AWS::SNS::Topic", TopicName=f"yibao-{deployed.name}-decoys"
+    )
+    assert not assembly.resources(deployed.name, "AWS::SNS::Subscription") or all(
+        s["Properties"]["TopicArn"] != {"Ref": topic}
+        for s in assembly.resources(deployed.name, "AWS::SNS::Subscription").values()
+    )
+    tags = assembly.resources(deployed.name, "AWS::SNS::Topic")[topic]["Properties"]["Tags"]
+    assert {"Key": "yibao-purpose", "Value": "decoys"} in tags
+    roles = assembly.resources(deployed.name, "AWS::IAM::Role").values()
+    statements = [
+        s
+        for role in roles
+        for policy in role["Properties"].get("Policies", [])
+        for s in policy["PolicyDocument"]["Statement"]
+    ]
+    (deny,) = [s for s in statements if s.get("Sid") == "NoOtherTopics"]
+    assert deny["Effect"] == "Deny" and deny["Action"] == "sns:Publish"
+    assert deny["Condition"] == {"StringNotEquals": {"aws:ResourceTag/yibao-purpose": "decoys"}}
+    functions = assembly.resources(deployed.name, "AWS::Serverless::Function").values()
+    envs = [f["Properties"]["Environment"]["Variables"] for f in functions]
+    assert envs and all(e["YIBAO_DECOY_TOPIC"] == {"Ref": topic} for e in envs)
 
 
 # the Lambda package

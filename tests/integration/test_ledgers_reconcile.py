@@ -33,6 +33,23 @@ def test_every_demo_account_balance_is_the_sum_of_its_lines(stack, api, login, h
     assert result.mismatches == () and result.stale_summaries == ()
 
 
+def test_a_signed_out_persons_account_still_reconciles(stack, api, login):
+    """退出登录 leaves a record of the token beside the account's pages (ACCOUNT#~…):
+    reconcile counts only the statement, not that record."""
+    from chalicelib.adapters.dynamodb.models import ACCOUNT_SESSION_REVOKED_PREFIX, person_pk
+
+    p = stack.fresh_person(scheme="employee")
+    pk = person_pk(person_id_for(p.id_number, settings().pepper))
+    assert api.post("/v1/auth/logout", token=login(p)).status == 204
+    records = LedgerYearItem._get_connection().query(
+        pk, range_key_condition=LedgerYearItem.sk.startswith(ACCOUNT_SESSION_REVOKED_PREFIX)
+    )["Items"]
+    assert len(records) == 1  # the record is there, among the account's items
+    container().bind_tables()
+    result = reconcile(segments=2)
+    assert result.mismatches == () and result.stale_summaries == ()
+
+
 def test_a_changed_balance_is_caught(stack):
     from chalicelib.adapters.dynamodb.models import ACCOUNT_SK, AccountItem, person_pk
 

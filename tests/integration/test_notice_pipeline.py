@@ -205,6 +205,26 @@ def test_persons_without_an_account_or_whose_insurance_ended_get_nothing(region,
             assert not _sent_to(stack, {p.phone}), p
 
 
+def test_a_suspended_insurance_gets_no_monthly_notice(region, stack):
+    """暂停参保: the account is credited nothing while the insurance is suspended, so the
+    month's notice is skipped with its reason (ended insurance too; active ones go)."""
+    from chalicelib.insurance import main
+    from chalicelib.services.auth import person_id_for
+
+    c, people = region
+    holders = [p for p in people if p.scheme == "employee" and p.status == "active"]
+    paused, ended = holders[0], holders[1]
+    for who, status in ((paused, "suspended"), (ended, "ended")):
+        assert main([person_id_for(who.id_number, c.settings.pepper), status]) == 0
+    ctx = _ctx(c)
+    _run(c, ctx)
+    assert not _sent_to(stack, {paused.phone, ended.phone})
+    for who, reason in ((paused, "insurance_suspended"), (ended, "insurance_ended")):
+        record = c.notice_store.get(person_id_for(who.id_number, c.settings.pepper), f"M#{MONTH}")
+        assert (record.status, record.reason) == ("skipped", reason)
+    assert len(_sent_to(stack, {p.phone for p in holders[2:]})) == len(holders) - 2
+
+
 class RecordingQueue:
     """The real queue; what the sender asked SQS to wait is noted (to play the hours)."""
 
@@ -343,6 +363,7 @@ def test_failed_sends_back_off_then_reach_the_dead_letter_queue_and_replay_sends
     drain(c.notice_queue, lambda e, _: handle_batch(e, None, down, c.notice_queue))
     assert _sent_to(stack, phones) == []
     moved = c.notice_queue.replay_dead_letters()
-    assert moved == planned
+    # the failed ones: a notice skipped (insurance ended or suspended) is done, not a dead letter
+    assert moved == len(phones) <= planned
     drain(c.notice_queue, lambda e, _: handle_batch(e, None, _ctx(c), c.notice_queue))
     assert sorted(m["to"][-11:] for m in _sent_to(stack, phones)) == sorted(phones)

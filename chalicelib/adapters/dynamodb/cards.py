@@ -9,6 +9,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
@@ -60,7 +61,9 @@ def _certificate(item: CertificateItem) -> Certificate:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoCardRepository:
+    @sessions.brings_check
     def load(self, person_id: str) -> CardRecord | None:
         person = card_item = certificate = None
         events: list[CardEvent] = []

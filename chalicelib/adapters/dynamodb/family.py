@@ -16,6 +16,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
@@ -24,6 +25,7 @@ from chalicelib.adapters.dynamodb.models import (
     FAMILY_LINK_PREFIX,
     FAMILY_PAYER_SK,
     FAMILY_USE_PREFIX,
+    FAMILY_USE_SESSION_REVOKED_PREFIX,
     PROFILE_SK,
     FamilyLinkItem,
     FamilyPayerItem,
@@ -34,6 +36,7 @@ from chalicelib.adapters.dynamodb.models import (
     transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
+from chalicelib.adapters.dynamodb.sessions import newest_first
 from chalicelib.ports import FamilySide, FamilyUse, LinkTaken, StaleLink, StoredLink
 from chalicelib.rules.family import Link
 
@@ -118,7 +121,9 @@ def add_use(tx: TransactWrite, use: FamilyUse, payer: FamilySide) -> None:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoFamilyRepository:
+    @sessions.brings_check
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""
         person = account = None
@@ -261,20 +266,23 @@ class DynamoFamilyRepository:
             raise
         return True
 
+    @sessions.brings_check
     def uses(
         self, person_id: str, year: int, limit: int, after_sk: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """One year of the person's family lines, newest first: one Query."""
-        pk = person_pk(person_id)
-        raw: dict[str, Any] = FamilyUseItem._get_connection().query(
-            pk,
-            range_key_condition=FamilyUseItem.sk.startswith(f"{FAMILY_USE_PREFIX}{year}#"),
-            scan_index_forward=False,
-            limit=limit,
-            exclusive_start_key={"pk": {"S": pk}, "sk": {"S": after_sk}} if after_sk else None,
+        """One year of the person's family lines, newest first: one Query (the first page
+        brings the session check along: adapters/dynamodb/sessions.py)."""
+        items, last = newest_first(
+            FamilyUseItem._get_connection(),
+            person_id,
+            f"{FAMILY_USE_PREFIX}{year}#",
+            f"{FAMILY_USE_PREFIX}{year}#~",
+            FAMILY_USE_SESSION_REVOKED_PREFIX,
+            limit,
+            after_sk,
         )
         found = []
-        for data in raw.get("Items", []):
+        for data in items:
             item = FamilyUseItem.from_raw_data(data)
             found.append(
                 {
@@ -290,8 +298,7 @@ class DynamoFamilyRepository:
                     "text_en": item.text_en,
                 }
             )
-        last = raw.get("LastEvaluatedKey")
-        return found, (str(last["sk"]["S"]) if last else None)
+        return found, last
 
     def set_status(
         self, person_id: str, status: str, links: list[tuple[StoredLink, bool]], at: datetime

@@ -19,6 +19,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.answers import answer_item, find_answer
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
@@ -186,7 +187,9 @@ class _Labelled:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoFilingRepository:
+    @sessions.brings_check
     def load(self, person_id: str) -> FilingRecord | None:
         """Profile, filings and their events: the one ``ME#`` Query."""
         person: Person | None = None

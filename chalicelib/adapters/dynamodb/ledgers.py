@@ -6,15 +6,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import AccountRead, account_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
+    ACCOUNT_SESSION_REVOKED_PREFIX,
     ACCOUNT_SK,
     CONTRIBUTION_PAGE,
     PROFILE_SK,
     YTD_PREFIX,
-    AccountItem,
     LedgerLineItem,
     LedgerYearItem,
     PersonItem,
@@ -22,6 +23,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
+from chalicelib.adapters.dynamodb.sessions import batch_get_own, get_own, revoked_in
 from chalicelib.ports import Person
 from chalicelib.rules.bill import YTD_FIELDS
 
@@ -81,17 +83,13 @@ def year_pages(items: list[dict[str, Any]], prefix: str) -> dict[int, LedgerPage
 
 
 @translate_faults
+@sessions.guarded
 class DynamoLedgerRepository:
+    @sessions.brings_check
     def contributions(self, person_id: str, year: int) -> tuple[Person, LedgerPage | None] | None:
-        """The profile and the year's contribution page: one BatchGetItem."""
-        pk = person_pk(person_id)
-        keys: Any = [
-            {"pk": {"S": pk}, "sk": {"S": sk}} for sk in (PROFILE_SK, f"{CONTRIBUTION_PAGE}{year}")
-        ]
-        raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(
-            keys, consistent_read=True
-        )
-        found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
+        """The profile and the year's contribution page (and while the session is
+        unchecked, its revocation record): one BatchGetItem."""
+        found = batch_get_own(person_id, [PROFILE_SK, f"{CONTRIBUTION_PAGE}{year}"])
         person = page = None
         for data in found:
             if data["sk"]["S"] == PROFILE_SK:
@@ -100,26 +98,32 @@ class DynamoLedgerRepository:
                 page = year_pages([data], CONTRIBUTION_PAGE).get(year)
         return (person, page) if person else None
 
+    @sessions.brings_check
     def account(self, person_id: str) -> AccountRead | None:
-        """The account item: the balance and its summary, one GetItem of a small item."""
-        raw: dict[str, Any] = AccountItem._get_connection().get_item(
-            person_pk(person_id), ACCOUNT_SK
-        )
-        data = raw.get("Item")
+        """The account item: the balance and its summary, one read of a small item (with
+        the session's revocation record in the same BatchGetItem while unchecked)."""
+        data = get_own(person_id, ACCOUNT_SK)
         return account_from_raw(data) if data else None
 
+    @sessions.brings_check
     def account_pages(
         self, person_id: str, first_year: int, last_year: int
     ) -> dict[int, LedgerPage]:
-        """The account ledger's pages and lines of those years: one Query."""
+        """The account ledger's pages and lines of those years: one Query. While the
+        session is unchecked it reads on to the revocation records after the pages
+        (``ACCOUNT#~…``, consistent then) and leaves out any year after ``last_year``."""
+        checking = sessions.wanted(person_id) is not None
+        last = f"{ACCOUNT_SESSION_REVOKED_PREFIX}~" if checking else f"{ACCOUNT_PAGE}{last_year}#~"
         raw: dict[str, Any] = LedgerYearItem._get_connection().query(
             person_pk(person_id),
-            range_key_condition=LedgerYearItem.sk.between(
-                f"{ACCOUNT_PAGE}{first_year}", f"{ACCOUNT_PAGE}{last_year}#~"
-            ),
+            range_key_condition=LedgerYearItem.sk.between(f"{ACCOUNT_PAGE}{first_year}", last),
+            consistent_read=checking,
         )
-        return year_pages(raw.get("Items", []), ACCOUNT_PAGE)
+        items = revoked_in(person_id, raw.get("Items", []), "LastEvaluatedKey" not in raw)
+        pages = year_pages(items, ACCOUNT_PAGE)
+        return {year: page for year, page in pages.items() if year <= last_year}
 
+    @sessions.brings_check
     def profile_and_year(self, person_id: str, year: int) -> tuple[Person, dict[str, int]] | None:
         """The profile and the year's figures (what settlement wrote): one Query."""
         person = None

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     OtpItem,
@@ -34,6 +35,7 @@ def _wait(bucket: RateBucket, old: dict[str, Any] | None, now: int) -> int:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoLoginStore:
     def record_code_request(
         self, buckets: Sequence[RateBucket], code: PendingCode | None, now: int

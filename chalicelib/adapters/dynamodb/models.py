@@ -48,6 +48,12 @@ NOTICE_PREFIX = "NOTICE#"  # a person's SMS records: NOTICE#M#<yyyy-mm>, NOTICE#
 NOTICE_PREFS_SK = "ME#NOTICES"  # what the person turned off (月度短信 and events)
 NOTICE_SHARDS = 16  # the sparse index of accounts is read in this many parallel parts
 OTP_SK = "OTP"
+SESSION_REVOKED_PREFIX = "ME#SESSION#REVOKED#"  # + jti: a signed-out token, read with the ME# Query
+ACCOUNT_SESSION_REVOKED_PREFIX = "ACCOUNT#~SESSION#REVOKED#"  # its copy after the account's pages
+# … and after each list a person pages through newest first (a descending Query meets them first)
+SETTLEMENT_SESSION_REVOKED_PREFIX = "SETTLEMENT#~SESSION#REVOKED#"
+FAMILY_USE_SESSION_REVOKED_PREFIX = "FAMILY#~SESSION#REVOKED#"
+NOTICE_SESSION_REVOKED_PREFIX = "NOTICE#~SESSION#REVOKED#"
 TTL_ATTRIBUTE = "ttl"  # DynamoDB's TTL deletes an item some time after this epoch second
 
 
@@ -488,6 +494,20 @@ class ProofItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
+class RevokedSessionItem(_Base):
+    """退出登录：a signed-out token by its ``jti``, kept until the token would expire (TTL).
+
+    Copies in the person's partition, each where a citizen read already looks: sk
+    ``ME#SESSION#REVOKED#<jti>`` (the ``ME#`` Query of every read of a person),
+    ``ACCOUNT#~SESSION#REVOKED#<jti>`` (after the account ledger's pages) and one after
+    each list read newest first (settlements, family uses, SMS records), so that the
+    check rides on the read the handler makes (chalicelib/sessions.py).
+    """
+
+    revoked_at = NumberAttribute()  # epoch seconds
+    ttl = NumberAttribute()  # the token's exp: no use for the record after it
+
+
 class _AuthBase(_Base):
     """Short-lived login state lives in its own table (``<table>-auth``), expired by TTL.
 
@@ -586,6 +606,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     NoticePrefsItem,
     VoucherUseItem,
     ProofItem,
+    RevokedSessionItem,
     OtpItem,
     RateItem,
     InboundItem,

@@ -13,12 +13,14 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_PAGE,
     ACCOUNT_SK,
     NOTICE_PREFIX,
     NOTICE_PREFS_SK,
+    NOTICE_SESSION_REVOKED_PREFIX,
     NOTICE_SHARDS,
     PROFILE_SK,
     AccountItem,
@@ -30,6 +32,7 @@ from chalicelib.adapters.dynamodb.models import (
     person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.sessions import get_own, newest_first
 from chalicelib.ports import NoticeFacts, NoticeRecord
 
 RECORD_DAYS = 400  # a record stays readable for 我的短信 this long, then TTL removes it
@@ -59,6 +62,7 @@ def _record(person_id: str, item: NoticeItem) -> NoticeRecord:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoNoticeStore:
     def claim(
         self,
@@ -124,9 +128,10 @@ class DynamoNoticeStore:
                 actions.append(attribute.set(value))
         item.update(actions=actions)
 
-    def add(self, record: NoticeRecord, now: int) -> bool:
-        """Write a new record (an urgent notice already sent, or one waiting for 08:00);
-        False if one with its key exists."""
+    def add(self, record: NoticeRecord, now: int, *, keep_seconds: int | None = None) -> bool:
+        """Write a new record (an urgent notice already sent, or one waiting for 08:00),
+        kept ``keep_seconds`` (a decoy's) or :data:`RECORD_DAYS`; False if one with its
+        key exists."""
         item = NoticeItem(
             person_pk(record.person_id),
             NOTICE_PREFIX + record.key,
@@ -141,7 +146,7 @@ class DynamoNoticeStore:
             text=record.text,
             values=record.values,
             attempts=record.attempts,
-            ttl=now + RECORD_DAYS * 86_400,
+            ttl=now + (RECORD_DAYS * 86_400 if keep_seconds is None else keep_seconds),
         )
         try:
             item.save(condition=NoticeItem.pk.does_not_exist())
@@ -157,24 +162,39 @@ class DynamoNoticeStore:
         except NoticeItem.DoesNotExist:
             return None
 
+    @sessions.brings_check
     def recent(self, person_id: str, limit: int) -> list[NoticeRecord]:
-        """The person's records, newest first: one Query."""
-        found = NoticeItem.query(
-            person_pk(person_id),
-            NoticeItem.sk.startswith(NOTICE_PREFIX),
-            scan_index_forward=False,
-            limit=limit * 4,
+        """The person's records, newest first: one Query (it brings the session check
+        along: adapters/dynamodb/sessions.py)."""
+        found, _ = newest_first(
+            NoticeItem._get_connection(),
+            person_id,
+            NOTICE_PREFIX,
+            f"{NOTICE_PREFIX}~",
+            NOTICE_SESSION_REVOKED_PREFIX,
+            limit * 4,
+            None,
         )
-        records = [_record(person_id, item) for item in found]
+        records = [_record(person_id, NoticeItem.from_raw_data(data)) for data in found]
         records.sort(key=lambda r: r.sent_at or r.due_at or r.created_at, reverse=True)
         return records[:limit]
 
+    @sessions.brings_check
     def turned_off(self, person_id: str) -> tuple[frozenset[str], str | None]:
-        """The groups the person turned off, and when they last changed them."""
-        try:
-            prefs = NoticePrefsItem.get(person_pk(person_id), NOTICE_PREFS_SK, consistent_read=True)
-        except NoticePrefsItem.DoesNotExist:
-            return frozenset(), None
+        """The groups the person turned off, and when they last changed them (one
+        consistent read; in a person's request it brings the session check along)."""
+        if sessions.wanted(person_id) is not None:
+            raw = get_own(person_id, NOTICE_PREFS_SK)
+            if raw is None:
+                return frozenset(), None
+            prefs = NoticePrefsItem.from_raw_data(raw)
+        else:
+            try:
+                prefs = NoticePrefsItem.get(
+                    person_pk(person_id), NOTICE_PREFS_SK, consistent_read=True
+                )
+            except NoticePrefsItem.DoesNotExist:
+                return frozenset(), None
         return frozenset(str(g) for g in prefs.turned_off or ()), prefs.changed_at
 
     def set_turned_off(self, person_id: str, groups: frozenset[str], at: str, by: str) -> None:

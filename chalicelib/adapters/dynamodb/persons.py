@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
     CARD_SK,
@@ -13,7 +14,8 @@ from chalicelib.adapters.dynamodb.models import (
     PersonItem,
     person_pk,
 )
-from chalicelib.ports import Card, Person, PersonView
+from chalicelib.adapters.dynamodb.sessions import get_own, revoked_in
+from chalicelib.ports import Card, LoginContact, Person, PersonView
 
 
 def to_person(item: PersonItem) -> Person:
@@ -40,14 +42,17 @@ def to_person(item: PersonItem) -> Person:
 
 def me_items(person_id: str, *, consistent_read: bool = True) -> list[dict[str, Any]]:
     """The person's ``ME#`` items (profile, card, year figures, account, family links…) as
-    raw DynamoDB data: the one Query behind every read of a person."""
+    raw DynamoDB data: the one Query behind every read of a person. It brings the
+    person's signed-out tokens along and settles the request's session check with them
+    (a consistent read then: a logout a moment ago must count)."""
+    checking = sessions.wanted(person_id) is not None
     raw: dict[str, Any] = PersonItem._get_connection().query(
         person_pk(person_id),
         range_key_condition=PersonItem.sk.startswith(ME_PREFIX),
-        consistent_read=consistent_read,
+        consistent_read=consistent_read or checking,
     )
     items: list[dict[str, Any]] = raw.get("Items", [])
-    return items
+    return revoked_in(person_id, items, complete="LastEvaluatedKey" not in raw)
 
 
 def to_card(item: CardItem) -> Card:
@@ -55,13 +60,24 @@ def to_card(item: CardItem) -> Card:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoPersonRepository:
+    @sessions.brings_check
     def get_person(self, person_id: str) -> Person | None:
-        try:
-            return to_person(PersonItem.get(person_pk(person_id), PROFILE_SK))
-        except PersonItem.DoesNotExist:
-            return None
+        found = get_own(person_id, PROFILE_SK)
+        return to_person(PersonItem.from_raw_data(found)) if found else None
 
+    def login_contact(self, person_id: str) -> LoginContact | None:
+        """One GetItem of the profile's three attributes a login code needs."""
+        raw: dict[str, Any] = PersonItem._get_connection().get_item(
+            person_pk(person_id), PROFILE_SK, attributes_to_get=["person_id", "phone", "status"]
+        )
+        data = raw.get("Item")
+        if not data:
+            return None
+        return LoginContact(data["person_id"]["S"], data["phone"]["S"], data["status"]["S"])
+
+    @sessions.brings_check
     def get_view(self, person_id: str) -> PersonView | None:
         """The profile and the card in one Query (``sk`` begins with ``ME#``)."""
         person: Person | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.ledgers import LedgerPage, year_pages
 from chalicelib.adapters.dynamodb.models import (
@@ -12,28 +13,25 @@ from chalicelib.adapters.dynamodb.models import (
     PROFILE_SK,
     PersonItem,
     ProofItem,
-    person_pk,
 )
 from chalicelib.adapters.dynamodb.persons import to_person
+from chalicelib.adapters.dynamodb.sessions import batch_get_own
 from chalicelib.ports import Person
 
 SK = "PROOF"
 
 
 @translate_faults
+@sessions.guarded
 class DynamoProofStore:
+    @sessions.brings_check
     def sources(
         self, person_id: str, years: range
     ) -> tuple[Person, dict[int, LedgerPage]] | None:
-        """The profile and the contribution pages of those years: one BatchGetItem."""
-        pk = person_pk(person_id)
-        keys: Any = [{"pk": {"S": pk}, "sk": {"S": PROFILE_SK}}] + [
-            {"pk": {"S": pk}, "sk": {"S": f"{CONTRIBUTION_PAGE}{year}"}} for year in years
-        ]
-        raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(
-            keys, consistent_read=True
-        )
-        found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
+        """The profile and the contribution pages of those years: one BatchGetItem (with
+        the session's revocation record while unchecked)."""
+        sks = [PROFILE_SK] + [f"{CONTRIBUTION_PAGE}{year}" for year in years]
+        found = batch_get_own(person_id, sks)
         person = None
         pages: list[dict[str, Any]] = []
         for data in found:

@@ -13,6 +13,7 @@ from typing import Any, cast
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
@@ -24,6 +25,7 @@ from chalicelib.adapters.dynamodb.models import (
     FAMILY_PAYER_SK,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
+    SETTLEMENT_SESSION_REVOKED_PREFIX,
     YTD_PREFIX,
     CardIndexItem,
     CardItem,
@@ -36,6 +38,7 @@ from chalicelib.adapters.dynamodb.models import (
     transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
+from chalicelib.adapters.dynamodb.sessions import newest_first
 from chalicelib.ports import (
     AlreadyReversed,
     NewSettlement,
@@ -106,6 +109,7 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
 
 
 @translate_faults
+@sessions.guarded
 class DynamoSettlementRepository:
     def person_for_card(self, card_number: str) -> str | None:
         try:
@@ -113,6 +117,7 @@ class DynamoSettlementRepository:
         except CardIndexItem.DoesNotExist:
             return None
 
+    @sessions.brings_check
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
         person = card = None
         ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
@@ -328,25 +333,27 @@ class DynamoSettlementRepository:
                 raise StaleFigures() from None
             raise
 
+    @sessions.brings_check
     def list_for_person(
         self, person_id: str, limit: int, after_sk: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Newest first; ``after_sk`` continues after the last item of a page."""
-        pk = person_pk(person_id)
-        raw: dict[str, Any] = SettlementItem._get_connection().query(
-            pk,
-            range_key_condition=SettlementItem.sk.startswith(SETTLEMENT_PREFIX),
-            scan_index_forward=False,
-            limit=limit,
-            exclusive_start_key={"pk": {"S": pk}, "sk": {"S": after_sk}} if after_sk else None,
+        """Newest first; ``after_sk`` continues after the last item of a page. One Query (the
+        first page brings the session check along: adapters/dynamodb/sessions.py)."""
+        items, last = newest_first(
+            SettlementItem._get_connection(),
+            person_id,
+            SETTLEMENT_PREFIX,
+            f"{SETTLEMENT_PREFIX}~",
+            SETTLEMENT_SESSION_REVOKED_PREFIX,
+            limit,
+            after_sk,
         )
         found = []
-        for data in raw.get("Items", []):
+        for data in items:
             item = SettlementItem.from_raw_data(data)
             body: dict[str, Any] = json.loads(item.body)
             body["status"] = item.status
             if item.reversed_at:
                 body["reversed_at"] = item.reversed_at
             found.append(body)
-        last = raw.get("LastEvaluatedKey")
-        return found, (str(last["sk"]["S"]) if last else None)
+        return found, last

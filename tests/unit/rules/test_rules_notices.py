@@ -129,6 +129,10 @@ def test_skip_reasons_in_order():
     none: frozenset[str] = frozenset()
     assert notices.skip_reason("deceased", "13800001234", "monthly", none, True) == "deceased"
     assert notices.skip_reason("ended", "13800001234", "monthly", none, True) == "insurance_ended"
+    # 暂停参保: no monthly account notice (the pipeline's tests met one in a random region)
+    suspended = notices.skip_reason("suspended", "13800001234", "monthly", none, True)
+    assert suspended == "insurance_suspended"
+    assert notices.skip_reason("suspended", "13800001234", "filing", none, True) is None
     assert notices.skip_reason("active", "1380000123", "monthly", none, True) == "no_valid_phone"
     assert notices.skip_reason("active", "13800001234", "monthly", off, True) == "opted_out"
     assert notices.skip_reason("active", "13800001234", "monthly", none, False) == "no_account"

@@ -11,6 +11,7 @@ peak memory (tracemalloc) at 2,000 and at 20,000 accounts. Budget: ratio ≤ 1.2
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import tracemalloc
@@ -161,3 +162,20 @@ def run(budgets: Budgets, moto_port: int) -> None:
         f"{peaks[total] / 1024:.0f} KiB at {total:,}"
     )
     budgets.ratio(f"planner memory {total:,} / {small:,}", [peaks[total] / peaks[small]], 1.2)
+
+
+def main() -> int:
+    """``make bench-notices``: this benchmark alone, on a moto server of its own."""
+    from local.stack import MotoServer, local_env
+
+    budgets = Budgets()
+    with MotoServer() as moto:
+        os.environ.update(local_env(moto.port, table="yibao-bench"))
+        for name in ("", "yibao"):  # the figures, not the log
+            logging.getLogger(name).setLevel(logging.WARNING)
+        run(budgets, moto.port)
+    return 1 if budgets.summary() else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -115,6 +115,21 @@ def test_five_concurrent_planners_still_send_one_notice_each(region, stack):
     assert sorted(m["to"][-11:] for m in sent) == sorted(phones)
 
 
+def test_a_claim_whose_request_is_sent_again_is_still_its_own(region):
+    """botocore sends a request again when its answer is late (a read timeout on a busy
+    stack): a claim that had gone through must pass again, or the notice is lost."""
+    c, _ = region
+    claim = (
+        "retried-person", f"M#{MONTH}", "monthly", "monthly", DAYTIME.isoformat(),
+        int(DAYTIME.timestamp()), 60,
+    )
+    assert c.notice_store.claim(*claim, claim_id="first") is not None
+    assert c.notice_store.claim(*claim, claim_id="first") is not None  # the same request
+    assert c.notice_store.claim(*claim, claim_id="second") is None  # another sender's
+    c.notice_store.finish("retried-person", f"M#{MONTH}", "sent", sent_at=DAYTIME.isoformat())
+    assert c.notice_store.claim(*claim, claim_id="first") is None  # sent: never again
+
+
 class CrashingGateway:
     """A gateway whose process dies (not an error it reports) at the n-th send."""
 

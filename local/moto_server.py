@@ -27,7 +27,10 @@ objects are not recorded here; nothing else changes.
    20,000 notices queued a delete batch took seconds, the one-at-a-time server fell
    behind and the clients' reads timed out (the 20,000-account bench). Here a delete
    looks the handle up in a dict, and a receive reads the queue only until it has its
-   batch (the messages in order, as before).
+   batch (the messages in order, as before). And moto counted the queue's messages
+   (three passes, each reading the clock per message) for every message sent and
+   every message received, to read one other attribute: the counts are now made only
+   for a GetQueueAttributes that asks for them.
 Run as ``python -m local.moto_server -H 127.0.0.1 -p 5001``.
 """
 
@@ -230,6 +233,28 @@ def _queues_by_receipt_handle() -> None:
         for handle in message.all_receipt_handles:
             by_handle.pop(handle, None)
 
+    from moto.sqs.models import SQSBackend
+
+    counts = {
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+    }
+    every = list(Queue.BASE_ATTRIBUTES)
+    Queue.BASE_ATTRIBUTES = [a for a in every if a not in counts]  # what attributes reads
+    get_attributes = SQSBackend.get_queue_attributes
+
+    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> Any:
+        if "All" not in attribute_names and not counts & set(attribute_names):
+            return get_attributes(self, queue_name, attribute_names)
+        queue = self.get_queue(queue_name)
+        queue.BASE_ATTRIBUTES = every  # this request reads the counts
+        try:
+            return get_attributes(self, queue_name, attribute_names)
+        finally:
+            del queue.BASE_ATTRIBUTES
+
+    SQSBackend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
     Message.mark_received = marked  # type: ignore[method-assign]
     Queue.delete_message = delete_message  # type: ignore[method-assign]
     Queue.messages = property(lambda self: _Visible(self._messages))  # type: ignore[assignment,method-assign]

@@ -143,6 +143,10 @@ def test_sqs_receives_in_order_and_deletes_by_any_handle_a_message_had(stack):
     attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "11"  # m19 … m29
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "9"  # m10 … m18
+    one = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    assert one["Attributes"] == {"ApproximateNumberOfMessages": "11"}
+    assert client.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])[
+        "Attributes"] == {"VisibilityTimeout": "30"}
     rest = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert [m["Body"] for m in rest] == [f"m{i}" for i in range(19, 29)]
     client.delete_queue(QueueUrl=url)

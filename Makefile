@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint types schemas chromium clean node synth deploy
+.PHONY: run test bench bench-notices lint types schemas chromium clean node synth deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -39,6 +39,11 @@ test: $(STAMP) chromium node lint types
 
 bench: $(STAMP)
 	@$(PY) -m bench
+
+# The monthly SMS pipeline with 20,000 accounts alone (make bench sends 2,000): 30 min
+# on a quiet machine, hours on a busy one (the local moto server is one request at a time).
+bench-notices: $(STAMP)
+	@YIBAO_BENCH_NOTICES=20000 $(PY) -m bench.notices
 
 # Infrastructure (infra/): `make synth` needs no AWS access; `make deploy STAGE=dev` does.
 STAGE ?= dev

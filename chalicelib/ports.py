@@ -267,14 +267,18 @@ class CardRepository(Protocol):
         lapses_on: str | None = None,
     ) -> None:
         """Write the new card state, the audit event and the answer in one transaction
-        (``lapses_on``: the day a temporary loss lapses, for its reminder).
+        (``lapses_on``: the day something is due for the card, for :meth:`due_on`; a
+        card whose number changed gets its new number's look-up in the same transaction).
 
         Raises :class:`StaleCard` if the card changed since ``record`` was read and
         :class:`DuplicateRequest` if the idempotency key was used meanwhile.
         """
         ...
 
-    def lapsing_on(self, day: str) -> list[str]: ...
+    def due_on(self, day: str) -> list[str]:
+        """The persons whose card has something due on ``day``: a temporary loss lapses
+        or a replacement is to be ready (the sparse index, never the table)."""
+        ...
 
     def save_certificate(self, certificate: Certificate, expires_at: int) -> None: ...
 

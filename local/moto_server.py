@@ -22,6 +22,15 @@ objects are not recorded here; nothing else changes.
    DynamoDB does. An index Query (moto sorts the whole table first, ~1 s on
    60,000 items: the monthly notice run's pages timed out) starts from the items
    whose index key matches; moto then sorts and pages those as before.
+5. SQS finds a message by its receipt handle. moto scans the whole queue twice for
+   every message deleted, and lists every visible message for every receive: with
+   20,000 notices queued a delete batch took seconds, the one-at-a-time server fell
+   behind and the clients' reads timed out (the 20,000-account bench). Here a delete
+   looks the handle up in a dict, and a receive reads the queue only until it has its
+   batch (the messages in order, as before). And moto counted the queue's messages
+   (three passes, each reading the clock per message) for every message sent and
+   every message received, to read one other attribute: the counts are now made only
+   for a GetQueueAttributes that asks for them.
 Run as ``python -m local.moto_server -H 127.0.0.1 -p 5001``.
 """
 
@@ -185,11 +194,78 @@ def _queries_by_partition() -> None:
     Table.query = by_partition  # type: ignore[method-assign]
 
 
+class _Visible:
+    """A queue's visible messages, read lazily (moto's ``Queue.messages`` built the list)."""
+
+    def __init__(self, messages: list[Any]) -> None:
+        self._all = messages
+
+    def __iter__(self) -> Any:
+        return (m for m in self._all if m.visible and not m.delayed)
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _queues_by_receipt_handle() -> None:
+    from moto.sqs.exceptions import ReceiptHandleIsInvalid
+    from moto.sqs.models import Message, Queue
+
+    by_handle: dict[str, Any] = {}  # every handle a message was received with -> it
+    mark_received = Message.mark_received
+
+    def marked(self: Any, visibility_timeout: int | None = None) -> None:
+        mark_received(self, visibility_timeout)
+        by_handle[self.receipt_handle] = self
+
+    def delete_message(self: Any, receipt_handle: str) -> None:
+        if receipt_handle in self.deleted_messages:
+            return  # deleted already: SQS does not mind
+        message = by_handle.get(receipt_handle)
+        if message is None or message not in self._messages:  # identity, in C
+            raise ReceiptHandleIsInvalid()
+        self.pending_messages.discard(message)
+        self.deleted_messages.update(message.all_receipt_handles)
+        self._messages.remove(message)
+        for handle in message.all_receipt_handles:
+            by_handle.pop(handle, None)
+
+    from moto.sqs.models import SQSBackend
+
+    counts = {
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+    }
+    every = list(Queue.BASE_ATTRIBUTES)
+    Queue.BASE_ATTRIBUTES = [a for a in every if a not in counts]  # what attributes reads
+    get_attributes = SQSBackend.get_queue_attributes
+
+    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> Any:
+        if "All" not in attribute_names and not counts & set(attribute_names):
+            return get_attributes(self, queue_name, attribute_names)
+        queue = self.get_queue(queue_name)
+        queue.BASE_ATTRIBUTES = every  # this request reads the counts
+        try:
+            return get_attributes(self, queue_name, attribute_names)
+        finally:
+            del queue.BASE_ATTRIBUTES
+
+    SQSBackend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
+    Message.mark_received = marked  # type: ignore[method-assign]
+    Queue.delete_message = delete_message  # type: ignore[method-assign]
+    Queue.messages = property(lambda self: _Visible(self._messages))  # type: ignore[assignment,method-assign]
+
+
 def main() -> None:
     _stop_tracking_dynamodb()
     _one_request_at_a_time()
     _transactions_without_table_copies()
     _queries_by_partition()
+    _queues_by_receipt_handle()
     from moto.server import main as moto_main
 
     moto_main(sys.argv[1:])

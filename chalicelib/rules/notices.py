@@ -363,7 +363,6 @@ SKIP_REASONS: dict[str, tuple[str, str]] = {
     "no_valid_phone": ("没有有效手机号码", "no valid mobile number"),
     "deceased": ("参保人已去世", "deceased"),
     "insurance_ended": ("参保关系已终止", "insurance ended"),
-    "insurance_suspended": ("参保已暂停", "insurance suspended"),
     "no_account": ("没有个人账户", "no personal account"),
     "turned_off": ("本人已关闭这类短信", "turned off by the person"),
 }
@@ -391,8 +390,6 @@ def skip_reason(
         return "deceased"
     if group != "security" and status == "ended":
         return "insurance_ended"
-    if group == "monthly" and status == "suspended":  # 暂停参保: the month credits nothing
-        return "insurance_suspended"
     if not valid_mobile(phone):
         return "no_valid_phone"
     if group == "monthly" and "monthly" in turned_off:

@@ -50,9 +50,14 @@ ACTIONS = {
     "report_formal_loss": ("正式挂失", "formal loss reported"),
     "unfreeze": ("解挂", "unfrozen"),
     "request_replacement": ("申请补卡", "replacement requested"),
+    "complete_replacement": ("补卡办好", "replacement ready"),
 }
 
-CHANNELS = {"self_service": ("网上自助", "online self-service")}
+CHANNELS = {
+    "self_service": ("网上自助", "online self-service"),
+    "card_office": ("医保经办机构", "the insurance office"),
+}
+REPLACEMENT_PREFIX = "D98"  # the demo card office numbers its new cards D98 + nine digits
 
 
 def _notify(*args: Any, **kwargs: Any) -> Any:
@@ -152,8 +157,10 @@ def change_card(
     channel: str = "self_service",
     idempotency_key: str | None = None,
     request_id: str | None = None,
+    actor: str | None = None,
 ) -> dict[str, Any]:
-    """Apply one transition; the same ``idempotency_key`` again returns the first answer."""
+    """Apply one transition; the same ``idempotency_key`` again returns the first answer.
+    ``actor`` is who did it (the card holder unless said otherwise)."""
     digest = fingerprint({"action": action, **params})
     earlier = earlier_answer(ctx, person_id, idempotency_key, action, params)
     if earlier is not None:
@@ -177,7 +184,7 @@ def change_card(
             before=before.status,
             after=after.status,
             channel=channel,
-            actor=person_id,
+            actor=actor or person_id,
             request_id=request_id,
         )
         answer_body = _view(record, after, now, policy)
@@ -191,7 +198,7 @@ def change_card(
                 (idempotency_key, stored) if idempotency_key else None,
                 mail_address=params.get("address"),
                 outlet_id=params.get("outlet_id"),
-                lapses_on=_lapse_day(after, policy),
+                lapses_on=_due_day(after, policy),
             )
         except StaleCard:
             continue  # someone else changed the card: read it again and decide again
@@ -240,10 +247,16 @@ def _apply(
         return rules.unfreeze(card, now, policy)
     if action == "request_replacement":
         return rules.request_replacement(card, str(params["pickup"]), now, policy)
+    if action == "complete_replacement":
+        return rules.complete_replacement(card, str(params["new_number"]), now)
     raise ValueError(f"unknown card action {action}")
 
 
-def _lapse_day(card: rules.Card, policy: rules.CardPolicy) -> str | None:
+def _due_day(card: rules.Card, policy: rules.CardPolicy) -> str | None:
+    """The day something is due for this card (the sparse index ``cards-by-lapse-day``):
+    a temporary loss lapses, or a replacement is to be ready."""
+    if card.status == rules.REPLACEMENT_REQUESTED and card.replacement_due is not None:
+        return card.replacement_due.isoformat()
     ends = rules.lapses_at(card, policy)
     return ends.date().isoformat() if ends else None
 
@@ -252,7 +265,7 @@ def remind_lapsing(ctx: CardContext, day: date) -> dict[str, int]:
     """临时挂失到期提醒：tell each person whose temporary loss lapses on ``day`` that their
     card works again then (once each, however often it runs: the notice has its key)."""
     counts = {"sent": 0, "skipped": 0}
-    for person_id in ctx.cards.lapsing_on(day.isoformat()):
+    for person_id in ctx.cards.due_on(day.isoformat()):
         record = ctx.cards.load(person_id)
         if record is None:
             continue
@@ -273,6 +286,44 @@ def remind_lapsing(ctx: CardContext, day: date) -> dict[str, int]:
     return counts
 
 
+def _new_card_number() -> str:
+    return f"{REPLACEMENT_PREFIX}{secrets.randbelow(10**9):09d}"
+
+
+def complete_due_replacements(ctx: CardContext, day: date) -> dict[str, int]:
+    """补卡办好：the card office has made each replacement due on ``day``. The new card is
+    active (its number settles from now on), the old number is void for good, and the
+    holder gets the 补卡办好 SMS through the notice service (quiet hours, preferences).
+    Running it again changes nothing: a card already replaced is not due any more."""
+    counts = {"ready": 0, "skipped": 0}
+    for person_id in ctx.cards.due_on(day.isoformat()):
+        record = ctx.cards.load(person_id)
+        card = record.card if record is not None else None
+        if (
+            card is None
+            or card.status != rules.REPLACEMENT_REQUESTED
+            or card.replacement_due is None
+            or card.replacement_due > day
+        ):
+            counts["skipped"] += 1  # a temporary loss lapsing that day, or done already
+            continue
+        try:
+            change_card(
+                ctx,
+                person_id,
+                "complete_replacement",
+                {"new_number": _new_card_number()},
+                channel="card_office",
+                actor="card_office",
+            )
+        except CardTransitionRefused:  # another run completed it meanwhile
+            counts["skipped"] += 1
+            continue
+        counts["ready"] += 1
+    log.info("card replacements ready", extra=counts)
+    return counts
+
+
 def _confirm_by_sms(
     ctx: CardContext,
     record: CardRecord,
@@ -289,6 +340,9 @@ def _confirm_by_sms(
         kind = "card_formal_loss"
     elif action == "unfreeze":
         kind = "card_unfrozen"
+    elif action == "complete_replacement":
+        kind = "card_replacement_ready"
+        values = {"tail": values["tail"]}  # the new card's
     else:
         kind = "card_replacement_accepted"
         values = {"tail": values["tail"], "day": card.replacement_due}

@@ -100,6 +100,85 @@ def test_a_replacement_is_due_seven_days_ahead(stack, api, login, clock):
     assert reply.body["pickup"] == "outlet"
 
 
+def test_a_replacement_made_on_its_due_day_settles_and_its_holder_is_told_once(
+    stack, api, login, clock, capsys
+):
+    from chalicelib.ops.card_replacements import main
+
+    p, other = stack.fresh_person(), stack.fresh_person()
+    token, other_token = login(p), login(other)
+    api.post(f"{CARD}/loss", {"kind": "formal"}, token=token)
+    api.post(f"{CARD}/loss", {"kind": "formal"}, token=other_token)  # lost, not replaced
+    reply = api.post(f"{CARD}/replacement", {"pickup": "outlet", "outlet_id": "990101-01"},
+                     token=token)
+    assert reply.body["replacement_due"] == "2027-03-09"
+    old = reply.body["number_masked"]
+    assert main(["--date", "2027-03-08"]) == 0  # the day before: not made yet
+    assert api.get(CARD, token=token).body["status"] == "replacement_requested"
+    clock.advance(days=7)  # the due day, 10:00
+    sent_before = stack.sms_count(p.phone)
+    assert main([]) == 0
+    assert "ready=" in capsys.readouterr().out
+    assert stack.sms_count(p.phone) == sent_before + 1
+    text = stack.last_sms(p.phone)
+    token = login(p)  # the first sign-in has expired by now
+    card = api.get(CARD, token=token).body
+    assert card["status"] == "active" and card["usable_for_settlement"] is True
+    assert card["number_masked"] != old and card["replacement_due"] is None
+    assert (card["history"][0]["action"], card["history"][0]["channel"]) == (
+        "complete_replacement", "card_office")
+    assert card["history"][0]["action_label"]["zh"] == "补卡办好"
+    assert f"您补办的医保卡(尾号{card['number_masked'][-4:]})已办好" in text
+    ready = [m for m in api.get("/v1/me/notices", token=token).body["messages"]
+             if m["kind"] == "card_replacement_ready"]
+    assert [(m["status"], m["group"]) for m in ready] == [("sent", "card")]
+    # run again: nothing more is made or sent; the other lost card is untouched
+    assert main([]) == 0
+    assert stack.sms_count(p.phone) == sent_before + 2  # the sign-in code above, no more
+    assert api.get(CARD, token=login(other)).body["status"] == "lost"
+
+
+def test_the_new_card_settles_and_the_old_number_is_refused(stack, api, login, clock, hospital):
+    from chalicelib.bootstrap import container
+    from chalicelib.services.cards import complete_due_replacements
+
+    p = stack.fresh_person(scheme="resident")
+    token = login(p)
+    api.post(f"{CARD}/loss", {"kind": "formal"}, token=token)
+    api.post(f"{CARD}/replacement", {"pickup": "mail", "address": "示范县城东街道1号"},
+             token=token)
+    clock.advance(days=7)
+    complete_due_replacements(container().card_services(), clock.now().date())
+    new = api.get(CARD, token=login(p)).body["number_masked"]
+    from urllib.parse import urlencode
+
+    granted = api.request(  # a week on: the hospital's token of the session has expired
+        "POST", "/v1/oauth/token",
+        raw=urlencode({"grant_type": "client_credentials", "client_id": hospital["client_id"],
+                       "client_secret": hospital["secret"]}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    hospital_token = granted.body["access_token"]
+
+    def settle(card_number):
+        body = {"hospital_id": hospital["id"], "visit_id": uuid.uuid4().hex,
+                "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
+                "items": [{"code": "X1", "catalogue": "A", "amount": "100"}],
+                "use_account": False, "card_number": card_number}
+        return api.post("/v1/settlements", body, token=hospital_token)
+
+    old = settle(p.card_number)
+    assert old.status == 409 and old.body["type"].endswith("/card-not-usable"), old.text
+    from chalicelib.services.auth import person_id_for
+
+    pid = person_id_for(p.id_number, container().settings.pepper)
+    number = container().cards.load(pid).card.number
+    assert number.startswith("D98") and number[-4:] == new[-4:]
+    reply = settle(number)
+    assert reply.status == 200, reply.text
+    assert reply.body["person_id"] == pid
+
+
 def test_a_temporary_loss_lapses_on_day_eight(stack, api, login, clock):
     p = stack.fresh_person()
     token = login(p)

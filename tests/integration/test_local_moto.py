@@ -114,3 +114,39 @@ def test_an_index_query_finds_the_items_of_its_key_in_order(stack):
     assert [pk for page in pages for pk in page] == ["P1", "P3", "P5", "P7", "P9"]
     assert max(len(page) for page in pages) == 2
     client.delete_table(TableName=name)
+
+
+def test_sqs_receives_in_order_and_deletes_by_any_handle_a_message_had(stack):
+    """The queue as SQS keeps it (local/moto_server.py finds a message by its handle)."""
+    client = boto3.client(
+        "sqs", region_name="cn-north-1", endpoint_url=stack.moto.url,
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )
+    url = client.create_queue(QueueName=f"moto-check-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    for start in range(0, 30, 10):
+        client.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "MessageBody": f"m{i}"} for i in range(start, start + 10)])
+    first = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in first] == [f"m{i}" for i in range(10)]
+    # the first message comes back (visible at once) under a new handle
+    client.change_message_visibility(
+        QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"], VisibilityTimeout=0)
+    again = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in again] == ["m0"] + [f"m{i}" for i in range(10, 19)]
+    answer = client.delete_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(first)])
+    assert len(answer["Successful"]) == 10  # m0 too, by the handle it had before
+    client.delete_message(QueueUrl=url, ReceiptHandle=first[1]["ReceiptHandle"])  # again: fine
+    with pytest.raises(ClientError) as refused:
+        client.delete_message(QueueUrl=url, ReceiptHandle="not-a-handle")
+    assert refused.value.response["Error"]["Code"] == "ReceiptHandleIsInvalid"
+    attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "11"  # m19 … m29
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "9"  # m10 … m18
+    one = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    assert one["Attributes"] == {"ApproximateNumberOfMessages": "11"}
+    assert client.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])[
+        "Attributes"] == {"VisibilityTimeout": "30"}
+    rest = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in rest] == [f"m{i}" for i in range(19, 29)]
+    client.delete_queue(QueueUrl=url)

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from chalicelib.adapters.clock import CHINA, FixedClock
+from tests.integration.notice_regions import gets_monthly_notice, notice_region_seed
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def region(stack, monkeypatch):
     tag = uuid.uuid4().hex[:8]
     monkeypatch.setenv("YIBAO_TABLE", f"yibao-cli-{tag}")
     monkeypatch.setenv("YIBAO_STAGE", f"c{tag}")
-    seed = 20_000 + uuid.uuid4().int % 1_000_000
+    seed = notice_region_seed(16)
     seed_region(16, seed=seed)
     use_clock(FixedClock(datetime(2026, 11, 1, 9, 30, tzinfo=CHINA)))
     yield [person(seed, i) for i in range(16)]
@@ -34,7 +35,7 @@ def _counts(out: str) -> dict[str, int]:
 def test_the_operator_runs_a_month_twice_and_nothing_goes_twice(region, stack, capsys):
     from chalicelib.ops.notices import main
 
-    holders = {p.phone for p in region if p.scheme == "employee" and p.status == "active"}
+    holders = {p.phone for p in region if gets_monthly_notice(p)}
     assert main(["run", "--month", "2026-10", "--dry-run", "--quiet"]) == 0
     dry = _counts(capsys.readouterr().out)
     assert dry["planned"] >= len(holders)

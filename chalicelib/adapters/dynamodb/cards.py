@@ -18,6 +18,7 @@ from chalicelib.adapters.dynamodb.models import (
     CERTIFICATE_SK,
     PROFILE_SK,
     CardEventItem,
+    CardIndexItem,
     CardItem,
     CertificateItem,
     IdempotencyItem,
@@ -93,8 +94,8 @@ class DynamoCardRepository:
             certificate=certificate,
         )
 
-    def lapsing_on(self, day: str) -> list[str]:
-        """The persons whose temporary loss lapses on ``day`` (the sparse index)."""
+    def due_on(self, day: str) -> list[str]:
+        """The persons whose card has something due on ``day`` (the sparse index)."""
         return [item.pk.removeprefix("PERSON#") for item in CardItem.by_lapse_day.query(day)]
 
     def find_answer(self, person_id: str, key: str) -> StoredAnswer | None:
@@ -116,7 +117,8 @@ class DynamoCardRepository:
             CARD_SK,
             card_number=card.number,
             status=card.status,
-            issued_on=record.issued_on,
+            # a replacement is a new card, issued the day it is made
+            issued_on=record.issued_on if card.number == record.card.number else event.at[:10],
             status_since=card.since.isoformat() if card.since else None,
             replacement_due=card.replacement_due.isoformat() if card.replacement_due else None,
             pickup=card.pickup,
@@ -152,11 +154,17 @@ class DynamoCardRepository:
                         ),
                         condition=IdempotencyItem.sk.does_not_exist(),
                     )
+                if card.number != record.card.number:  # a replacement: its number settles
+                    holder = record.person.person_id
+                    tx.save(
+                        CardIndexItem(f"CARD#{card.number}", "CARD", person_id=holder),
+                        condition=CardIndexItem.pk.does_not_exist(),
+                    )
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons or []
             codes = [r.code if r else None for r in reasons]
-            # PynamoDB sends the three puts in the order they were added.
-            if len(codes) >= 3 and codes[2] == "ConditionalCheckFailed":
+            # PynamoDB sends the puts in the order they were added (a number taken: stale).
+            if answer is not None and len(codes) >= 3 and codes[2] == "ConditionalCheckFailed":
                 raise DuplicateRequest() from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleCard() from None

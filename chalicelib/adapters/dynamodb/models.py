@@ -191,6 +191,7 @@ class NoticeItem(_Base):
     values = JSONAttribute(null=True)
     attempts = NumberAttribute(default=0)
     lease_until = NumberAttribute(null=True)  # epoch seconds: a claim older than this is free
+    claimed_by = UnicodeAttribute(null=True)  # the claim's own id: its retried request passes
     message_id = UnicodeAttribute(null=True)
     ttl = NumberAttribute(null=True)
 

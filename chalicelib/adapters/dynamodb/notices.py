@@ -8,6 +8,7 @@ whose lease ran out (its sender died). A sent or skipped record is never claimed
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,19 +74,28 @@ class DynamoNoticeStore:
         created_at: str,
         now: int,
         lease_seconds: int,
+        claim_id: str | None = None,
     ) -> NoticeRecord | None:
-        """Take the record for sending (creating it), or None when it is done or taken."""
+        """Take the record for sending (creating it), or None when it is done or taken.
+
+        The claim carries an id of its own: when botocore sends the request again (the
+        answer to the first was late, a read timeout on a busy stack) and the first had
+        already claimed, the retry finds its own claim and passes; without it, the retry
+        failed the condition, the sender took the notice for done and it was never sent."""
         item = NoticeItem(person_pk(person_id), NOTICE_PREFIX + key)
+        claim_id = claim_id or secrets.token_hex(8)
         free = (
             NoticeItem.pk.does_not_exist()
             | NoticeItem.status.is_in(*CLAIMABLE)
             | ((NoticeItem.status == "sending") & (NoticeItem.lease_until < now))
+            | ((NoticeItem.status == "sending") & (NoticeItem.claimed_by == claim_id))
         )
         try:
             item.update(
                 actions=[
                     NoticeItem.status.set("sending"),
                     NoticeItem.lease_until.set(now + lease_seconds),
+                    NoticeItem.claimed_by.set(claim_id),
                     NoticeItem.kind.set(NoticeItem.kind | kind),
                     NoticeItem.group.set(NoticeItem.group | group),
                     NoticeItem.created_at.set(NoticeItem.created_at | created_at),

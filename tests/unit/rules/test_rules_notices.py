@@ -20,6 +20,16 @@ def test_the_monthly_notice_reads_as_the_region_sends_it():
     )
 
 
+def test_the_replacement_ready_notice_names_the_new_cards_tail_only():
+    text = notices.render("card_replacement_ready", "示范医保", {"tail": "0042"})
+    assert text == "【示范医保】您补办的医保卡(尾号0042)已办好，请按申请时选的方式领取。"
+    assert notices.parts(text) == 1
+    template = notices.TEMPLATES["card_replacement_ready"]
+    assert (template.group, template.urgent) == ("card", False)  # 补卡进度: may be turned off
+    with pytest.raises(notices.SlotRefused):
+        notices.render("card_replacement_ready", "示范医保", {"tail": "D98000000042"})
+
+
 @pytest.mark.parametrize("kind", sorted(notices.TEMPLATES))
 def test_every_template_at_its_longest_fits_its_parts(kind):
     template = notices.TEMPLATES[kind]
@@ -129,10 +139,8 @@ def test_skip_reasons_in_order():
     none: frozenset[str] = frozenset()
     assert notices.skip_reason("deceased", "13800001234", "monthly", none, True) == "deceased"
     assert notices.skip_reason("ended", "13800001234", "monthly", none, True) == "insurance_ended"
-    # 暂停参保: no monthly account notice (the pipeline's tests met one in a random region)
-    suspended = notices.skip_reason("suspended", "13800001234", "monthly", none, True)
-    assert suspended == "insurance_suspended"
-    assert notices.skip_reason("suspended", "13800001234", "filing", none, True) is None
+    # 暂停参保 is none of the reasons: the account and its balance remain
+    assert notices.skip_reason("suspended", "13800001234", "monthly", none, True) is None
     assert notices.skip_reason("active", "1380000123", "monthly", none, True) == "no_valid_phone"
     assert notices.skip_reason("active", "13800001234", "monthly", off, True) == "opted_out"
     assert notices.skip_reason("active", "13800001234", "monthly", none, False) == "no_account"

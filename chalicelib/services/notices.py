@@ -218,7 +218,10 @@ def decoy(
     text = rules.render(kind, ctx.signature, values)
     now = ctx.clock.now()
     record = _new_record(decoy_id, phone, _event_key(now, kind), kind, now, text, values)
-    ctx.sms.decoy(text)
+    try:
+        ctx.sms.decoy(text)
+    except Exception:  # a decoy that fails (e.g. a policy refusing the topic) must not
+        log.exception("decoy not published", extra={"kind": kind})  # make the answer a 500
     try:
         ctx.store.add(
             _with(record, status="sent", sent_at=_iso(ctx)),

@@ -285,3 +285,13 @@ def test_a_decoy_leaves_the_holders_code_and_messages_alone(stack, api, login):
     assert reply.status == 200, reply.text
     messages = api.get("/v1/me/notices", token=reply.body["access_token"]).body["messages"]
     assert len(messages) == 1, messages
+
+
+def test_a_decoy_that_cannot_be_published_still_gets_the_same_answer(stack, api, monkeypatch):
+    """The decoy is best effort: a topic the functions may not reach (a policy refusing
+    it, a topic gone) is logged, and the answer is the 202 every pair gets, never a 500."""
+    monkeypatch.setenv("YIBAO_DECOY_TOPIC", "arn:aws:sns:us-east-1:123456789012:no-such-topic")
+    p, other = stack.fresh_person(), stack.fresh_person()
+    reply = api.post(OTP, {"id_number": p.id_number, "phone": other.phone})
+    assert reply.status == 202, reply.text
+    assert stack.sms_count(other.phone) == 0 and stack.sms_count(p.phone) == 0

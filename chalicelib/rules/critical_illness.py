@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import Line, line, pct, round_yuan, yuan
+from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
 from chalicelib.rules.money import round_half_up, share
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
@@ -86,13 +87,25 @@ def critical_illness(
     after = before + burden
     amount = round_half_up(paid_on(rules, after, assisted) - paid_on(rules, before, assisted))
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
+    # the words are made when first read (explain.Line)
+    render = partial(_texts, rules, assisted, burden, after, threshold, amount)
+    return CriticalIllnessOutcome(amount, burden, (later(rules.cited, amount, render),))
+
+
+def _texts(
+    rules: CriticalIllnessRules,
+    assisted: bool,
+    burden: int,
+    after: int,
+    threshold: int,
+    amount: int,
+) -> tuple[str, str]:
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
     # each amount formatted once, for both languages
     burden_text, after_text, threshold_text = yuan(burden), yuan(after), yuan(threshold)
     head_zh = (
-        f"大病保险：本次政策范围内个人负担{burden_text}元（含起付线），"
-        f"本年累计{after_text}元。"
+        f"大病保险：本次政策范围内个人负担{burden_text}元（含起付线），本年累计{after_text}元。"
     )
     head_en = (
         f"Critical illness insurance: this bill's in-policy burden is {burden_text} yuan "
@@ -115,6 +128,4 @@ def critical_illness(
             f"Above the {who_en}threshold of {threshold_text} yuan it pays by bands "
             f"({bands_en}; no cap): {amount_text} yuan on this bill."
         )
-    return CriticalIllnessOutcome(
-        amount, burden, (line(rules.cited, amount, head_zh + zh, f"{head_en} {en}"),)
-    )
+    return head_zh + zh, f"{head_en} {en}"

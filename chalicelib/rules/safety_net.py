@@ -14,9 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill, Visit
-from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, KIND_EN, KIND_ZH, Line, line, pct, yuan
+from chalicelib.rules.explain import (
+    GROUP_EN,
+    GROUP_ZH,
+    KIND_EN,
+    KIND_ZH,
+    Line,
+    later,
+    line,
+    pct,
+    yuan,
+)
 from chalicelib.rules.money import round_pct
 from chalicelib.rules.policy import Guarantee, Policy
 
@@ -107,6 +118,14 @@ def _limit(guarantee: Guarantee, base_total: int, in_policy: int) -> int:
 
 
 def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | None) -> Line:
+    # the words are made when first read (explain.Line)
+    render = partial(_applied_texts, applied, amount, base_total, group)
+    return later(applied.guarantee.cited, amount, render)
+
+
+def _applied_texts(
+    applied: _Applied, amount: int, base_total: int, group: str | None
+) -> tuple[str, str]:
     g = applied.guarantee
     label_zh, label_en = _label(g, group)
     limited, limit = yuan(applied.limited), yuan(applied.limit)  # formatted once, both languages
@@ -141,7 +160,7 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
     else:
         zh += "没有超出，不需要兜底。"
         en += " That limit is not exceeded, so the safety net pays nothing."
-    return line(g.cited, amount, zh, en)
+    return zh, en
 
 
 def safety_net(

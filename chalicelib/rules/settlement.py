@@ -190,12 +190,12 @@ def _ytd_after(policy: Policy, bill: Bill, funds: _Funds, eligible: bool) -> Ytd
     if not eligible:
         return ytd
     kind = bill.visit.kind
-    by_kind = {"inpatient": "basic_paid", "outpatient": "outpatient_paid"}
-    field = by_kind.get(kind, "chronic_paid")
-    ytd = replace(ytd, **{field: getattr(ytd, field) + funds.parts.basic})
+    basic = funds.parts.basic
     burden = funds.burden if kind in policy.critical_illness.kinds else 0
-    return replace(
-        ytd,
+    return Ytd(  # one new Ytd, not dataclasses.replace (~2 µs each)
+        basic_paid=ytd.basic_paid + (basic if kind == "inpatient" else 0),
+        outpatient_paid=ytd.outpatient_paid + (basic if kind == "outpatient" else 0),
+        chronic_paid=ytd.chronic_paid + (basic if kind == "chronic_outpatient" else 0),
         critical_burden=ytd.critical_burden + burden,
         assistance_paid=ytd.assistance_paid + funds.parts.medical_assistance,
     )
@@ -289,7 +289,14 @@ def settle(policy: Policy, bill: Bill) -> Settlement:
         self_first=split.self_first,
         in_policy=split.in_policy,
         deductible=funds.deductible,
-        parts=replace(funds.parts, account=account, cash=cash),
+        parts=Parts(
+            basic=funds.parts.basic,
+            critical_illness=funds.parts.critical_illness,
+            medical_assistance=funds.parts.medical_assistance,
+            safety_net=funds.parts.safety_net,
+            account=account,
+            cash=cash,
+        ),
         living_assistance=living,
         ytd_after=_ytd_after(policy, bill, funds, eligibility.qualifies),
         lines=(

@@ -15,7 +15,7 @@ from functools import partial
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, later, pct, yuan
-from chalicelib.rules.money import round_pct
+from chalicelib.rules.money import HUNDRED, ZERO, round_pct
 from chalicelib.rules.policy import Cited, Policy
 
 
@@ -112,18 +112,18 @@ def location_cut(policy: Policy, location: str, referral: bool, remote_filing: s
     if location == "out_of_county":
         rule = policy.basic.out_of_county
         exempt = (rule.exempt_with_referral and referral) or remote_filing in rule.exempt_filings
-        return Fraction(0) if exempt else rule.pct
+        return ZERO if exempt else rule.pct
     if location == "out_of_province":
         filing = province_filing(policy, referral, remote_filing)
         return policy.basic.out_of_province.by_filing[filing]
-    return Fraction(0)
+    return ZERO
 
 
 def _location_cut(policy: Policy, bill: Bill) -> tuple[Fraction, str]:
     """The location cut in points, and where it applies (``""`` when there is none)."""
     visit = bill.visit
     cut = location_cut(policy, visit.location, visit.referral, visit.remote_filing)
-    return (cut, visit.location) if cut else (Fraction(0), "")
+    return (cut, visit.location) if cut else (ZERO, "")
 
 
 def province_filing(policy: Policy, referral: bool, remote_filing: str) -> str:
@@ -209,8 +209,8 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         )
     components = _ratio_components(policy, bill, assisted)
     cut, where = _location_cut(policy, bill)
-    before_cut = sum((c.points for c in components), Fraction(0))
-    ratio = min(Fraction(100), max(Fraction(0), before_cut - cut))
+    before_cut = sum((c.points for c in components), ZERO)
+    ratio = min(HUNDRED, max(ZERO, before_cut - cut))
     above = in_policy - deductible
     cap_cited, cap, used = _cap(policy, bill, assisted)
     cap_left = max(0, cap - used)
@@ -225,7 +225,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         )
     )
     if where:
-        without_cut = min(Fraction(100), before_cut)
+        without_cut = min(HUNDRED, before_cut)
         cost = min(round_pct(above, without_cut), cap_left) - amount
         lines.append(_cut_line(policy, bill, where, cut, cost))
     if uncapped > cap_left:

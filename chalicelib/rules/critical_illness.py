@@ -15,7 +15,7 @@ from functools import partial
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.money import ZERO, round_half_up, share
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
 
@@ -29,9 +29,9 @@ class CriticalIllnessOutcome:
 def paid_on(rules: CriticalIllnessRules, burden: int, assisted: bool) -> Fraction:
     """f(burden): what the bands pay, exactly, on an accumulated burden in fen."""
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
-    bonus = rules.assisted_bonus if assisted else Fraction(0)
+    bonus = rules.assisted_bonus if assisted else ZERO
     over = burden - threshold
-    paid = Fraction(0)
+    paid = ZERO
     low = 0
     for band in rules.bands:
         if over <= low:
@@ -62,7 +62,7 @@ _BANDS_TEXT: dict[tuple[int, bool], tuple[CriticalIllnessRules, tuple[str, str]]
 
 
 def _format_bands(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str]:
-    bonus = rules.assisted_bonus if assisted else Fraction(0)
+    bonus = rules.assisted_bonus if assisted else ZERO
     zh: list[str] = []
     en: list[str] = []
     low = 0

@@ -13,7 +13,6 @@ between 0 and personal. A guarantee lost to a missing referral says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
 
 from chalicelib.rules.bill import Bill, Visit
@@ -28,7 +27,7 @@ from chalicelib.rules.explain import (
     pct,
     yuan,
 )
-from chalicelib.rules.money import round_pct
+from chalicelib.rules.money import ZERO, round_pct
 from chalicelib.rules.policy import Guarantee, Policy
 
 
@@ -113,7 +112,7 @@ def _limit(guarantee: Guarantee, base_total: int, in_policy: int) -> int:
     if guarantee.personal_max_pct is not None:
         return round_pct(base_total, guarantee.personal_max_pct)
     full = guarantee.full_up_to_fen or 0
-    above = guarantee.pct_above if guarantee.pct_above is not None else Fraction(0)
+    above = guarantee.pct_above if guarantee.pct_above is not None else ZERO
     return min(in_policy, full) + round_pct(max(0, in_policy - full), above)
 
 
@@ -143,7 +142,7 @@ def _applied_texts(
         )
     else:
         full = yuan(g.full_up_to_fen or 0)
-        above = pct(g.pct_above or Fraction(0))
+        above = pct(g.pct_above or ZERO)
         zh = (
             f"{label_zh}(异地就医)：政策范围内个人负担{limited}元；按规定政策范围内"
             f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{limit}元。"

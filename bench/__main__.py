@@ -261,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{engine['baseline_us']:.1f} µs (medians)"
     )
     budgets.ratio("settle / (json.loads + Decimal sum)", engine["ratios"], 5)
+    answer_median = statistics.median(engine["answer_ratios"])
+    print(
+        f"  with the answer built (to_json, where the lines' words are made): "
+        f"{engine['answer_us']:.1f} µs, ratio {answer_median:.2f} (a figure, no budget)"
+    )
     print("settlements through the API on the local stack (moto server over HTTP)")
     print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
     print("DynamoDB requests per settlement (by person id, the most of any one of them)")

@@ -8,11 +8,12 @@ the yearly cap (none for 特困); the base is the layer's (in demo order
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, Line, line, pct, yuan
+from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, Line, later, pct, yuan
 from chalicelib.rules.money import round_pct
-from chalicelib.rules.policy import Policy
+from chalicelib.rules.policy import AssistanceRate, Policy
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,17 @@ def medical_assistance(policy: Policy, bill: Bill, base: int, group: str) -> Ass
     rate = rules.by_group[group]
     computed = round_pct(base, rate.pct)
     amount = computed
+    used = bill.ytd.assistance_paid
+    if rate.cap_fen is not None:
+        amount = min(computed, max(0, rate.cap_fen - used))
+    # the words are made when first read (explain.Line)
+    render = partial(_texts, group, rate, base, computed, used, amount)
+    return AssistanceOutcome(amount, (later(rules.cited, amount, render),))
+
+
+def _texts(
+    group: str, rate: AssistanceRate, base: int, computed: int, used: int, amount: int
+) -> tuple[str, str]:
     zh = (
         f"医疗救助({GROUP_ZH[group]})：基本医保和大病保险报销后，政策范围内个人负担"
         f"{yuan(base)}元，按{pct(rate.pct)}%救助{yuan(computed)}元。"
@@ -38,17 +50,13 @@ def medical_assistance(policy: Policy, bill: Bill, base: int, group: str) -> Ass
     if rate.cap_fen is None:
         zh += "不设年度救助上限。"
         en += " There is no yearly cap."
-    else:
-        used = bill.ytd.assistance_paid
-        left = max(0, rate.cap_fen - used)
-        if computed > left:
-            amount = left
-            zh += (
-                f"每年最多救助{yuan(rate.cap_fen)}元，今年此前已救助{yuan(used)}元，"
-                f"本次只能救助{yuan(amount)}元。"
-            )
-            en += (
-                f" It is capped at {yuan(rate.cap_fen)} yuan a year; {yuan(used)} yuan were "
-                f"paid earlier this year, so this bill gets {yuan(amount)} yuan."
-            )
-    return AssistanceOutcome(amount, (line(rules.cited, amount, zh, en),))
+    elif computed > amount:
+        zh += (
+            f"每年最多救助{yuan(rate.cap_fen)}元，今年此前已救助{yuan(used)}元，"
+            f"本次只能救助{yuan(amount)}元。"
+        )
+        en += (
+            f" It is capped at {yuan(rate.cap_fen)} yuan a year; {yuan(used)} yuan were "
+            f"paid earlier this year, so this bill gets {yuan(amount)} yuan."
+        )
+    return zh, en

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, line, pct, yuan
-from chalicelib.rules.money import round_pct
+from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, later, pct, yuan
+from chalicelib.rules.money import HUNDRED, ZERO, round_pct
 from chalicelib.rules.policy import Cited, Policy
 
 
@@ -111,18 +112,18 @@ def location_cut(policy: Policy, location: str, referral: bool, remote_filing: s
     if location == "out_of_county":
         rule = policy.basic.out_of_county
         exempt = (rule.exempt_with_referral and referral) or remote_filing in rule.exempt_filings
-        return Fraction(0) if exempt else rule.pct
+        return ZERO if exempt else rule.pct
     if location == "out_of_province":
         filing = province_filing(policy, referral, remote_filing)
         return policy.basic.out_of_province.by_filing[filing]
-    return Fraction(0)
+    return ZERO
 
 
 def _location_cut(policy: Policy, bill: Bill) -> tuple[Fraction, str]:
     """The location cut in points, and where it applies (``""`` when there is none)."""
     visit = bill.visit
     cut = location_cut(policy, visit.location, visit.referral, visit.remote_filing)
-    return (cut, visit.location) if cut else (Fraction(0), "")
+    return (cut, visit.location) if cut else (ZERO, "")
 
 
 def province_filing(policy: Policy, referral: bool, remote_filing: str) -> str:
@@ -134,14 +135,18 @@ def province_filing(policy: Policy, referral: bool, remote_filing: str) -> str:
 
 
 def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) -> Line:
+    basic = policy.basic
+    cited = basic.out_of_county.cited if where == "out_of_county" else basic.out_of_province.cited
+    return later(cited, cost, partial(_cut_texts, policy, bill, where, cut, cost))
+
+
+def _cut_texts(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) -> tuple[str, str]:
     if where == "out_of_county":
         rule = policy.basic.out_of_county
         ways = [f for f in FILING_ZH if f in rule.exempt_filings]  # in the usual order
         ways_zh = "、".join(FILING_ZH[f] for f in ways)
         ways_en = ", ".join(FILING_EN[f] for f in ways)
-        return line(
-            rule.cited,
-            cost,
+        return (
             f"县域外(省内)就医未按规定办理转诊，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元；"
             f"按规定办理转诊(或{ways_zh})的不降低。",
             f"Treated outside the county without a proper referral: the ratio is {pct(cut)} "
@@ -159,9 +164,7 @@ def _cut_line(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int) 
         f"{FILING_ZH[f]}" + (f"降低{pct(c)}个百分点" if c else "不降低") for c, f in better
     )
     better_en = "; ".join(f"{FILING_EN[f]}: {pct(c)} points" for c, f in better)
-    return line(
-        province.cited,
-        cost,
+    return (
         f"省外就医({FILING_ZH[filing]})，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元。"
         + (f"按规定备案的降低得少：{better_zh}。" if better else ""),
         f"Treated outside the province with {FILING_EN[filing]}: the ratio is {pct(cut)} "
@@ -197,27 +200,57 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         rule = policy.basic.deductible[person.scheme]
         standard = rule.at(visit.hospital_level)
         deductible = min(standard, in_policy)
-        standard_text, deductible_text = yuan(standard), yuan(deductible)
         lines.append(
-            line(
+            later(
                 rule.cited,
                 deductible,
-                f"起付线：{LEVEL_ZH[visit.hospital_level]}医院住院起付标准{standard_text}元，"
-                f"本次由您先付{deductible_text}元。",
-                f"Deductible: {standard_text} yuan per admission at a level-"
-                f"{visit.hospital_level} hospital; you pay {deductible_text} yuan of it.",
+                partial(_deductible_texts, visit.hospital_level, standard, deductible),
             )
         )
     components = _ratio_components(policy, bill, assisted)
     cut, where = _location_cut(policy, bill)
-    before_cut = sum((c.points for c in components), Fraction(0))
-    ratio = min(Fraction(100), max(Fraction(0), before_cut - cut))
+    before_cut = sum((c.points for c in components), ZERO)
+    ratio = min(HUNDRED, max(ZERO, before_cut - cut))
     above = in_policy - deductible
     cap_cited, cap, used = _cap(policy, bill, assisted)
     cap_left = max(0, cap - used)
     uncapped = round_pct(above, ratio)
     amount = min(uncapped, cap_left)
 
+    lines.append(
+        later(
+            components[0].cited,
+            uncapped,
+            partial(_ratio_texts, components, cut, in_policy, deductible, ratio, uncapped),
+        )
+    )
+    if where:
+        without_cut = min(HUNDRED, before_cut)
+        cost = min(round_pct(above, without_cut), cap_left) - amount
+        lines.append(_cut_line(policy, bill, where, cut, cost))
+    if uncapped > cap_left:
+        lines.append(later(cap_cited, amount, partial(_cap_texts, visit.kind, cap, used, amount)))
+    return BasicOutcome(deductible, amount, tuple(lines))
+
+
+def _deductible_texts(level: int, standard: int, deductible: int) -> tuple[str, str]:
+    standard_text, deductible_text = yuan(standard), yuan(deductible)
+    return (
+        f"起付线：{LEVEL_ZH[level]}医院住院起付标准{standard_text}元，"
+        f"本次由您先付{deductible_text}元。",
+        f"Deductible: {standard_text} yuan per admission at a level-"
+        f"{level} hospital; you pay {deductible_text} yuan of it.",
+    )
+
+
+def _ratio_texts(
+    components: list[Component],
+    cut: Fraction,
+    in_policy: int,
+    deductible: int,
+    ratio: Fraction,
+    uncapped: int,
+) -> tuple[str, str]:
     how_zh = "、".join(c.zh for c in components)
     how_en = "; ".join(c.en for c in components)
     if cut:
@@ -225,31 +258,18 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         how_en += f"; {pct(cut)} points less for care away from home"
     formula = f"({yuan(in_policy)}−{yuan(deductible)})" if deductible else f"{yuan(in_policy)}"
     ratio_text, uncapped_text = pct(ratio), yuan(uncapped)
-    lines.append(
-        line(
-            components[0].cited,
-            uncapped,
-            f"统筹基金按{ratio_text}%报销({how_zh}):{formula}×{ratio_text}%={uncapped_text}元。",
-            f"Basic insurance pays {ratio_text}% ({how_en}): {formula} × {ratio_text}% = "
-            f"{uncapped_text} yuan.",
-        )
+    return (
+        f"统筹基金按{ratio_text}%报销({how_zh}):{formula}×{ratio_text}%={uncapped_text}元。",
+        f"Basic insurance pays {ratio_text}% ({how_en}): {formula} × {ratio_text}% = "
+        f"{uncapped_text} yuan.",
     )
-    if where:
-        without_cut = min(Fraction(100), before_cut)
-        cost = min(round_pct(above, without_cut), cap_left) - amount
-        lines.append(_cut_line(policy, bill, where, cut, cost))
-    if uncapped > cap_left:
-        kind = visit.kind
-        lines.append(
-            Line(
-                cap_cited.rule,
-                cap_cited.source,
-                amount,
-                f"{_CAP_ZH[kind]}每年最多支付{yuan(cap)}元，今年此前已支付{yuan(used)}元，"
-                f"本次只能支付{yuan(amount)}元。",
-                f"{_CAP_EN[kind].capitalize()} pays at most {yuan(cap)} yuan a year; "
-                f"{yuan(used)} yuan were paid earlier this year, so this bill gets "
-                f"{yuan(amount)} yuan.",
-            )
-        )
-    return BasicOutcome(deductible, amount, tuple(lines))
+
+
+def _cap_texts(kind: str, cap: int, used: int, amount: int) -> tuple[str, str]:
+    return (
+        f"{_CAP_ZH[kind]}每年最多支付{yuan(cap)}元，今年此前已支付{yuan(used)}元，"
+        f"本次只能支付{yuan(amount)}元。",
+        f"{_CAP_EN[kind].capitalize()} pays at most {yuan(cap)} yuan a year; "
+        f"{yuan(used)} yuan were paid earlier this year, so this bill gets "
+        f"{yuan(amount)} yuan.",
+    )

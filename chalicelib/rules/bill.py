@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Literal, NamedTuple, cast
 
 from chalicelib.rules.fields import field_path
-from chalicelib.rules.money import MoneyError, parse_ratio, parse_yuan
+from chalicelib.rules.money import FEN_PER_YUAN, MAX_INPUT_FEN, MoneyError, parse_ratio, parse_yuan
 
 Scheme = Literal["resident", "employee"]
 Kind = Literal["inpatient", "outpatient", "chronic_outpatient"]
@@ -291,15 +291,19 @@ _ITEM_KEYS = frozenset(("code", "catalogue", "amount", "b_self_ratio", "material
 def _well_formed_item(value: object) -> Item | None:
     """The common case fast: a well-formed item, or None to let :func:`_item` name the fault.
 
-    The same rules as :func:`_item` (nulls count as absent), in one pass over the dict.
+    The same rules as :func:`_item` (nulls count as absent), in one pass over the dict;
+    the amount read as :func:`~chalicelib.rules.money.parse_yuan`'s fast path reads it
+    (anything else is left to the checked path).
     """
     if type(value) is not dict or not _ITEM_KEYS.issuperset(value):
         return None
-    code = value.get("code")
-    catalogue = value.get("catalogue")
-    ratio_text = value.get("b_self_ratio")
-    material = value.get("material")
-    consent = value.get("consent")
+    get = value.get
+    code = get("code")
+    catalogue = get("catalogue")
+    ratio_text = get("b_self_ratio")
+    material = get("material")
+    consent = get("consent")
+    text = get("amount")
     if (
         type(code) is not str
         or not _CODE.fullmatch(code)
@@ -309,15 +313,32 @@ def _well_formed_item(value: object) -> Item | None:
         or not (material is None or material is True or material is False)
         or not (consent is None or consent is True or consent is False)
         or (material is True and consent is None)
+        or type(text) is not str
     ):
         return None
+    whole, dot, decimals = text.partition(".")
+    if not (
+        0 < len(whole) <= 9
+        and whole.isascii()
+        and whole.isdigit()
+        and (whole[0] != "0" or whole == "0")
+        and (not dot or (0 < len(decimals) <= 2 and decimals.isascii() and decimals.isdigit()))
+    ):
+        return None
+    amount = int(whole) * FEN_PER_YUAN + (int(decimals.ljust(2, "0")) if decimals else 0)
+    if amount > MAX_INPUT_FEN:
+        return None
+    if ratio_text is None:
+        return _new_item(Item, (code, catalogue, amount, None, material is True, consent is True))
     try:
-        amount = parse_yuan(value.get("amount"))
-        ratio = parse_ratio(ratio_text) if ratio_text is not None else None
+        ratio = parse_ratio(ratio_text)
     except MoneyError:
         return None
-    return Item(code, catalogue, amount, ratio, material is True, consent is True)
+    return _new_item(Item, (code, catalogue, amount, ratio, material is True, consent is True))
 
+
+_new_item = tuple.__new__
+"""An :class:`Item` from its fields without the named tuple's keyword-taking ``__new__``."""
 
 _CATALOGUE_SET = frozenset(CATALOGUES)
 

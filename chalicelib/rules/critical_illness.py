@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import Line, line, pct, round_yuan, yuan
-from chalicelib.rules.money import round_half_up, share
+from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
+from chalicelib.rules.money import ZERO, round_half_up, share
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
 
@@ -28,9 +29,9 @@ class CriticalIllnessOutcome:
 def paid_on(rules: CriticalIllnessRules, burden: int, assisted: bool) -> Fraction:
     """f(burden): what the bands pay, exactly, on an accumulated burden in fen."""
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
-    bonus = rules.assisted_bonus if assisted else Fraction(0)
+    bonus = rules.assisted_bonus if assisted else ZERO
     over = burden - threshold
-    paid = Fraction(0)
+    paid = ZERO
     low = 0
     for band in rules.bands:
         if over <= low:
@@ -61,7 +62,7 @@ _BANDS_TEXT: dict[tuple[int, bool], tuple[CriticalIllnessRules, tuple[str, str]]
 
 
 def _format_bands(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str]:
-    bonus = rules.assisted_bonus if assisted else Fraction(0)
+    bonus = rules.assisted_bonus if assisted else ZERO
     zh: list[str] = []
     en: list[str] = []
     low = 0
@@ -86,13 +87,25 @@ def critical_illness(
     after = before + burden
     amount = round_half_up(paid_on(rules, after, assisted) - paid_on(rules, before, assisted))
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
+    # the words are made when first read (explain.Line)
+    render = partial(_texts, rules, assisted, burden, after, threshold, amount)
+    return CriticalIllnessOutcome(amount, burden, (later(rules.cited, amount, render),))
+
+
+def _texts(
+    rules: CriticalIllnessRules,
+    assisted: bool,
+    burden: int,
+    after: int,
+    threshold: int,
+    amount: int,
+) -> tuple[str, str]:
     who_zh = "困难群众" if assisted else ""
     who_en = "assisted persons' " if assisted else ""
     # each amount formatted once, for both languages
     burden_text, after_text, threshold_text = yuan(burden), yuan(after), yuan(threshold)
     head_zh = (
-        f"大病保险：本次政策范围内个人负担{burden_text}元（含起付线），"
-        f"本年累计{after_text}元。"
+        f"大病保险：本次政策范围内个人负担{burden_text}元（含起付线），本年累计{after_text}元。"
     )
     head_en = (
         f"Critical illness insurance: this bill's in-policy burden is {burden_text} yuan "
@@ -115,6 +128,4 @@ def critical_illness(
             f"Above the {who_en}threshold of {threshold_text} yuan it pays by bands "
             f"({bands_en}; no cap): {amount_text} yuan on this bill."
         )
-    return CriticalIllnessOutcome(
-        amount, burden, (line(rules.cited, amount, head_zh + zh, f"{head_en} {en}"),)
-    )
+    return head_zh + zh, f"{head_en} {en}"

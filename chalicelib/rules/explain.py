@@ -7,33 +7,83 @@ A refusal says why and what would change it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from fractions import Fraction
 
 from chalicelib.rules.money import format_fen, format_pct
 from chalicelib.rules.policy import Cited
 
 
-@dataclass(frozen=True)
 class Line:
-    rule: str
-    source: str
-    amount: int
-    text_zh: str
-    text_en: str
+    """One explanation line. Its words may be given, or made on first use by ``render``
+    (``() -> (text_zh, text_en)``), once: the engine's own runs that read only the
+    amounts (an estimate's filing effects) then never format them."""
+
+    __slots__ = ("_render", "_texts", "amount", "rule", "source")
+
+    def __init__(
+        self,
+        rule: str,
+        source: str,
+        amount: int,
+        text_zh: str = "",
+        text_en: str = "",
+        render: Callable[[], tuple[str, str]] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.source = source
+        self.amount = amount
+        self._render = render
+        self._texts = None if render is not None else (text_zh, text_en)
+
+    def texts(self) -> tuple[str, str]:
+        """``(text_zh, text_en)``, formatted now if not yet."""
+        texts = self._texts
+        if texts is None:
+            assert self._render is not None
+            texts = self._texts = self._render()
+            self._render = None
+        return texts
+
+    @property
+    def text_zh(self) -> str:
+        return self.texts()[0]
+
+    @property
+    def text_en(self) -> str:
+        return self.texts()[1]
+
+    def _key(self) -> tuple[str, str, int, str, str]:
+        return (self.rule, self.source, self.amount, *self.texts())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        rule, source, amount, zh, en = self._key()
+        return f"Line({rule!r}, {source!r}, {amount!r}, {zh!r}, {en!r})"
 
     def to_json(self) -> dict[str, str]:
+        zh, en = self.texts()
         return {
             "rule": self.rule,
             "source": self.source,
             "amount": format_fen(self.amount),
-            "text_zh": self.text_zh,
-            "text_en": self.text_en,
+            "text_zh": zh,
+            "text_en": en,
         }
 
 
 def line(cited: Cited, amount: int, zh: str, en: str) -> Line:
     return Line(cited.rule, cited.source, amount, zh, en)
+
+
+def later(cited: Cited, amount: int, render: Callable[[], tuple[str, str]]) -> Line:
+    """A line whose words ``render`` makes when they are first read (see :class:`Line`)."""
+    return Line(cited.rule, cited.source, amount, render=render)
 
 
 yuan = format_fen

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import Line, line, pct, yuan
+from chalicelib.rules.explain import Line, later, pct, yuan
 from chalicelib.rules.money import round_pct, round_share
 from chalicelib.rules.policy import Policy
 
@@ -42,21 +43,61 @@ def _limit_line(
     policy: Policy, points: Fraction, limit: int, out_of_policy: int, excess: int
 ) -> Line:
     cited = policy.items.assisted_out_of_policy_limit.cited
+    return later(cited, excess, partial(_limit_texts, points, limit, out_of_policy, excess))
+
+
+def _limit_texts(points: Fraction, limit: int, out_of_policy: int, excess: int) -> tuple[str, str]:
     if excess:
-        return line(
-            cited,
-            excess,
+        return (
             f"困难群众住院，目录外费用不得超过总费用的{pct(points)}%即{yuan(limit)}元；"
             f"超出的{yuan(excess)}元由医院承担，您不用付。",
             f"For an assisted inpatient, out-of-policy cost may not exceed {pct(points)}% of "
             f"the total, {yuan(limit)} yuan; the hospital bears the {yuan(excess)} yuan above.",
         )
-    return line(
-        cited,
-        0,
+    return (
         f"困难群众住院，目录外费用{yuan(out_of_policy)}元，未超过总费用的{pct(points)}%即{yuan(limit)}元。",
         f"For an assisted inpatient, out-of-policy cost {yuan(out_of_policy)} yuan is within "
         f"{pct(points)}% of the total, {yuan(limit)} yuan.",
+    )
+
+
+def _total_texts(total: int) -> tuple[str, str]:
+    shown = yuan(total)
+    return f"本次医疗费用合计{shown}元。", f"This bill comes to {shown} yuan in all."
+
+
+def _unconsented_texts(threshold_fen: int, unconsented: int) -> tuple[str, str]:
+    threshold = yuan(threshold_fen)
+    return (
+        f"未经您或家属签字同意使用的{threshold}元及以上医用材料共{yuan(unconsented)}元，"
+        "由医院承担，您不用付。",
+        f"Medical materials of {threshold} yuan or more used without your signed consent "
+        f"({yuan(unconsented)} yuan) are borne by the hospital; you do not pay for them.",
+    )
+
+
+def _self_first_texts(self_first: int) -> tuple[str, str]:
+    shown = yuan(self_first)
+    return (
+        f"乙类项目按各自的自付比例，先由您自付{shown}元，其余纳入报销范围。",
+        f"Catalogue B items: you first pay {shown} yuan (each item's "
+        "self-pay share); the rest counts for reimbursement.",
+    )
+
+
+def _out_of_policy_texts(out_of_policy: int) -> tuple[str, str]:
+    shown = yuan(out_of_policy)
+    return (
+        f"目录外(丙类)费用{shown}元不在报销范围内，由您自付。",
+        f"Out-of-catalogue (C) cost of {shown} yuan is not reimbursed; you pay it.",
+    )
+
+
+def _in_policy_texts(in_policy: int) -> tuple[str, str]:
+    shown = yuan(in_policy)
+    return (
+        f"政策范围内费用{shown}元，按下面的规则报销。",
+        f"In-policy cost of {shown} yuan is reimbursed by the rules below.",
     )
 
 
@@ -77,25 +118,15 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         else:
             out_of_policy += item.amount
 
-    shown = yuan(total)  # each amount formatted once, for both languages
-    lines = [
-        line(
-            rules.catalogues,
-            total,
-            f"本次医疗费用合计{shown}元。",
-            f"This bill comes to {shown} yuan in all.",
-        )
-    ]
+    # the words are made when first read (explain.Line): an estimate never reads them
+    lines = [later(rules.catalogues, total, partial(_total_texts, total))]
     if unconsented:
-        threshold = yuan(rules.unconsented_material.fen)
+        threshold = rules.unconsented_material.fen
         lines.append(
-            line(
+            later(
                 rules.unconsented_material.cited,
                 unconsented,
-                f"未经您或家属签字同意使用的{threshold}元及以上医用材料共{yuan(unconsented)}元，"
-                "由医院承担，您不用付。",
-                f"Medical materials of {threshold} yuan or more used without your signed consent "
-                f"({yuan(unconsented)} yuan) are borne by the hospital; you do not pay for them.",
+                partial(_unconsented_texts, threshold, unconsented),
             )
         )
 
@@ -109,34 +140,10 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         out_of_policy -= excess
 
     if self_first:
-        shown = yuan(self_first)
-        lines.append(
-            line(
-                rules.catalogues,
-                self_first,
-                f"乙类项目按各自的自付比例，先由您自付{shown}元，其余纳入报销范围。",
-                f"Catalogue B items: you first pay {shown} yuan (each item's "
-                "self-pay share); the rest counts for reimbursement.",
-            )
-        )
+        lines.append(later(rules.catalogues, self_first, partial(_self_first_texts, self_first)))
     if out_of_policy:
-        shown = yuan(out_of_policy)
         lines.append(
-            line(
-                rules.catalogues,
-                out_of_policy,
-                f"目录外(丙类)费用{shown}元不在报销范围内，由您自付。",
-                f"Out-of-catalogue (C) cost of {shown} yuan is not reimbursed; "
-                "you pay it.",
-            )
+            later(rules.catalogues, out_of_policy, partial(_out_of_policy_texts, out_of_policy))
         )
-    shown = yuan(in_policy)
-    lines.append(
-        line(
-            rules.catalogues,
-            in_policy,
-            f"政策范围内费用{shown}元，按下面的规则报销。",
-            f"In-policy cost of {shown} yuan is reimbursed by the rules below.",
-        )
-    )
+    lines.append(later(rules.catalogues, in_policy, partial(_in_policy_texts, in_policy)))
     return ItemSplit(total, unconsented, excess, out_of_policy, self_first, in_policy, tuple(lines))

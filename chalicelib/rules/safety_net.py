@@ -13,11 +13,21 @@ between 0 and personal. A guarantee lost to a missing referral says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import partial
 
 from chalicelib.rules.bill import Bill, Visit
-from chalicelib.rules.explain import GROUP_EN, GROUP_ZH, KIND_EN, KIND_ZH, Line, line, pct, yuan
-from chalicelib.rules.money import round_pct
+from chalicelib.rules.explain import (
+    GROUP_EN,
+    GROUP_ZH,
+    KIND_EN,
+    KIND_ZH,
+    Line,
+    later,
+    line,
+    pct,
+    yuan,
+)
+from chalicelib.rules.money import ZERO, round_pct
 from chalicelib.rules.policy import Guarantee, Policy
 
 
@@ -102,11 +112,19 @@ def _limit(guarantee: Guarantee, base_total: int, in_policy: int) -> int:
     if guarantee.personal_max_pct is not None:
         return round_pct(base_total, guarantee.personal_max_pct)
     full = guarantee.full_up_to_fen or 0
-    above = guarantee.pct_above if guarantee.pct_above is not None else Fraction(0)
+    above = guarantee.pct_above if guarantee.pct_above is not None else ZERO
     return min(in_policy, full) + round_pct(max(0, in_policy - full), above)
 
 
 def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | None) -> Line:
+    # the words are made when first read (explain.Line)
+    render = partial(_applied_texts, applied, amount, base_total, group)
+    return later(applied.guarantee.cited, amount, render)
+
+
+def _applied_texts(
+    applied: _Applied, amount: int, base_total: int, group: str | None
+) -> tuple[str, str]:
     g = applied.guarantee
     label_zh, label_en = _label(g, group)
     limited, limit = yuan(applied.limited), yuan(applied.limit)  # formatted once, both languages
@@ -124,7 +142,7 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
         )
     else:
         full = yuan(g.full_up_to_fen or 0)
-        above = pct(g.pct_above or Fraction(0))
+        above = pct(g.pct_above or ZERO)
         zh = (
             f"{label_zh}(异地就医)：政策范围内个人负担{limited}元；按规定政策范围内"
             f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{limit}元。"
@@ -141,7 +159,7 @@ def _applied_line(applied: _Applied, amount: int, base_total: int, group: str | 
     else:
         zh += "没有超出，不需要兜底。"
         en += " That limit is not exceeded, so the safety net pays nothing."
-    return line(g.cited, amount, zh, en)
+    return zh, en
 
 
 def safety_net(

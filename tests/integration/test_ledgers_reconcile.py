@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+import pytest
 
 from chalicelib.adapters.dynamodb.models import ACCOUNT_PAGE, CONTRIBUTION_PAGE, LedgerYearItem
 from chalicelib.bootstrap import container
@@ -14,56 +18,76 @@ from chalicelib.reconcile import reconcile
 from chalicelib.rules.account_credit import monthly_account_credit
 from chalicelib.rules.policy import policy_in_force
 from chalicelib.services.auth import person_id_for
+from tests.conftest import token_for
 
 
-def test_every_demo_account_balance_is_the_sum_of_its_lines(stack, api, login, hospital):
+@dataclass(frozen=True)
+class Books:
+    """One reconcile run over the whole table (a scan: ~40 s on the shared test table, so
+    made once) after a settlement and its books, a logout, and one balance changed."""
+
+    result: Any
+    changed: str  # the person whose balance was changed behind the books' back
+    signed_out: str  # the person who logged out (their token's record sits by the pages)
+
+
+@pytest.fixture(scope="module")
+def books(stack, api, hospital) -> Books:
     import uuid
 
-    # A settlement's debit and a reversal must keep the books straight too.
+    from chalicelib.adapters.dynamodb.models import (
+        ACCOUNT_SESSION_REVOKED_PREFIX,
+        ACCOUNT_SK,
+        AccountItem,
+        person_pk,
+    )
+
+    # A settlement's debit must keep the books straight too.
     p = stack.fresh_person(scheme="employee", retired=False, tier_pct=100.0)
     pid = person_id_for(p.id_number, settings().pepper)
-    api.post("/v1/settlements", {
+    settled = api.post("/v1/settlements", {
         "hospital_id": hospital["id"], "visit_id": uuid.uuid4().hex, "person_id": pid,
         "visit": {"kind": "outpatient", "hospital_level": 1, "location": "in_county"},
         "items": [{"code": "X", "catalogue": "C", "amount": "66.60"}], "use_account": True,
     }, token=hospital["token"])
-    container().bind_tables()
-    result = reconcile(segments=3)
-    assert result.accounts > 50
-    assert result.mismatches == () and result.stale_summaries == ()
-
-
-def test_a_signed_out_persons_account_still_reconciles(stack, api, login):
-    """退出登录 leaves a record of the token beside the account's pages (ACCOUNT#~…):
-    reconcile counts only the statement, not that record."""
-    from chalicelib.adapters.dynamodb.models import ACCOUNT_SESSION_REVOKED_PREFIX, person_pk
-
-    p = stack.fresh_person(scheme="employee")
-    pk = person_pk(person_id_for(p.id_number, settings().pepper))
-    assert api.post("/v1/auth/logout", token=login(p)).status == 204
+    assert settled.status == 200, settled.text
+    # 退出登录 leaves a record of the token beside the account's pages (ACCOUNT#~…)
+    out = stack.fresh_person(scheme="employee")
+    out_pk = person_pk(person_id_for(out.id_number, settings().pepper))
+    assert api.post("/v1/auth/logout", token=token_for(stack, api, out)).status == 204
     records = LedgerYearItem._get_connection().query(
-        pk, range_key_condition=LedgerYearItem.sk.startswith(ACCOUNT_SESSION_REVOKED_PREFIX)
+        out_pk, range_key_condition=LedgerYearItem.sk.startswith(ACCOUNT_SESSION_REVOKED_PREFIX)
     )["Items"]
     assert len(records) == 1  # the record is there, among the account's items
-    container().bind_tables()
-    result = reconcile(segments=2)
-    assert result.mismatches == () and result.stale_summaries == ()
-
-
-def test_a_changed_balance_is_caught(stack):
-    from chalicelib.adapters.dynamodb.models import ACCOUNT_SK, AccountItem, person_pk
-
-    p = stack.fresh_person(scheme="employee")
-    pk = person_pk(person_id_for(p.id_number, settings().pepper))
-    item = AccountItem.get(pk, ACCOUNT_SK)
+    # one balance changed behind the books' back
+    changed = stack.fresh_person(scheme="employee")
+    changed_pk = person_pk(person_id_for(changed.id_number, settings().pepper))
+    item = AccountItem.get(changed_pk, ACCOUNT_SK)
     item.update(actions=[AccountItem.balance.add(1)])
+    container().bind_tables()
     try:
-        result = reconcile()
-        assert [m[0] for m in result.mismatches] == [pk.removeprefix("PERSON#")]
-        # the summary beside the balance was not changed with it: it is stale too
-        assert [m[0] for m in result.stale_summaries] == [pk.removeprefix("PERSON#")]
+        result = reconcile(segments=3)
     finally:
         item.update(actions=[AccountItem.balance.add(-1)])
+    return Books(result, changed_pk.removeprefix("PERSON#"), out_pk.removeprefix("PERSON#"))
+
+
+def test_every_demo_account_balance_is_the_sum_of_its_lines(books):
+    assert books.result.accounts > 50
+    # the one changed balance is the only mismatch, and its summary the only stale one
+    assert [m[0] for m in books.result.mismatches] == [books.changed]
+
+
+def test_a_signed_out_persons_account_still_reconciles(books):
+    """Reconcile counts only the statement, not the signed-out token's record."""
+    assert books.signed_out not in {m[0] for m in books.result.mismatches}
+    assert books.signed_out not in {m[0] for m in books.result.stale_summaries}
+
+
+def test_a_changed_balance_is_caught(books):
+    assert [m[0] for m in books.result.mismatches] == [books.changed]
+    # the summary beside the balance was not changed with it: it is stale too
+    assert [m[0] for m in books.result.stale_summaries] == [books.changed]
 
 
 def test_stored_credits_equal_the_rules_recomputed(stack):

@@ -9,29 +9,24 @@ often it runs, and goes through the notice service (quiet hours, preferences: è¡
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Mapping
 from datetime import date, timedelta
+
+from chalicelib.ops import day_job
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chalicelib.ops.card_reminders", description=__doc__
-    )
-    parser.add_argument("--date", help="the lapse day to remind (YYYY-MM-DD, default tomorrow)")
-    args = parser.parse_args(argv)
     from chalicelib.bootstrap import container
     from chalicelib.services.cards import remind_lapsing
 
-    ctx = container().card_services()
-    try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        print("error: --date is YYYY-MM-DD", file=sys.stderr)
-        return 2
-    counts = remind_lapsing(ctx, day or ctx.clock.now().date() + timedelta(days=1))
-    print(" ".join(f"{k}={v}" for k, v in counts.items()))
-    return 0
+    def remind(day: date | None) -> Mapping[str, int]:
+        ctx = container().card_services()
+        return remind_lapsing(ctx, day or ctx.clock.now().date() + timedelta(days=1))
+
+    return day_job(
+        argv, "chalicelib.ops.card_reminders", __doc__,
+        "the lapse day to remind (YYYY-MM-DD, default tomorrow)", remind,
+    )
 
 
 if __name__ == "__main__":

@@ -10,29 +10,24 @@ production system, that system's "card made" message would call the same service
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Mapping
 from datetime import date
+
+from chalicelib.ops import day_job
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chalicelib.ops.card_replacements", description=__doc__
-    )
-    parser.add_argument("--date", help="the due day to complete (YYYY-MM-DD, default today)")
-    args = parser.parse_args(argv)
     from chalicelib.bootstrap import container
     from chalicelib.services.cards import complete_due_replacements
 
-    ctx = container().card_services()
-    try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        print("error: --date is YYYY-MM-DD", file=sys.stderr)
-        return 2
-    counts = complete_due_replacements(ctx, day or ctx.clock.now().date())
-    print(" ".join(f"{k}={v}" for k, v in counts.items()))
-    return 0
+    def complete(day: date | None) -> Mapping[str, int]:
+        ctx = container().card_services()
+        return complete_due_replacements(ctx, day or ctx.clock.now().date())
+
+    return day_job(
+        argv, "chalicelib.ops.card_replacements", __doc__,
+        "the due day to complete (YYYY-MM-DD, default today)", complete,
+    )
 
 
 if __name__ == "__main__":

@@ -10,12 +10,11 @@ monthly notice pipeline may run it instead (``run(ctx, day)``).
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 from datetime import date, timedelta
 from typing import Any
 
+from chalicelib.ops import day_job
 from chalicelib.rules import places
 from chalicelib.rules.policy import packaged_policies, policy_in_force
 from chalicelib.services import filing_notices
@@ -74,22 +73,13 @@ def run(ctx: Any, day: date | None = None) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chalicelib.ops.filing_reminders", description=__doc__
-    )
-    parser.add_argument("--date", help="the day to run for (YYYY-MM-DD, default today)")
-    args = parser.parse_args(argv)
-    try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        print("error: --date is YYYY-MM-DD", file=sys.stderr)
-        return 2
-
     from chalicelib.bootstrap import container
 
-    counts = run(container().filings(), day)
-    print(" ".join(f"{k}={v}" for k, v in counts.items()))
-    return 0
+    return day_job(
+        argv, "chalicelib.ops.filing_reminders", __doc__,
+        "the day to run for (YYYY-MM-DD, default today)",
+        lambda day: run(container().filings(), day),
+    )
 
 
 if __name__ == "__main__":

@@ -112,21 +112,19 @@ def live_server(stack: Stack) -> Iterator[str]:
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def hospital(stack: Stack, api: Any) -> dict[str, str]:
-    """A registered hospital client and its access token (client credentials, form-encoded)."""
+def hospital_client(api: Any, name: str, hospital_id: str) -> dict[str, str]:
+    """A hospital client registered for ``hospital_id`` and its access token (client
+    credentials, form-encoded), through the real token endpoint."""
     from datetime import datetime
+    from urllib.parse import urlencode
 
     from chalicelib.bootstrap import container
     from chalicelib.services.clients import register_client
 
     c = container()
     client_id, secret = register_client(
-        c.clients, c.settings.pepper, "示范县人民医院 HIS", ["settlements:write"], "H990101001",
-        datetime.now(),
+        c.clients, c.settings.pepper, name, ["settlements:write"], hospital_id, datetime.now()
     )
-    from urllib.parse import urlencode
-
     reply = api.request(
         "POST", "/v1/oauth/token",
         raw=urlencode({"grant_type": "client_credentials", "client_id": client_id,
@@ -134,5 +132,11 @@ def hospital(stack: Stack, api: Any) -> dict[str, str]:
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert reply.status == 200, reply.text
-    return {"id": "H990101001", "client_id": client_id, "secret": secret,
+    return {"id": hospital_id, "client_id": client_id, "secret": secret,
             "token": reply.body["access_token"]}
+
+
+@pytest.fixture(scope="session")
+def hospital(stack: Stack, api: Any) -> dict[str, str]:
+    """A registered hospital client and its access token (client credentials, form-encoded)."""
+    return hospital_client(api, "示范县人民医院 HIS", "H990101001")

@@ -7,15 +7,15 @@ import json
 import time
 import uuid
 from datetime import datetime
-from urllib.parse import urlencode
 
 import pytest
 
 from chalicelib.adapters.clock import CHINA, FixedClock
-from chalicelib.bootstrap import container, use_clock
+from chalicelib.bootstrap import use_clock
 from chalicelib.config import settings
 from chalicelib.services.auth import person_id_for
 from local.metering import dynamodb_requests
+from tests.conftest import hospital_client
 
 ISSUE = "/v1/me/voucher"
 VERIFY = "/v1/vouchers/verification"
@@ -33,21 +33,7 @@ def clock():
 @pytest.fixture(scope="module")
 def other_hospital(stack, api):
     """A second hospital's client: it must not use a voucher the first one used."""
-    from chalicelib.services.clients import register_client
-
-    c = container()
-    client_id, secret = register_client(
-        c.clients, c.settings.pepper, "示范县中医院 HIS", ["settlements:write"], "H990101002",
-        datetime.now(),
-    )
-    reply = api.request(
-        "POST", "/v1/oauth/token",
-        raw=urlencode({"grant_type": "client_credentials", "client_id": client_id,
-                       "client_secret": secret}).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    assert reply.status == 200, reply.text
-    return {"id": "H990101002", "token": reply.body["access_token"]}
+    return hospital_client(api, "示范县中医院 HIS", "H990101002")
 
 
 def pid(p):

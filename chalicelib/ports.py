@@ -326,6 +326,8 @@ class NewSettlement:
     account_debit: int
     # 冲正后重新结算：the visit key of the reversed settlement this one takes the place of
     replaces: SettlementKey | None = None
+    # the bill's lines as (code, catalogue, amount in fen), kept for the FHIR view
+    lines: tuple[tuple[str, str, int], ...] = ()
 
 
 class StaleFigures(Exception):

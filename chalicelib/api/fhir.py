@@ -100,6 +100,23 @@ def _bounds() -> list[tuple[str, datetime]]:
     return bounds
 
 
+def _settled_range(bounds: list[tuple[str, datetime]]) -> tuple[str | None, str | None]:
+    """The ``_lastUpdated`` bounds as the half-open range of ``settled_at`` the store reads
+    in its key condition: ISO text at +08:00 with milliseconds, as settlements keep it."""
+    from datetime import timedelta
+
+    from chalicelib.adapters.clock import CHINA
+
+    tick = timedelta(milliseconds=1)  # the finest step of a settlement's time
+    starts = [b + tick if p == "gt" else b for p, b in bounds if p in ("ge", "gt")]
+    ends = [b + tick if p == "le" else b for p, b in bounds if p in ("le", "lt")]
+
+    def text(moment: datetime) -> str:
+        return moment.astimezone(CHINA).isoformat(timespec="milliseconds")
+
+    return (text(max(starts)) if starts else None, text(min(ends)) if ends else None)
+
+
 @route(bp, "/v1/fhir/ExplanationOfBenefit", "GET")
 def explanations() -> Response:
     from chalicelib.services import settlements
@@ -115,17 +132,16 @@ def explanations() -> Response:
     if cursor is not None and not _CURSOR.fullmatch(cursor):
         raise field_error("_cursor", "pattern", "_cursor is the next link's.", "翻页参数不对。")
     bounds = _bounds()
-    page = settlements.my_settlements(container().settlements(), who.person_id, int(count),
-                                      cursor)
-    fhir = _fhir()
-    shown = [s for s in page["settlements"] if fhir.updated_within(s["settled_at"], bounds)]
-    older = [s for s in page["settlements"] if s not in shown]
-    lower = any(p in ("ge", "gt") for p, _ in bounds)
-    # newest first: once a page holds one older than a lower bound, no later page is newer
-    more = page["next_cursor"] and not (lower and older and older[-1] is page["settlements"][-1])
+    store = container().settlements()
+    page = settlements.my_settlements(store, who.person_id, int(count), cursor,
+                                      _settled_range(bounds))
+    shown = page["settlements"]
     query = f"_count={count}" + "".join(
         f"&_lastUpdated={p}{quote(b.isoformat())}" for p, b in bounds)
-    next_url = f"/v1/fhir/ExplanationOfBenefit?{query}&_cursor={page['next_cursor']}" if more \
-        else None
-    resources = [fhir.explanation_of_benefit(s, who.subject) for s in shown]
+    next_url = f"/v1/fhir/ExplanationOfBenefit?{query}&_cursor={page['next_cursor']}" \
+        if page["next_cursor"] else None
+    lines = settlements.bill_lines(store, who.person_id, [s["settlement_id"] for s in shown])
+    fhir = _fhir()
+    resources = [fhir.explanation_of_benefit(s, who.subject, lines.get(s["settlement_id"]))
+                 for s in shown]
     return _answer(fhir.bundle(resources, f"/v1/fhir/ExplanationOfBenefit?{query}", next_url))

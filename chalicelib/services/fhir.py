@@ -9,7 +9,6 @@ decimals; times keep the settlement's offset (+08:00).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 FHIR_VERSION = "4.0.1"
@@ -143,8 +142,34 @@ def eligibility(benefits: dict[str, Any], subject: str, created: str) -> dict[st
     }
 
 
-def explanation_of_benefit(s: dict[str, Any], subject: str) -> dict[str, Any]:
-    """ExplanationOfBenefit: one settlement, each fund an adjudication, the bill's lines."""
+CATALOGUE_CLASSES: dict[str, tuple[str, str]] = {
+    "A": ("甲类", "Catalogue A: in policy"),
+    "B": ("乙类", "Catalogue B: in policy after its self-pay share"),
+    "C": ("丙类", "Catalogue C: out of policy"),
+}
+
+
+def _bill_items(lines: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """The bill's lines as EOB items: the item code, its catalogue class (甲/乙/丙类) as the
+    item's category (CodeSystem ``catalogue-class``), the amount."""
+    return [
+        {
+            "sequence": n + 1,
+            "category": _coding("catalogue-class", catalogue,
+                                CATALOGUE_CLASSES.get(catalogue, (catalogue, catalogue))[0]),
+            "productOrService": {"coding": [{"system": f"{CODES}/item", "code": code}],
+                                 "text": code},
+            "net": {"value": fen / 100, "currency": "CNY"},
+        }
+        for n, (code, catalogue, fen) in enumerate(lines)
+    ]
+
+
+def explanation_of_benefit(s: dict[str, Any], subject: str,
+                           lines: list[tuple[str, str, int]] | None = None) -> dict[str, Any]:
+    """ExplanationOfBenefit: one settlement, each fund a header adjudication, each line of
+    the bill an item with its catalogue class (``lines``: none kept for settlements from
+    before lines were stored, which render without items)."""
     parts: dict[str, str] = s.get("parts") or {}
     adjudication = [
         {"category": _coding("fund", fund, FUNDS.get(fund, (fund, fund))[0]),
@@ -162,7 +187,7 @@ def explanation_of_benefit(s: dict[str, Any], subject: str) -> dict[str, Any]:
     visit = s.get("visit") or {}
     kind = str(visit.get("kind", "visit"))
     paid = sum(float(v) for k, v in parts.items() if k not in ("cash",))
-    return {
+    resource = {
         "resourceType": "ExplanationOfBenefit",
         "id": str(s["settlement_id"]),
         "meta": {"lastUpdated": s["settled_at"]},
@@ -176,12 +201,8 @@ def explanation_of_benefit(s: dict[str, Any], subject: str) -> dict[str, Any]:
         "provider": {"identifier": {"system": f"{CODES}/hospital", "value": s["hospital_id"]}},
         "outcome": "complete",
         "insurance": [{"focal": True, "coverage": {"reference": f"Coverage/cov-{subject}"}}],
-        "item": [{
-            "sequence": 1,
-            "productOrService": _coding("visit-kind", kind, kind),
-            "net": _money(s.get("total")),
-            "adjudication": adjudication,
-        }],
+        "item": _bill_items(lines or []),
+        "adjudication": adjudication,
         "total": [
             {"category": _coding("adjudication", "submitted", "医疗费用合计"),
              "amount": _money(s.get("total"))},
@@ -192,21 +213,7 @@ def explanation_of_benefit(s: dict[str, Any], subject: str) -> dict[str, Any]:
         "processNote": [{"number": n + 1, "text": line["text_zh"]}
                         for n, line in enumerate(s.get("lines") or []) if line.get("text_zh")],
     }
-
-
-def updated_within(settled_at: str, bounds: list[tuple[str, datetime]]) -> bool:
-    """Whether a time meets every ``_lastUpdated`` bound (prefixes ge, gt, le, lt)."""
-    at = datetime.fromisoformat(settled_at)
-    for prefix, bound in bounds:
-        if prefix == "ge" and not at >= bound:
-            return False
-        if prefix == "gt" and not at > bound:
-            return False
-        if prefix == "le" and not at <= bound:
-            return False
-        if prefix == "lt" and not at < bound:
-            return False
-    return True
+    return {k: v for k, v in resource.items() if v != []}
 
 
 def capability_statement(now: str) -> dict[str, Any]:

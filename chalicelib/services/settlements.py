@@ -381,6 +381,7 @@ def _settle_once(
             ytd_after=result.ytd_after.as_dict(),
             account_debit=result.parts.account,
             replaces=replaces,
+            lines=tuple((i.code, i.catalogue, i.amount) for i in items),
         ),
         family,
     )
@@ -552,8 +553,29 @@ def estimate(
 
 
 def my_settlements(
-    ctx: SettlementContext, person_id: str, limit: int, cursor: str | None
+    ctx: SettlementContext,
+    person_id: str,
+    limit: int,
+    cursor: str | None,
+    settled: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
+    """A page of the person's settlements, newest first. ``settled``: the range of
+    ``settled_at`` (ISO text at +08:00, as stored; either end None: open), read in the
+    Query's key condition: ``(start, end)`` takes ``start <= settled_at < end``."""
     after = decode_cursor(cursor, "SETTLEMENT#") if cursor else None
-    items, last = ctx.store.list_for_person(person_id, limit, after)
+    start, end = settled
+    bounds = {}
+    if start is not None:
+        bounds["low"] = f"SETTLEMENT#{start}"
+    if end is not None:
+        bounds["high"] = f"SETTLEMENT#{end}"  # below it: each id follows the time (#s…)
+    items, last = ctx.store.list_for_person(person_id, limit, after, **bounds)
     return {"settlements": items, "next_cursor": encode_cursor(last)}
+
+
+def bill_lines(
+    ctx: SettlementContext, person_id: str, settlement_ids: list[str]
+) -> dict[str, list[tuple[str, str, int]]]:
+    """费用明细：the bill lines (code, catalogue, fen) of a page of the person's settlements."""
+    lines: dict[str, list[tuple[str, str, int]]] = ctx.store.bill_lines(person_id, settlement_ids)
+    return lines

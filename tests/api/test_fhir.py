@@ -111,7 +111,7 @@ def test_each_settlement_is_an_eob_with_each_fund_paged_and_filtered(
     (newest,) = resources(page)
     assert newest["id"] == second["settlement_id"]
     funds = {a["category"]["coding"][0]["code"]: a["amount"]["value"]
-             for a in newest["item"][0]["adjudication"]}
+             for a in newest["adjudication"]}
     assert funds["basic"] == float(second["parts"]["basic"])
     assert funds["cash"] == float(second["parts"]["cash"])
     assert newest["payment"]["amount"]["value"] == float(second["parts"]["cash"])
@@ -125,6 +125,79 @@ def test_each_settlement_is_an_eob_with_each_fund_paged_and_filtered(
                                                    second["settlement_id"]}
     bad = api.get("/v1/fhir/ExplanationOfBenefit?_lastUpdated=yesterday", token=token)
     assert bad.status == 422 and bad.body["errors"][0]["path"] == "$._lastUpdated"
+
+
+def _class(item: dict[str, Any]) -> tuple[str, str, str]:
+    coding = item["category"]["coding"][0]
+    return coding["system"], coding["code"], coding["display"]
+
+
+def test_each_bill_line_is_an_item_with_its_catalogue_class(stack, api, login, fhir_app,
+                                                           hospital):
+    from chalicelib.adapters.dynamodb.models import SettlementBillItem, person_pk
+
+    p = stack.fresh_person()
+    lines = [{"code": "250101001", "catalogue": "A", "amount": "800.50"},
+             {"code": "86900123", "catalogue": "B", "amount": "1200", "b_self_ratio": "0.1"},
+             {"code": "C-330", "catalogue": "C", "amount": "99.99"}]
+    answer = settle(hospital, p, items=lines)
+    assert "items" not in answer  # the settlement's documented answer is unchanged
+    token = connect(api, login(p), fhir_app, SCOPES)["access_token"]
+    (eob,) = resources(read(api, "/v1/fhir/ExplanationOfBenefit", token))
+    items = eob["item"]
+    assert [i["sequence"] for i in items] == [1, 2, 3]
+    assert [i["productOrService"]["coding"][0]["code"] for i in items] == [
+        "250101001", "86900123", "C-330"]
+    system = "https://yibao.example/fhir/CodeSystem/catalogue-class"
+    assert [_class(i) for i in items] == [(system, "A", "甲类"), (system, "B", "乙类"),
+                                          (system, "C", "丙类")]
+    assert [i["net"]["value"] for i in items] == [800.5, 1200.0, 99.99]
+    assert sum(i["net"]["value"] for i in items) == float(answer["total"])
+    # a settlement from before the lines were kept: no items, the rest as before
+    pid = person_id_for(p.id_number, settings().pepper)
+    SettlementBillItem(person_pk(pid), f"BILL#{answer['settlement_id']}").delete()
+    (old,) = resources(read(api, "/v1/fhir/ExplanationOfBenefit", token))
+    assert "item" not in old and old["total"] == eob["total"]
+    assert old["adjudication"] == eob["adjudication"]
+
+
+def test_last_updated_is_read_in_the_query_so_every_page_but_the_last_is_full(
+    stack, api, login, fhir_app, hospital
+):
+    import time
+    from datetime import datetime, timedelta
+    from urllib.parse import quote
+
+    p = stack.fresh_person()
+    first = settle(hospital, p, amount="100")
+    at = datetime.fromisoformat(first["settled_at"])
+    cut = (at + timedelta(seconds=1)).replace(microsecond=0)  # the next whole second
+    time.sleep(max(0.0, (cut - datetime.now(at.tzinfo)).total_seconds()) + 0.05)
+    later = [settle(hospital, p, amount="200"), settle(hospital, p, amount="300")]
+    own = login(p)
+    token = connect(api, own, fhir_app, SCOPES)["access_token"]
+    bound = quote(cut.isoformat())  # its + would read as a space
+    # before the cut: the oldest, on a full first page (it once came back empty, with a
+    # next link, as the newer ones were filtered out of the page after reading)
+    for who in (token, own):  # an app's token, and the person's own
+        page = read(api, f"/v1/fhir/ExplanationOfBenefit?_count=1&_lastUpdated=lt{bound}", who)
+        assert [r["id"] for r in resources(page)] == [first["settlement_id"]]
+    # from the cut on: the two newer ones, one a page, and never the oldest
+    seen, url = [], f"/v1/fhir/ExplanationOfBenefit?_count=1&_lastUpdated=ge{bound}"
+    pages = 0
+    while url and pages < 5:
+        page = read(api, url, token)
+        seen += [r["id"] for r in resources(page)]
+        url = next((li["url"] for li in page["link"] if li["relation"] == "next"), None)
+        pages += 1
+    assert seen == [s["settlement_id"] for s in reversed(later)]
+    oldest = quote(first["settled_at"][:19] + first["settled_at"][-6:])  # to the second
+    both = read(api, f"/v1/fhir/ExplanationOfBenefit?_lastUpdated=ge{bound}"
+                     f"&_lastUpdated=le{oldest}", token)
+    assert both["total"] == 0  # from the cut on, yet no later than the oldest: none
+    # gt the cut: both newer ones came after it
+    exact = read(api, f"/v1/fhir/ExplanationOfBenefit?_lastUpdated=gt{bound}", token)
+    assert len(resources(exact)) == 2
 
 
 def test_the_fhir_views_follow_the_scope_table_and_the_person(stack, api, login, fhir_app,

@@ -34,6 +34,7 @@ CERTIFICATE_SK = "ME#CERTIFICATE"
 ACCOUNT_SK = "ME#ACCOUNT"
 YTD_PREFIX = "ME#YTD#"
 SETTLEMENT_PREFIX = "SETTLEMENT#"
+BILL_PREFIX = "BILL#"  # + settlement id: its bill's lines, apart from the settlements' list
 CONTRIBUTION_PAGE = "CONTRIB#"
 FAMILY_LINK_PREFIX = "ME#FAMILY#"
 FAMILY_PAYER_SK = "ME#FAMILY_PAYER"
@@ -240,6 +241,15 @@ class SettlementItem(_Base):
     status = UnicodeAttribute(default="settled")  # settled | reversed
     reversed_at = UnicodeAttribute(null=True)
     body = UnicodeAttribute()  # the settlement JSON as answered
+
+
+class SettlementBillItem(_Base):
+    """A settlement's bill lines (费用明细), sk ``BILL#<settlement id>``, written in the
+    settlement's transaction. Kept apart from the settlement (whose sk range the list of
+    settlements reads), so that a 300-line bill adds nothing to ``GET /v1/me/settlements``;
+    only the FHIR ExplanationOfBenefit view reads it, one BatchGetItem a page."""
+
+    lines = UnicodeAttribute()  # JSON [[code, catalogue A/B/C, amount in fen], ...]
 
 
 class SettlementKeyItem(_Base):

@@ -21,6 +21,7 @@ from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.filings import filing_from_raw
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
+    BILL_PREFIX,
     CARD_SK,
     FAMILY_PAYER_SK,
     PROFILE_SK,
@@ -31,6 +32,7 @@ from chalicelib.adapters.dynamodb.models import (
     CardItem,
     FamilyPayerItem,
     PersonItem,
+    SettlementBillItem,
     SettlementItem,
     SettlementKeyItem,
     YtdItem,
@@ -38,7 +40,7 @@ from chalicelib.adapters.dynamodb.models import (
     transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
-from chalicelib.adapters.dynamodb.sessions import newest_first
+from chalicelib.adapters.dynamodb.sessions import batch_get_own, newest_first
 from chalicelib.ports import (
     AlreadyReversed,
     NewSettlement,
@@ -206,6 +208,14 @@ class DynamoSettlementRepository:
                     ),
                     condition=SettlementItem.pk.does_not_exist(),
                 )
+                if new.lines:  # a put after the settlement's: the error codes keep their places
+                    tx.save(
+                        SettlementBillItem(
+                            pk,
+                            f"{BILL_PREFIX}{new.settlement_id}",
+                            lines=json.dumps(new.lines, ensure_ascii=False),
+                        )
+                    )
                 # version=None: the year's first figures (save() checks they do not exist)
                 tx.save(
                     YtdItem(
@@ -335,15 +345,30 @@ class DynamoSettlementRepository:
 
     @sessions.brings_check
     def list_for_person(
-        self, person_id: str, limit: int, after_sk: str | None
+        self,
+        person_id: str,
+        limit: int,
+        after_sk: str | None,
+        low: str = SETTLEMENT_PREFIX,
+        high: str = f"{SETTLEMENT_PREFIX}~",
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Newest first; ``after_sk`` continues after the last item of a page. One Query (the
-        first page brings the session check along: adapters/dynamodb/sessions.py)."""
+        first page brings the session check along: adapters/dynamodb/sessions.py).
+
+        ``low``/``high``: sort keys that bound the settlement time in the Query's key
+        condition (FHIR's ``_lastUpdated``), so that every page but the last is full."""
+        if after_sk is not None and after_sk < low:
+            return [], None  # a cursor below the range: nothing is left
+        if after_sk is not None and after_sk > high:
+            after_sk = None  # a cursor above the range: the range starts lower still
+        if high != f"{SETTLEMENT_PREFIX}~":
+            # the records sort above the list: a Query bounded lower cannot bring them
+            sessions.settle()
         items, last = newest_first(
             SettlementItem._get_connection(),
             person_id,
-            SETTLEMENT_PREFIX,
-            f"{SETTLEMENT_PREFIX}~",
+            low,
+            high,
             SETTLEMENT_SESSION_REVOKED_PREFIX,
             limit,
             after_sk,
@@ -357,3 +382,20 @@ class DynamoSettlementRepository:
                 body["reversed_at"] = item.reversed_at
             found.append(body)
         return found, last
+
+    def bill_lines(
+        self, person_id: str, settlement_ids: list[str]
+    ) -> dict[str, list[tuple[str, str, int]]]:
+        """The bill lines of these settlements of the person (a page: at most 100), by
+        settlement id, in one BatchGetItem; a settlement from before lines were kept has
+        none."""
+        if not settlement_ids:
+            return {}
+        found = batch_get_own(person_id, [f"{BILL_PREFIX}{i}" for i in settlement_ids])
+        return {
+            str(data["sk"]["S"])[len(BILL_PREFIX) :]: [
+                (str(code), str(catalogue), int(fen))
+                for code, catalogue, fen in json.loads(data["lines"]["S"])
+            ]
+            for data in found
+        }

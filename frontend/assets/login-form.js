@@ -1,7 +1,9 @@
 // The login form (ID number + phone -> SMS code -> token), shared by the login page and
 // the consent page of a third-party app (consent.html), which logs the person in where
-// they are. The page gives the form's elements (fixed ids, see index.html) and what to
-// do with the token; it has called initPage() itself.
+// they are. The page writes an empty <form id="login-form" novalidate></form> where the
+// form goes, and says what to do with the token; this file draws the form (its one copy)
+// and wires it. The page has called initPage() itself.
+import { applyStrings } from "./i18n.js";
 import {
   api,
   clearFieldError,
@@ -19,6 +21,29 @@ import {
 
 const COUNTDOWN_SECONDS = 60;
 
+// The form's fields, its words in Chinese first (data-i18n fills the language shown).
+const FORM = `
+  <div class="field">
+    <label for="id_number" data-i18n="id_number.label">身份证号</label>
+    <p id="id_number-hint" class="hint" data-i18n="id_number.hint">18位，最后一位可能是字母X</p>
+    <input id="id_number" name="id_number" type="text" inputmode="text" autocomplete="off"
+           autocapitalize="characters" spellcheck="false" aria-describedby="id_number-hint">
+  </div>
+  <div class="field">
+    <label for="phone" data-i18n="phone.label">手机号</label>
+    <p id="phone-hint" class="hint" data-i18n="phone.hint">参保时登记的11位手机号</p>
+    <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel-national"
+           aria-describedby="phone-hint">
+  </div>
+  <button type="button" id="send-code" class="button secondary" data-i18n="send_code">获取验证码</button>
+  <div class="field">
+    <label for="code" data-i18n="code.label">短信验证码</label>
+    <p id="code-hint" class="hint" data-i18n="code.hint">短信里的6位数字</p>
+    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+           aria-describedby="code-hint">
+  </div>
+  <button type="submit" id="login" class="button primary" data-i18n="login.submit">登录</button>`;
+
 /**
  * Wire the form #login-form: `message` is the page's messageBox; `onToken(token)` runs
  * after a login (the token is already kept); it returns false when the page stays, so
@@ -26,6 +51,8 @@ const COUNTDOWN_SECONDS = 60;
  */
 export function wireLoginForm(message, onToken) {
   const form = document.getElementById("login-form");
+  form.innerHTML = FORM; // a fixed template: no data of anyone's in it
+  applyStrings(form);
   const idInput = document.getElementById("id_number");
   const phoneInput = document.getElementById("phone");
   const codeInput = document.getElementById("code");

@@ -84,6 +84,11 @@ def test_the_person_logs_in_sees_a_preview_chooses_and_the_app_gets_what_was_tic
     expect(page.locator("#consent-purpose")).to_contain_text("查看医保待遇")
     expect(page.locator("#consent-login")).to_be_visible()
     expect(page.locator("#consent-form")).to_be_hidden()  # nothing is shown before the login
+    # the login page's form, drawn by login-form.js (its one copy), in the page's language
+    expect(page.locator("#consent-login #login-form label")).to_have_text(
+        ["身份证号", "手机号", "短信验证码"])
+    assert_fits_width(page, "consent login, zh")
+    shot(page, "consent-login-zh")
     log_in_here(page, stack, person)
 
     choices = page.locator("#scopes-list label.choice")
@@ -168,14 +173,22 @@ def test_the_person_logs_in_sees_a_preview_chooses_and_the_app_gets_what_was_tic
     shot(page, "apps-en-large")
 
 
-def test_a_bad_request_says_so_in_plain_words_and_offers_nothing(page: Page) -> None:
-    page.goto("/consent.html?client_id=nobody&response_type=code")
+@pytest.mark.parametrize("query", ["?client_id=nobody&response_type=code", ""])
+def test_a_bad_request_says_so_in_plain_words_and_offers_nothing(page: Page, query: str) -> None:
+    page.goto(f"/consent.html{query}")
     expect(page.locator("#message")).to_have_attribute("data-kind", "error")
-    expect(page.locator("#message")).to_contain_text("请回到应用")
+    expect(page.locator("#message")).to_contain_text("这个授权请求不完整或已失效，请回到应用重新发起。")
+    # no empty card beneath the refusal: nothing names an app, nothing to fill in
+    expect(page.locator("#consent-app")).to_be_hidden()
     expect(page.locator("#consent-form")).to_be_hidden()
     expect(page.locator("#consent-login")).to_be_hidden()
     assert_fits_width(page)
-    shot(page, "consent-bad-request")
+    shot(page, "consent-bad-request" + ("-no-query" if not query else ""))
+    toggle_english_and_large_text(page)
+    expect(page.locator("#message")).to_contain_text("go back to the app and start again")
+    expect(page.locator("#consent-app")).to_be_hidden()
+    assert_fits_width(page, "consent refusal, English, large text")
+    shot(page, "consent-bad-request-en-large" + ("-no-query" if not query else ""))
 
 
 def test_apps_without_a_login_goes_to_the_login_page(stack: Any, page: Page) -> None:

@@ -2,8 +2,9 @@
 
 The scope a route needs comes from the one table, :mod:`chalicelib.api.scopes`, by the
 route's method and path: a handler never names it. An app's call is remembered for the
-request so that :func:`finish` writes it to the person's access log (谁查看了我的信息)
-with the status it got, and adds the ``RateLimit`` headers.
+request: its line in the person's access log (谁查看了我的信息) is written with its
+checks, and :func:`finish` corrects the line's status when the route answered otherwise,
+and adds the ``RateLimit`` headers.
 """
 
 from __future__ import annotations
@@ -36,14 +37,8 @@ class Caller:
         return str(getattr(self.app, "subject", self.person_id))
 
 
-@dataclass
-class _Pending:
-    call: object
-    scope: str
-    route: str
-
-
-_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("app_call", default=None)
+# an app's call in this request (services.apps.AppCall), for finish()
+_pending: contextvars.ContextVar[object | None] = contextvars.ContextVar("app_call", default=None)
 
 
 def route_key(request: Request) -> str:
@@ -74,9 +69,8 @@ def caller(request: Request, scope: str | None = None) -> Caller:
         log.info("the scope table decides", extra={"route": key, "table": needed})
     c = container()
     if apps.is_app_token(token):
-        ctx = c.oauth()
-        call = apps.app_access(ctx, token)
-        _pending.set(_Pending(call, needed or "-", key))
+        call = apps.app_access(c.oauth(), token, needed, key)
+        _pending.set(call)
         if needed not in APP_SCOPES:
             raise not_for_apps()
         if needed not in call.scopes:
@@ -107,22 +101,17 @@ def not_for_apps() -> errors.Forbidden:
 
 def finish(response: Response) -> None:
     """After an app's call: its access-log line and the RateLimit headers (RFC draft)."""
-    pending = _pending.get()
-    if pending is None:
+    call = _pending.get()
+    if call is None:
         return
     _pending.set(None)
-    call = pending.call
-    if response.status_code == 429:
-        return  # refused before anything was read; not written, or a flood would fill the log
     from chalicelib.services import apps
 
     assert isinstance(call, apps.AppCall)
-    try:
-        apps.record_access(
-            container().oauth(), call, pending.scope, pending.route, response.status_code
-        )
+    try:  # the line was written with the call's checks; its status, if the route differed
+        apps.call_ended(container().oauth(), call, response.status_code)
     except errors.StoreUnavailable:
-        log.warning("access log not written: the store did not answer")
+        log.warning("access log status not corrected: the store did not answer")
     response.headers["RateLimit-Policy"] = f'"app";q={call.limit};w=60'
     response.headers["RateLimit"] = f'"app";r={call.remaining};t={call.reset}'
 

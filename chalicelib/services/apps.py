@@ -2,7 +2,8 @@
 
 * :func:`register_app` / :func:`set_app_status`: the operator's command (suspend: every
   token of the app stops at the next call, since each call reads the app);
-* :func:`app_access`: one call by an app: token, grant, app, rate limits, scope;
+* :func:`app_access`: one call by an app: token, grant, app, rate limits, scope, and its
+  access-log line (:func:`call_ended` corrects the line's status when it differs);
 * :func:`my_apps`, :func:`revoke_my_grant`, :func:`my_access_log`: 授权管理 and
   谁查看了我的信息 in the portal.
 """
@@ -107,7 +108,8 @@ def expire_grant_of(ctx: OAuthContext, client_id: str, token: str) -> None:
 
 @dataclass(frozen=True)
 class AppCall:
-    """Who is calling: the app, for which person, with which scopes; the limits left."""
+    """Who is calling: the app, for which person, with which scopes; the limits left; and
+    the access-log line already written for the call (its sort key, the status it says)."""
 
     person_id: str
     client_id: str
@@ -117,6 +119,8 @@ class AppCall:
     limit: int
     remaining: int
     reset: int
+    logged: str = ""  # the access-log line's sort key
+    status: int = 200  # what the line says: 200, or 403 when the scope is not the app's
 
 
 def is_app_token(token: str) -> bool:
@@ -132,25 +136,39 @@ def _signed_out() -> errors.Unauthorized:
     )
 
 
-def app_access(ctx: OAuthContext, token: str) -> AppCall:
-    """An app's access token: 401 unless token, grant and app are live; 429 past limits."""
+def app_access(ctx: OAuthContext, token: str, needed: str | None, route: str) -> AppCall:
+    """One call by an app: 401 unless token, grant and app are live; 429 past the limits.
+
+    Three requests, whatever the route reads after: the token (GetItem), then the grant,
+    the app and both rate counters together (one consistent BatchGetItem, so a revocation
+    or a suspension stops the very next call), then one transaction that counts the call
+    on both counters (each only below its limit: atomic across Lambda instances) and
+    writes the person's access-log line with the status the checks foresee (403 when the
+    route's scope ``needed`` is not the app's); :func:`call_ended` corrects the line when
+    the route answers otherwise.
+    """
     now = ctx.now()
     found = ctx.store.get_token(value_hash(token))
     if found is None or found.kind != "access" or found.expires_at <= now:
         raise _signed_out()
-    grant = ctx.store.get_grant(found.person_id, found.grant_id)
-    if grant is None or grant.status != "active" or grant.expires_at <= now:
-        raise _signed_out()
-    app = ctx.store.get_app(found.client_id)
-    if app is None or app.status != "active":
-        raise _signed_out()
     window = now - now % WINDOW
     reset = window + WINDOW - now
-    app_hits = ctx.store.count(f"RL#APP#{app.client_id}#{window}", window + WINDOW)
-    person_hits = ctx.store.count(
-        f"RL#APPPERSON#{app.client_id}#{found.person_id}#{window}", window + WINDOW
+    keys = (f"RL#APP#{found.client_id}#{window}",
+            f"RL#APPPERSON#{found.client_id}#{found.person_id}#{window}")
+    grant, app, (app_hits, person_hits) = ctx.store.call_state(
+        found.person_id, found.grant_id, found.client_id, keys)
+    if grant is None or grant.status != "active" or grant.expires_at <= now:
+        raise _signed_out()
+    if app is None or app.status != "active":
+        raise _signed_out()
+    scopes = tuple(found.scope.split())
+    status = 200 if needed in APP_SCOPES and needed in scopes else 403
+    logged = ctx.store.admit(
+        ((keys[0], app.rate_limit), (keys[1], PER_PERSON_PER_MINUTE)), window + WINDOW,
+        found.person_id, Access(app.client_id, app.name, needed or "-", route, now, status),
+        AUDIT_KEEP_SECONDS,
     )
-    if app_hits > app.rate_limit or person_hits > PER_PERSON_PER_MINUTE:
+    if logged is None:
         raise errors.TooManyRequests(
             f"Too many calls this minute: try again in {reset} seconds.",
             "调用太频繁，请1分钟后再试。",
@@ -160,20 +178,23 @@ def app_access(ctx: OAuthContext, token: str) -> AppCall:
         person_id=found.person_id,
         client_id=app.client_id,
         app_name=app.name,
-        scopes=tuple(found.scope.split()),
+        scopes=scopes,
         subject=pairwise_subject(ctx.pepper, app.client_id, found.person_id),
         limit=app.rate_limit,
-        remaining=max(0, min(app.rate_limit - app_hits, PER_PERSON_PER_MINUTE - person_hits)),
+        # as read before this call (others may have called since): what the headers say
+        remaining=max(0, min(app.rate_limit - app_hits, PER_PERSON_PER_MINUTE - person_hits)
+                      - 1),
         reset=reset,
+        logged=logged,
+        status=status,
     )
 
 
-def record_access(ctx: OAuthContext, call: AppCall, scope: str, route: str, status: int) -> None:
-    ctx.store.record_access(
-        call.person_id,
-        Access(call.client_id, call.app_name, scope, route, ctx.now(), status),
-        AUDIT_KEEP_SECONDS,
-    )
+def call_ended(ctx: OAuthContext, call: AppCall, status: int) -> None:
+    """The route answered ``status``: the call's access-log line says so (one write, only
+    when it differs from what the checks foresaw, e.g. a 404 or a 422)."""
+    if status != call.status:
+        ctx.store.set_access_status(call.person_id, call.logged, status)
 
 
 # --- the person's side --------------------------------------------------------------------

@@ -591,6 +591,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     YtdItem,
     AccountItem,
     SettlementItem,
+    SettlementBillItem,
     SettlementKeyItem,
     LedgerYearItem,
     LedgerLineItem,

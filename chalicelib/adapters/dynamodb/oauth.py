@@ -11,7 +11,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.models import (
@@ -22,6 +23,7 @@ from chalicelib.adapters.dynamodb.models import (
     OAuthTokenItem,
     RateItem,
     person_pk,
+    transaction_connection,
 )
 
 GRANT_PREFIX = "APPGRANT#"
@@ -299,18 +301,6 @@ class DynamoOAuthStore:
         return None, (old if old is not None and old.kind == "refresh" else None)
 
     # --- audit --------------------------------------------------------------------------
-    def record_access(self, person_id: str, access: Access, keep_seconds: int) -> None:
-        AppAccessItem(
-            person_pk(person_id),
-            f"{ACCESS_PREFIX}{access.at:011d}#{secrets.token_hex(4)}",
-            client_id=access.client_id,
-            app_name=access.app_name,
-            scope=access.scope,
-            route=access.route,
-            at=access.at,
-            status=access.status,
-            ttl=access.at + keep_seconds,
-        ).save()
 
     def accesses(
         self, person_id: str, client_id: str | None, limit: int, before: str | None
@@ -348,12 +338,86 @@ class DynamoOAuthStore:
             last = item.sk
         return found, None
 
-    # --- rate counters ------------------------------------------------------------------
-    def count(self, key: str, window_end: int) -> int:
-        """Add one to a fixed-window counter; its new value."""
-        item = RateItem(key, "RL")
-        item.update(actions=[RateItem.hits.add(1), RateItem.ttl.set(window_end + _DAY)])
-        return int(item.hits)
+    # --- one call by an app: two requests of its own, then the read ----------------------
+    def call_state(
+        self, person_id: str, grant_id: str, client_id: str, counters: tuple[str, str]
+    ) -> tuple[Grant | None, App | None, tuple[int, int]]:
+        """The grant, the app and the hits so far of the two rate counters, in one consistent
+        BatchGetItem over both tables: a revocation or a suspension a moment ago counts."""
+        grant_key = {"pk": {"S": person_pk(person_id)}, "sk": {"S": GRANT_PREFIX + grant_id}}
+        app_key = {"pk": {"S": f"APP#{client_id}"}, "sk": {"S": "APP"}}
+        wanted: dict[str, Any] = {
+            AppItem.Meta.table_name: {"Keys": [grant_key, app_key], "ConsistentRead": True},
+            RateItem.Meta.table_name: {
+                "Keys": [{"pk": {"S": k}, "sk": {"S": "RL"}} for k in counters],
+                "ConsistentRead": True,
+            },
+        }
+        found: list[dict[str, Any]] = []
+        for _ in range(5):  # DynamoDB may defer keys under load: ask again for those
+            raw = transaction_connection().dispatch("BatchGetItem", {"RequestItems": wanted})
+            for items in raw.get("Responses", {}).values():
+                found += items
+            wanted = raw.get("UnprocessedKeys") or {}
+            if not wanted:
+                break
+        else:  # pragma: no cover - the store kept deferring
+            raise RuntimeError("the store deferred the app call's keys five times")
+        by_key = {(i["pk"]["S"], i["sk"]["S"]): i for i in found}
+        grant_item = by_key.get((grant_key["pk"]["S"], grant_key["sk"]["S"]))
+        app_item = by_key.get((app_key["pk"]["S"], "APP"))
+        hits = tuple(int(by_key.get((k, "RL"), {}).get("hits", {}).get("N", 0)) for k in counters)
+        return (
+            _grant(AppGrantItem.from_raw_data(grant_item)) if grant_item else None,
+            _app(AppItem.from_raw_data(app_item)) if app_item else None,
+            (hits[0], hits[1]),
+        )
+
+    def admit(
+        self,
+        counters: tuple[tuple[str, int], tuple[str, int]],
+        window_end: int,
+        person_id: str,
+        access: Access,
+        keep_seconds: int,
+    ) -> str | None:
+        """Count the call on both fixed-window counters, each only while below its limit, and
+        write its access-log line, in one transaction; the line's sort key, or None when a
+        counter is at its limit (then nothing is written: a flood fills no log)."""
+        sk = f"{ACCESS_PREFIX}{access.at:011d}#{secrets.token_hex(4)}"
+        try:
+            with TransactWrite(connection=transaction_connection()) as tx:
+                for key, limit in counters:
+                    tx.update(
+                        RateItem(key, "RL"),
+                        actions=[RateItem.hits.add(1), RateItem.ttl.set(window_end + _DAY)],
+                        condition=RateItem.hits.does_not_exist() | (RateItem.hits < limit),
+                    )
+                tx.save(_access_item(person_id, sk, access, keep_seconds))
+        except TransactWriteError as exc:
+            codes = [r.code if r else None for r in (exc.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in codes:
+                return None
+            raise
+        return sk
+
+    def set_access_status(self, person_id: str, sk: str, status: int) -> None:
+        """The call ended otherwise than its checks foresaw (a 404, a 422): its line says so."""
+        AppAccessItem(person_pk(person_id), sk).update(actions=[AppAccessItem.status.set(status)])
+
+
+def _access_item(person_id: str, sk: str, access: Access, keep_seconds: int) -> AppAccessItem:
+    return AppAccessItem(
+        person_pk(person_id),
+        sk,
+        client_id=access.client_id,
+        app_name=access.app_name,
+        scope=access.scope,
+        route=access.route,
+        at=access.at,
+        status=access.status,
+        ttl=access.at + keep_seconds,
+    )
 
 
 def _code(code_hash: str, item: OAuthCodeItem) -> Code:

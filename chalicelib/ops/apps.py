@@ -39,9 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from chalicelib.bootstrap import container
+    from chalicelib.config import ConfigError
     from chalicelib.services import apps
 
-    ctx = container().oauth()
+    try:
+        ctx = container().oauth()
+    except ConfigError as exc:
+        print(f"error: {exc}: export the stage's settings first (on the local stack: "
+              "docs/apps-quickstart.md, step 1)", file=sys.stderr)
+        return 2
     try:
         if args.command == "register":
             client_id, secret = apps.register_app(

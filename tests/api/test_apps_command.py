@@ -106,3 +106,10 @@ def test_bad_input_is_refused_with_exit_code_2_in_plain_words(stack):
         assert said in done.stderr, (name, done.stderr)
         # no client id or secret: a refused registration is checked before it is stored
         assert "client_" not in done.stdout and "Traceback" not in done.stderr, name
+    # a shell without the stage's settings: the missing one named, where to find them
+    bare = {k: v for k, v in os.environ.items() if k != "YIBAO_TOKEN_SECRET"}
+    done = subprocess.run([sys.executable, "-m", "chalicelib.ops.apps", "suspend", "app_x"],
+                          capture_output=True, text=True, env=bare, timeout=120, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "YIBAO_TOKEN_SECRET is not set" in done.stderr and "apps-quickstart" in done.stderr
+

@@ -108,13 +108,23 @@ def _settled_range(bounds: list[tuple[str, datetime]]) -> tuple[str | None, str 
     from chalicelib.adapters.clock import CHINA
 
     tick = timedelta(milliseconds=1)  # the finest step of a settlement's time
-    starts = [b + tick if p == "gt" else b for p, b in bounds if p in ("ge", "gt")]
-    ends = [b + tick if p == "le" else b for p, b in bounds if p in ("le", "lt")]
 
-    def text(moment: datetime) -> str:
-        return moment.astimezone(CHINA).isoformat(timespec="milliseconds")
+    def text(moment: datetime, step: timedelta, start: bool) -> str | None:
+        """Past the calendar's ends (year 1, year 9999) a bound takes all (None: that side
+        open) or nothing (a start above every time, an end below every time)."""
+        try:
+            return (moment + step).astimezone(CHINA).isoformat(timespec="milliseconds")
+        except OverflowError:
+            late = moment.year > 1
+            return ("~" if late else None) if start else (None if late else "")
 
-    return (text(max(starts)) if starts else None, text(min(ends)) if ends else None)
+    starts = [b for p, b in bounds if p in ("ge", "gt")]
+    ends = [b for p, b in bounds if p in ("le", "lt")]
+    start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+    after = tick if ("gt", start) in bounds else timedelta()  # gt: from the next instant
+    upto = timedelta() if ("lt", end) in bounds else tick  # le: up to the next instant
+    return (None if start is None else text(start, after, True),
+            None if end is None else text(end, upto, False))
 
 
 @route(bp, "/v1/fhir/ExplanationOfBenefit", "GET")

@@ -161,6 +161,28 @@ def test_each_bill_line_is_an_item_with_its_catalogue_class(stack, api, login, f
     assert old["adjudication"] == eob["adjudication"]
 
 
+def test_a_300_line_bill_adds_nothing_to_the_list_of_settlements_read(
+    stack, api, login, fhir_app, hospital
+):
+    from local.metering import dynamodb_requests
+
+    p = stack.fresh_person()
+    lines = [{"code": f"ITEM-{n:03d}-{'X' * 40}", "catalogue": "A", "amount": "1.00"}
+             for n in range(300)]
+    answer = settle(hospital, p, items=lines)
+    own = login(p)
+    with dynamodb_requests() as meter:
+        listed = api.get("/v1/me/settlements", token=own)
+    assert listed.status == 200 and sum(meter.values()) == 1
+    # the settlement as answered, and none of the ~20 KB of lines (they live apart)
+    assert meter.bytes_read < len(json.dumps(answer, ensure_ascii=False).encode()) + 2_000
+    token = connect(api, own, fhir_app, SCOPES)["access_token"]
+    with dynamodb_requests() as meter:
+        (eob,) = resources(read(api, "/v1/fhir/ExplanationOfBenefit", token))
+    assert len(eob["item"]) == 300 and eob["item"][-1]["sequence"] == 300
+    assert meter["Query"] == 1 and meter["BatchGetItem"] == 2  # the app's checks, the lines
+
+
 def test_last_updated_is_read_in_the_query_so_every_page_but_the_last_is_full(
     stack, api, login, fhir_app, hospital
 ):
@@ -195,6 +217,13 @@ def test_last_updated_is_read_in_the_query_so_every_page_but_the_last_is_full(
     both = read(api, f"/v1/fhir/ExplanationOfBenefit?_lastUpdated=ge{bound}"
                      f"&_lastUpdated=le{oldest}", token)
     assert both["total"] == 0  # from the cut on, yet no later than the oldest: none
+    # the calendar's ends and an empty range: plain answers, never a server error
+    for query, ids in ((f"_lastUpdated=le{quote('9999-12-31T23:59:59Z')}", 3),
+                       (f"_lastUpdated=gt{quote('9999-12-31T23:59:59-10:00')}", 0),
+                       (f"_lastUpdated=ge{quote('0001-01-01T00:00:00+14:00')}", 3),
+                       (f"_lastUpdated=lt{quote('0001-01-01T00:00:00+14:00')}", 0),
+                       ("_lastUpdated=ge2030-01-01&_lastUpdated=lt2020-01-01", 0)):
+        assert len(resources(read(api, f"/v1/fhir/ExplanationOfBenefit?{query}", token))) == ids
     # gt the cut: both newer ones came after it
     exact = read(api, f"/v1/fhir/ExplanationOfBenefit?_lastUpdated=gt{bound}", token)
     assert len(resources(exact)) == 2

@@ -357,8 +357,9 @@ class DynamoSettlementRepository:
 
         ``low``/``high``: sort keys that bound the settlement time in the Query's key
         condition (FHIR's ``_lastUpdated``), so that every page but the last is full."""
-        if after_sk is not None and after_sk < low:
-            return [], None  # a cursor below the range: nothing is left
+        if low > high or (after_sk is not None and after_sk < low):
+            sessions.settle()  # no Query to bring the check along
+            return [], None  # an empty range (DynamoDB refuses it), or a cursor below it
         if after_sk is not None and after_sk > high:
             after_sk = None  # a cursor above the range: the range starts lower still
         if high != f"{SETTLEMENT_PREFIX}~":

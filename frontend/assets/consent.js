@@ -42,6 +42,8 @@ async function load() {
   try {
     view = await api("GET", `/v1/oauth/consent?${request}`);
   } catch (err) {
+    $("consent-loading").hidden = true;
+    $("consent-app").removeAttribute("aria-busy");
     $("consent-app").hidden = true; // nothing to name: the refusal above says why
     if (err.status === 400 || err.status === 401) message.show(() => t("consent.bad_request"), "error");
     else message.error(err);

@@ -180,6 +180,7 @@ def test_a_bad_request_says_so_in_plain_words_and_offers_nothing(page: Page, que
     expect(page.locator("#message")).to_contain_text("这个授权请求不完整或已失效，请回到应用重新发起。")
     # no empty card beneath the refusal: nothing names an app, nothing to fill in
     expect(page.locator("#consent-app")).to_be_hidden()
+    expect(page.locator("[aria-busy='true']")).to_have_count(0)  # nothing still loading
     expect(page.locator("#consent-form")).to_be_hidden()
     expect(page.locator("#consent-login")).to_be_hidden()
     assert_fits_width(page)

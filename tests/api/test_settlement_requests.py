@@ -14,6 +14,7 @@ from chalicelib.config import settings
 from chalicelib.services.auth import person_id_for
 from local.metering import dynamodb_requests
 from tests.api.test_family import linked
+from tests.conftest import hospital_client
 
 SETTLE = "/v1/settlements"
 
@@ -76,10 +77,53 @@ def test_an_estimate_one_query(stack, api, login):
     assert meter == {"Query": 1}
 
 
-def test_a_reversal(stack, api, hospital):
+def test_a_reversal_one_read_and_one_transaction(stack, api, hospital):
     p = stack.fresh_person(scheme="resident")
     settled, _ = counted(api, SETTLE, body(hospital, person_id=pid(p)), hospital["token"])
     path = f"{SETTLE}/{settled['settlement_id']}/reversal"
     reversed_, meter = counted(api, path, None, hospital["token"])
     assert reversed_["status"] == "reversed"
-    assert meter == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1}
+    # the id says where the settlement is: one BatchGetItem brings it with the figures
+    assert meter == {"BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_another_hospital_cannot_reverse_and_a_made_up_id_finds_nothing(stack, api, hospital):
+    from chalicelib.bootstrap import container
+
+    other = hospital_client(api, "示范县中医院 HIS", "H990101002")
+    p = stack.fresh_person(scheme="resident")
+    settled, _ = counted(api, SETTLE, body(hospital, person_id=pid(p)), hospital["token"])
+    sid = settled["settlement_id"]
+    refused = api.post(f"{SETTLE}/{sid}/reversal", token=other["token"])
+    assert refused.status == 404 and sid not in refused.text and pid(p) not in refused.text
+    store = container().settlement_store
+    assert store.body(store.find_by_id(sid))["status"] == "settled"  # nothing changed
+    for made_up in (sid[:-1] + ("a" if sid[-1] != "a" else "b"),  # another person's partition
+                    sid[:2] + "zz" + sid[4:],  # not hex where the time is
+                    "sz" + "f" * 30):
+        gone = api.post(f"{SETTLE}/{made_up}/reversal", token=hospital["token"])
+        assert gone.status == 404, (made_up, gone.text)
+    assert store.body(store.find_by_id(sid))["status"] == "settled"
+
+
+def test_a_settlement_id_of_the_older_form_is_reversed_after_its_look_up(
+    stack, api, hospital, monkeypatch
+):
+    """Ids made before the id said where its settlement is ("s" + 20 hex digits) still
+    reverse: their look-up key first, then the same read and transaction."""
+    import secrets
+
+    from chalicelib.adapters.dynamodb.settlements import DynamoSettlementRepository
+
+    monkeypatch.setattr(
+        DynamoSettlementRepository, "new_id", lambda self, *_: "s" + secrets.token_hex(10)
+    )
+    p = stack.fresh_person(scheme="resident")
+    settled, _ = counted(api, SETTLE, body(hospital, person_id=pid(p)), hospital["token"])
+    assert len(settled["settlement_id"]) == 21
+    path = f"{SETTLE}/{settled['settlement_id']}/reversal"
+    reversed_, meter = counted(api, path, None, hospital["token"])
+    assert reversed_ == {**settled, "status": "reversed", "reversed_at": reversed_["reversed_at"]}
+    assert meter == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+    again = api.post(path, token=hospital["token"])
+    assert again.status == 409 and again.body["code"] == "already_reversed"

@@ -293,8 +293,8 @@ def settle_visit(
                     )
         except RetryError:
             raise _busy() from None
-        except VisitAlreadySettled:
-            key = ctx.store.find_by_visit(hospital_id, body["visit_id"])
+        except VisitAlreadySettled as settled:
+            key = settled.key or ctx.store.find_by_visit(hospital_id, body["visit_id"])
             answer = _same_visit(ctx, key, digest)
             if answer is not None:
                 return answer

@@ -275,6 +275,8 @@ class DynamoSettlementRepository:
                     if old is None
                     else (SettlementKeyItem.status == "reversed")
                     & (SettlementKeyItem.settlement_id == old.settlement_id),
+                    # refused: the visit's key as it stands comes back (a replay reads no key)
+                    return_values="ALL_OLD",
                 )
                 tx.save(
                     SettlementKeyItem(
@@ -322,7 +324,10 @@ class DynamoSettlementRepository:
             # the visit key is the first put
             visit = 1 if family is not None else 0
             if len(codes) > visit and codes[visit] == "ConditionalCheckFailed":
-                raise VisitAlreadySettled() from None
+                reason = (exc.cancellation_reasons or [])[visit]
+                found = reason.raw_item if reason else None
+                key = _key(SettlementKeyItem.from_raw_data(found)) if found else None
+                raise VisitAlreadySettled(key) from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleFigures() from None
             raise

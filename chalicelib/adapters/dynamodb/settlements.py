@@ -1,4 +1,5 @@
-"""Settlements on DynamoDB: one Query to read a person, one transaction to write.
+"""Settlements on DynamoDB: one Query to read a person, one transaction to write; a
+reversal reads its settlement and the figures in one BatchGetItem (the id says where).
 
 The transaction holds the settlement, its two look-up keys, the year-to-date
 figures and the account debit, each with a condition: a concurrent settlement
@@ -225,8 +226,8 @@ class DynamoSettlementRepository:
     ) -> tuple[SettlementKey, dict[str, Any], SettlementSubject] | None:
         """What a reversal (冲正) reads: the settlement as answered, and the person's profile,
         the settlement year's figures and the account, in one consistent BatchGetItem (the
-        id says where the settlement is). An id from before that, or a settlement of
-        another person, costs its look-up key's GetItem first."""
+        id says where the settlement is). An id of the older form costs its look-up key's
+        GetItem first."""
         where = located(settlement_id)
         if where is None:
             key = self.find_by_id(settlement_id)

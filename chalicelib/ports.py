@@ -335,7 +335,12 @@ class StaleFigures(Exception):
 
 
 class VisitAlreadySettled(Exception):
-    """This (hospital, visit) already has a settlement."""
+    """This (hospital, visit) already has a settlement: its look-up key, as the refused
+    write found it (None when the store could not say)."""
+
+    def __init__(self, key: SettlementKey | None = None) -> None:
+        super().__init__()
+        self.key = key
 
 
 class AlreadyReversed(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -294,8 +293,8 @@ def settle_visit(
                     )
         except RetryError:
             raise _busy() from None
-        except VisitAlreadySettled:
-            key = ctx.store.find_by_visit(hospital_id, body["visit_id"])
+        except VisitAlreadySettled as settled:
+            key = settled.key or ctx.store.find_by_visit(hospital_id, body["visit_id"])
             answer = _same_visit(ctx, key, digest)
             if answer is not None:
                 return answer
@@ -340,7 +339,8 @@ def _settle_once(
     _insured(subject)
     visit, remote = _filed(subject, body["visit"], hospital_id, now)
     result = _engine(subject, visit, items, bool(body.get("use_account")), now)
-    settlement_id = "s" + secrets.token_hex(10)
+    settled_at = now.isoformat(timespec="milliseconds")
+    settlement_id = ctx.store.new_id(person_id, settled_at)
     family, family_json = (
         _family_aid(ctx, subject, result.parts.cash, settlement_id, now)
         if body.get("use_family_account")
@@ -358,7 +358,7 @@ def _settle_once(
         "person_id": person_id,
         "hospital_id": hospital_id,
         "visit_id": body["visit_id"],
-        "settled_at": now.isoformat(timespec="milliseconds"),
+        "settled_at": settled_at,
         "status": "settled",
         **result.to_json(),
         "ytd_before": {k: format_fen(v) for k, v in subject.ytd.items()},
@@ -435,20 +435,12 @@ def _check_card(
 def reverse_settlement(
     ctx: SettlementContext, hospital_id: str, settlement_id: str
 ) -> dict[str, Any]:
-    """冲正：undo a settlement exactly, once."""
-    key = ctx.store.find_by_id(settlement_id)
-    if key is None or key.hospital_id != hospital_id:
-        raise errors.NotFound(
-            "No settlement of this hospital has this id.", "没有找到本医院的这笔结算。"
-        )
-    original = ctx.store.body(key)
-    if original["status"] == "reversed":
-        raise _reversed()
-    year = int(original["settled_at"][:4])
+    """冲正：undo a settlement exactly, once: one read (the settlement with the figures it
+    changed) and one transaction; a try that another write got ahead of reads again."""
     try:
         for attempt in _optimistic():
             with attempt:
-                reversed_at = _reverse_once(ctx, key, original, year)
+                original, reversed_at = _reverse_once(ctx, hospital_id, settlement_id)
     except AlreadyReversed:
         raise _reversed() from None
     except RetryError:
@@ -459,11 +451,22 @@ def reverse_settlement(
     return {**original, "status": "reversed", "reversed_at": reversed_at}
 
 
-def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], year: int) -> str:
-    """One try at the reversal; the time it took effect (``reversed_at``)."""
-    subject = ctx.store.load_subject(key.person_id, year)
-    if subject is None:
-        raise _not_found()
+def _reverse_once(
+    ctx: SettlementContext, hospital_id: str, settlement_id: str
+) -> tuple[dict[str, Any], str]:
+    """One try at the reversal: the settlement as answered, and when the reversal took
+    effect (``reversed_at``)."""
+    found = ctx.store.for_reversal(settlement_id)
+    if found is None or found[0].hospital_id != hospital_id:
+        raise errors.NotFound(
+            "No settlement of this hospital has this id.", "没有找到本医院的这笔结算。"
+        )
+    key, original, subject = found
+    if original["status"] == "reversed":
+        raise _reversed()
+    year = int(original["settled_at"][:4])
+    if _fen((original.get("family_aid") or {}).get("amount") or "0"):  # links: the ME# Query
+        subject = ctx.store.load_subject(key.person_id, year) or subject
     added = _added(original)
     ytd_after = {k: subject.ytd[k] - added[k] for k in YTD_FIELDS}
     credit = _fen(original["parts"]["account"])
@@ -473,7 +476,7 @@ def _reverse_once(ctx: SettlementContext, key: Any, original: dict[str, Any], ye
     ctx.store.reverse(
         key, original["visit_id"], subject, year, ytd_after, credit, reversed_at, refund
     )
-    return reversed_at
+    return original, reversed_at
 
 
 def _family_refund(

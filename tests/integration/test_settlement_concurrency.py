@@ -107,3 +107,34 @@ def test_concurrent_re_settlements_of_a_reversed_visit_settle_it_once(small_regi
     assert ctx.store.load_subject(pid, year).ytd == {
         k: parse_yuan(v) for k, v in won["ytd_after"].items()
     }
+
+
+def test_reversals_racing_new_settlements_of_one_person_leave_exact_figures(small_region):
+    """冲正 reads the settlement with the figures and the account in one batch: five
+    reversals and five new settlements of one person at once, each read taken before
+    another's write is refused and read again, so the figures count the new five only."""
+    p = next(p for p in small_region if p.scheme == "employee" and p.tier_pct == 100.0)
+    pid = person_id_for(p.id_number, settings().pepper)
+    ctx = container().settlements()
+    year = ctx.clock.now().year
+    before = ctx.store.load_subject(pid, year)
+    old = [settle_visit(ctx, "H1", bill(pid, str(800 + i), use_account=True)) for i in range(5)]
+    barrier = threading.Barrier(10)
+
+    def go(i):
+        barrier.wait()
+        if i < 5:
+            return reverse_settlement(ctx, "H1", old[i]["settlement_id"])
+        return settle_visit(ctx, "H1", bill(pid, str(1200 + i), use_account=True))
+
+    with ThreadPoolExecutor(10) as pool:
+        results = list(pool.map(go, range(10)))
+    assert [r["status"] for r in results] == ["reversed"] * 5 + ["settled"] * 5
+    new = results[5:]
+    after = ctx.store.load_subject(pid, year)
+    for field in after.ytd:
+        added = sum(parse_yuan(a["ytd_after"][field]) - parse_yuan(a["ytd_before"][field])
+                    for a in new)
+        assert after.ytd[field] == before.ytd[field] + added, field
+    paid = sum(parse_yuan(a["parts"]["account"]) for a in new)
+    assert paid and after.account_balance == before.account_balance - paid >= 0

@@ -1,4 +1,5 @@
-"""Settlements on DynamoDB: one Query to read a person, one transaction to write.
+"""Settlements on DynamoDB: one Query to read a person, one transaction to write; a
+reversal reads its settlement and the figures in one BatchGetItem (the id says where).
 
 The transaction holds the settlement, its two look-up keys, the year-to-date
 figures and the account debit, each with a condition: a concurrent settlement
@@ -8,6 +9,8 @@ for the same person makes ours fail as a whole, and the service reads again.
 from __future__ import annotations
 
 import json
+import secrets
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
 
 from pynamodb.exceptions import TransactWriteError
@@ -24,6 +27,7 @@ from chalicelib.adapters.dynamodb.models import (
     BILL_PREFIX,
     CARD_SK,
     FAMILY_PAYER_SK,
+    ME_PREFIX,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
     SETTLEMENT_SESSION_REVOKED_PREFIX,
@@ -110,6 +114,97 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in (exc.cancellation_reasons or [])]
 
 
+def _answered(item: SettlementItem) -> dict[str, Any]:
+    """The settlement as answered, with its status now (settled or reversed)."""
+    body: dict[str, Any] = json.loads(item.body)
+    body["status"] = item.status
+    if item.reversed_at:
+        body["reversed_at"] = item.reversed_at
+    return body
+
+
+def _subject(items: list[dict[str, Any]], person_id: str, year: int) -> SettlementSubject | None:
+    """A settlement's inputs from the person's items (raw): the ``ME#`` Query's, or some."""
+    person = card = None
+    ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
+    ytd_version = balance = account_version = summary = None
+    links = []
+    filings = []
+    for data in items:
+        sk = data["sk"]["S"]
+        if sk == PROFILE_SK:
+            person = to_person(PersonItem.from_raw_data(data))
+        elif sk == CARD_SK:
+            card = _card(CardItem.from_raw_data(data))
+        elif sk == f"{YTD_PREFIX}{year}":
+            item = YtdItem.from_raw_data(data)
+            ytd = {name: int(getattr(item, name) or 0) for name in YTD_FIELDS}
+            ytd_version = int(item.version or 0)
+        elif sk == ACCOUNT_SK:
+            account = account_from_raw(data)
+            balance, account_version = account.balance, account.version
+            summary = account.summary
+        elif not sk.startswith(ME_PREFIX):
+            continue  # the settlement a reversal reads with them
+        elif (filing := filing_from_raw(data)) is not None:
+            filings.append(filing)  # 异地就医备案：the settlement takes the one in force
+        else:
+            link = link_from_raw(data, person_id)
+            if link is not None:
+                links.append(link)
+    if person is None:
+        return None
+    return SettlementSubject(
+        person,
+        card,
+        ytd,
+        ytd_version,
+        balance,
+        account_version,
+        tuple(links),
+        tuple(filings),
+        summary,
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NEW_ID = "sz"  # older ids are "s" and 20 hex digits
+_QUARTERS = 64  # the offset from UTC in quarter hours, shifted to be positive
+
+
+def new_settlement_id(person_id: str, settled_at: str) -> str:
+    """``sz`` + the time in milliseconds (11 hex digits) + its UTC offset (2) + 4 random hex
+    digits + the person id without its ``p``: where the settlement is stored (its partition
+    and sort key ``SETTLEMENT#<settled_at>#<id>``), so that a reversal needs no look-up
+    before it reads. The hospital that gets it already has the person id."""
+    at = datetime.fromisoformat(settled_at)
+    offset = at.utcoffset() or timedelta(0)
+    ms = (at - _EPOCH) // timedelta(milliseconds=1)
+    quarters = offset // timedelta(minutes=15) + _QUARTERS
+    made = f"{_NEW_ID}{ms:011x}{quarters:02x}{secrets.token_hex(2)}{person_id[1:]}"
+    where = (person_id, f"{SETTLEMENT_PREFIX}{settled_at}#{made}")
+    if person_id.startswith("p") and len(made) <= 40 and located(made) == where:
+        return made
+    return "s" + secrets.token_hex(10)  # pragma: no cover - a person id of another form
+
+
+def located(settlement_id: str) -> tuple[str, str] | None:
+    """(person id, sort key) of a settlement from its id; None for an id of the older form."""
+    if not settlement_id.startswith(_NEW_ID) or len(settlement_id) < 20:
+        return None
+    try:
+        ms = int(settlement_id[2:13], 16)
+        quarters = int(settlement_id[13:15], 16) - _QUARTERS
+    except ValueError:
+        return None
+    if not -56 <= quarters <= 56:
+        return None
+    zone = timezone(timedelta(minutes=15 * quarters))
+    at = (_EPOCH + timedelta(milliseconds=ms)).astimezone(zone)
+    settled_at = at.isoformat(timespec="milliseconds")
+    return "p" + settlement_id[19:], f"{SETTLEMENT_PREFIX}{settled_at}#{settlement_id}"
+
+
 @translate_faults
 @sessions.guarded
 class DynamoSettlementRepository:
@@ -121,44 +216,38 @@ class DynamoSettlementRepository:
 
     @sessions.brings_check
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
-        person = card = None
-        ytd: dict[str, int] = dict.fromkeys(YTD_FIELDS, 0)
-        ytd_version = balance = account_version = summary = None
-        links = []
-        filings = []
-        for data in me_items(person_id):
-            sk = data["sk"]["S"]
-            if sk == PROFILE_SK:
-                person = to_person(PersonItem.from_raw_data(data))
-            elif sk == CARD_SK:
-                card = _card(CardItem.from_raw_data(data))
-            elif sk == f"{YTD_PREFIX}{year}":
-                item = YtdItem.from_raw_data(data)
-                ytd = {name: int(getattr(item, name) or 0) for name in YTD_FIELDS}
-                ytd_version = int(item.version or 0)
-            elif sk == ACCOUNT_SK:
-                account = account_from_raw(data)
-                balance, account_version = account.balance, account.version
-                summary = account.summary
-            elif (filing := filing_from_raw(data)) is not None:
-                filings.append(filing)  # 异地就医备案：the settlement takes the one in force
-            else:
-                link = link_from_raw(data, person_id)
-                if link is not None:
-                    links.append(link)
-        if person is None:
+        return _subject(me_items(person_id), person_id, year)
+
+    def new_id(self, person_id: str, settled_at: str) -> str:
+        """A new settlement's id, which says where the settlement is stored (see
+        :func:`new_settlement_id`)."""
+        return new_settlement_id(person_id, settled_at)
+
+    def for_reversal(
+        self, settlement_id: str
+    ) -> tuple[SettlementKey, dict[str, Any], SettlementSubject] | None:
+        """What a reversal (冲正) reads: the settlement as answered, and the person's profile,
+        the settlement year's figures and the account, in one consistent BatchGetItem (the
+        id says where the settlement is). An id of the older form costs its look-up key's
+        GetItem first."""
+        where = located(settlement_id)
+        if where is None:
+            key = self.find_by_id(settlement_id)
+            if key is None:
+                return None
+            where = key.person_id, key.person_sk
+        person_id, person_sk = where
+        year = int(person_sk.removeprefix(SETTLEMENT_PREFIX)[:4])
+        items = batch_get_own(person_id, [person_sk, PROFILE_SK, f"{YTD_PREFIX}{year}", ACCOUNT_SK])
+        settled = next((i for i in items if i["sk"]["S"] == person_sk), None)
+        subject = _subject(items, person_id, year)
+        if settled is None or subject is None:
             return None
-        return SettlementSubject(
-            person,
-            card,
-            ytd,
-            ytd_version,
-            balance,
-            account_version,
-            tuple(links),
-            tuple(filings),
-            summary,
-        )
+        item = SettlementItem.from_raw_data(settled)
+        if item.settlement_id != settlement_id:  # pragma: no cover - the id is in the key
+            return None
+        key = SettlementKey(settlement_id, person_id, person_sk, "", item.hospital_id, item.status)
+        return key, _answered(item), subject
 
     def save(self, subject: SettlementSubject, new: NewSettlement, family: Any = None) -> None:
         """``family``: ``(FamilyUse, payer's FamilySide)`` when a relative's account pays."""
@@ -189,6 +278,8 @@ class DynamoSettlementRepository:
                     if old is None
                     else (SettlementKeyItem.status == "reversed")
                     & (SettlementKeyItem.settlement_id == old.settlement_id),
+                    # refused: the visit's key as it stands comes back (a replay reads no key)
+                    return_values="ALL_OLD",
                 )
                 tx.save(
                     SettlementKeyItem(
@@ -244,7 +335,10 @@ class DynamoSettlementRepository:
             # the visit key is the first put
             visit = 1 if family is not None else 0
             if len(codes) > visit and codes[visit] == "ConditionalCheckFailed":
-                raise VisitAlreadySettled() from None
+                reason = (exc.cancellation_reasons or [])[visit]
+                found = reason.raw_item if reason else None
+                key = _key(SettlementKeyItem.from_raw_data(found)) if found else None
+                raise VisitAlreadySettled(key) from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleFigures() from None
             raise
@@ -271,11 +365,7 @@ class DynamoSettlementRepository:
 
     def body(self, key: SettlementKey) -> dict[str, Any]:
         item = SettlementItem.get(person_pk(key.person_id), key.person_sk, consistent_read=True)
-        body: dict[str, Any] = json.loads(item.body)
-        body["status"] = item.status
-        if item.reversed_at:
-            body["reversed_at"] = item.reversed_at
-        return body
+        return _answered(item)
 
     def reverse(
         self,
@@ -376,12 +466,7 @@ class DynamoSettlementRepository:
         )
         found = []
         for data in items:
-            item = SettlementItem.from_raw_data(data)
-            body: dict[str, Any] = json.loads(item.body)
-            body["status"] = item.status
-            if item.reversed_at:
-                body["reversed_at"] = item.reversed_at
-            found.append(body)
+            found.append(_answered(SettlementItem.from_raw_data(data)))
         return found, last
 
     def bill_lines(

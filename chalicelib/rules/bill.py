@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from operator import itemgetter
 from typing import Literal, NamedTuple, cast
 
 from chalicelib.rules.fields import field_path
@@ -287,6 +288,7 @@ def _visit(value: object) -> Visit:
 
 _ITEM_KEYS = frozenset(("code", "catalogue", "amount", "b_self_ratio", "material", "consent"))
 _CATALOGUE_SET = frozenset(CATALOGUES)
+_REQUIRED = itemgetter("code", "catalogue", "amount")
 _CENTS = {f"{n:02d}": n for n in range(100)} | {str(n): n * 10 for n in range(10)}
 """An amount's decimals (``"5"``, ``"05"``, ``"45"``) as fen: one look-up checks and reads them."""
 _MAX_WHOLE = MAX_INPUT_FEN // FEN_PER_YUAN
@@ -299,24 +301,31 @@ def _well_formed_items(values: list[object]) -> tuple[Item, ...] | None:
     name the first fault.
 
     The same rules as :func:`_checked_item` (nulls count as absent), in one pass over the
-    list and one over each dict: a code of letters and digits is checked without the
-    regular expression (``isalnum`` on ASCII text is exactly ``[0-9A-Za-z]``), and an
-    amount is read as :func:`~chalicelib.rules.money.parse_yuan`'s fast path reads it,
+    list, the three required fields taken in one look-up (an item of only those needs no
+    key check): a code of letters and digits is checked without the regular expression
+    (``isalnum`` on ASCII text is exactly ``[0-9A-Za-z]``), and an amount is read as
+    :func:`~chalicelib.rules.money.parse_yuan`'s fast path reads it,
     its decimals by one look-up (anything else is left to the checked path).
     """
     items: list[Item] = []
     append = items.append
     code_ok = _CODE.fullmatch
     for value in values:
-        if type(value) is not dict or not _ITEM_KEYS.issuperset(value):
+        if type(value) is not dict:
             return None
-        get = value.get
-        code = get("code")
-        catalogue = get("catalogue")
-        ratio_text = get("b_self_ratio")
-        material = get("material")
-        consent = get("consent")
-        text = get("amount")
+        try:
+            code, catalogue, text = _REQUIRED(value)
+        except KeyError:
+            return None
+        if len(value) == 3:  # the required keys only
+            ratio_text = material = consent = None
+        elif not _ITEM_KEYS.issuperset(value):
+            return None
+        else:
+            get = value.get
+            ratio_text = get("b_self_ratio")
+            material = get("material")
+            consent = get("consent")
         if (
             type(code) is not str
             or not (

@@ -107,3 +107,27 @@ def api_figures(
         "transactions": max(r.get("TransactWriteItems", 0) for r in requests),
         "reads": max(sum(v for k, v in r.items() if k != "TransactWriteItems") for r in requests),
     }
+
+
+def main() -> int:
+    """``python -m bench.settlement``: the engine's budget alone (no local stack needed)."""
+    from bench.verdict import Budgets
+
+    budgets = Budgets()
+    engine = engine_figures()
+    print("settle() incl. parse_bill from a 30-item bill's JSON text, 7 rounds")
+    print(
+        f"  settle: {engine['settle_us']:.1f} µs; json.loads + Decimal sum: "
+        f"{engine['baseline_us']:.1f} µs (medians)"
+    )
+    budgets.ratio("settle / (json.loads + Decimal sum)", engine["ratios"], 5)
+    answer = statistics.median(engine["answer_ratios"])
+    print(
+        f"  with the answer built (to_json, where the lines' words are made): "
+        f"{engine['answer_us']:.1f} µs, ratio {answer:.2f} (a figure, no budget)"
+    )
+    return budgets.summary()
+
+
+if __name__ == "__main__":
+    raise SystemExit(1 if main() else 0)

@@ -14,6 +14,8 @@ import timeit
 import uuid
 from typing import Any
 
+from bench.verdict import Budgets
+
 
 def thirty_item_bill() -> dict[str, Any]:
     items: list[dict[str, Any]] = []
@@ -109,11 +111,8 @@ def api_figures(
     }
 
 
-def main() -> int:
-    """``python -m bench.settlement``: the engine's budget alone (no local stack needed)."""
-    from bench.verdict import Budgets
-
-    budgets = Budgets()
+def report_engine(budgets: Budgets) -> None:
+    """Print the engine's budget (``settle()`` with ``parse_bill``) and the ``to_json`` figure."""
     engine = engine_figures()
     print("settle() incl. parse_bill from a 30-item bill's JSON text, 7 rounds")
     print(
@@ -126,6 +125,12 @@ def main() -> int:
         f"  with the answer built (to_json, where the lines' words are made): "
         f"{engine['answer_us']:.1f} µs, ratio {answer:.2f} (a figure, no budget)"
     )
+
+
+def main() -> int:
+    """``python -m bench.settlement``: the engine's budget alone (no local stack needed)."""
+    budgets = Budgets()
+    report_engine(budgets)
     return budgets.summary()
 
 

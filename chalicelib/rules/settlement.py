@@ -250,7 +250,7 @@ def _account_texts(account: int, rest: int) -> tuple[str, str]:
 
 
 def _cash_line(source: str, cash: int) -> Line:
-    return Line("cash", source, cash, render=partial(_cash_texts, cash))
+    return Line("cash", source, cash, "", "", partial(_cash_texts, cash))
 
 
 def _cash_texts(cash: int) -> tuple[str, str]:

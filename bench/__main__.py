@@ -252,9 +252,9 @@ def main(argv: list[str] | None = None) -> int:
 
     apps.report(budgets, app_counts)
 
-    from bench.settlement import report_engine
+    from bench import settlement as engine
 
-    report_engine(budgets)
+    engine.report(budgets)
     print("settlements through the API on the local stack (moto server over HTTP)")
     print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
     print("DynamoDB requests per settlement (by person id, the most of any one of them)")

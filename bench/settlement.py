@@ -111,7 +111,7 @@ def api_figures(
     }
 
 
-def report_engine(budgets: Budgets) -> None:
+def report(budgets: Budgets) -> None:
     """Print the engine's budget (``settle()`` with ``parse_bill``) and the ``to_json`` figure."""
     engine = engine_figures()
     print("settle() incl. parse_bill from a 30-item bill's JSON text, 7 rounds")
@@ -130,7 +130,7 @@ def report_engine(budgets: Budgets) -> None:
 def main() -> int:
     """``python -m bench.settlement``: the engine's budget alone (no local stack needed)."""
     budgets = Budgets()
-    report_engine(budgets)
+    report(budgets)
     return budgets.summary()
 
 

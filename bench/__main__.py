@@ -252,20 +252,9 @@ def main(argv: list[str] | None = None) -> int:
 
     apps.report(budgets, app_counts)
 
-    from bench.settlement import engine_figures
+    from bench import settlement as engine
 
-    engine = engine_figures()
-    print("settle() incl. parse_bill from a 30-item bill's JSON text, 7 rounds")
-    print(
-        f"  settle: {engine['settle_us']:.1f} µs; json.loads + Decimal sum: "
-        f"{engine['baseline_us']:.1f} µs (medians)"
-    )
-    budgets.ratio("settle / (json.loads + Decimal sum)", engine["ratios"], 5)
-    answer_median = statistics.median(engine["answer_ratios"])
-    print(
-        f"  with the answer built (to_json, where the lines' words are made): "
-        f"{engine['answer_us']:.1f} µs, ratio {answer_median:.2f} (a figure, no budget)"
-    )
+    engine.report(budgets)
     print("settlements through the API on the local stack (moto server over HTTP)")
     print(f"  {settlement['per_second']:.1f} settlements/s ({settlement['ms_each']:.0f} ms each)")
     print("DynamoDB requests per settlement (by person id, the most of any one of them)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
+from typing import NamedTuple
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import FILING_EN, FILING_ZH, LEVEL_ZH, Line, later, pct, yuan
@@ -29,8 +30,7 @@ class Component:
     en: str
 
 
-@dataclass(frozen=True)
-class BasicOutcome:
+class BasicOutcome(NamedTuple):  # made on every settlement: a tuple is quicker
     deductible: int
     amount: int
     lines: tuple[Line, ...]
@@ -191,6 +191,46 @@ def _cap(policy: Policy, bill: Bill, assisted: bool) -> tuple[Cited, int, int]:
     return chronic.cited, chronic.assisted_fen if assisted else chronic.fen, ytd.chronic_paid
 
 
+_Ratio = tuple[list[Component], Fraction, str, Fraction, Fraction]
+
+
+def _ratio(policy: Policy, bill: Bill, assisted: bool) -> _Ratio:
+    """The ratio's components, the location cut and where it applies, the ratio, and the
+    ratio without the cut (all in points, within [0, 100]).
+
+    The same for every bill with the same kind, scheme, level, retirement, assistance and
+    place under a policy, so made once: a bill then does no ``Fraction`` arithmetic.
+    """
+    person, visit = bill.person, bill.visit
+    key = (
+        id(policy),
+        visit.kind,
+        person.scheme,
+        visit.hospital_level,
+        person.retired,
+        assisted,
+        visit.location,
+        visit.referral,
+        visit.remote_filing,
+    )
+    known = _RATIOS.get(key)
+    if known is not None and known[0] is policy:
+        return known[1]
+    components = _ratio_components(policy, bill, assisted)
+    cut, where = _location_cut(policy, bill)
+    before_cut = sum((c.points for c in components), ZERO)
+    ratio = min(HUNDRED, max(ZERO, before_cut - cut))
+    made: _Ratio = (components, cut, where, ratio, min(HUNDRED, before_cut))
+    if len(_RATIOS) >= 512:  # policies made on the fly (tests): never an unbounded cache
+        _RATIOS.clear()
+    _RATIOS[key] = (policy, made)
+    return made
+
+
+_RATIOS: dict[tuple[object, ...], tuple[Policy, _Ratio]] = {}
+"""By the policy object's id; the policy is kept in the value, so an id is never reused."""
+
+
 def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> BasicOutcome:
     """统筹基金 for a person who qualifies for the visit's kind."""
     person, visit = bill.person, bill.visit
@@ -207,10 +247,7 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
                 partial(_deductible_texts, visit.hospital_level, standard, deductible),
             )
         )
-    components = _ratio_components(policy, bill, assisted)
-    cut, where = _location_cut(policy, bill)
-    before_cut = sum((c.points for c in components), ZERO)
-    ratio = min(HUNDRED, max(ZERO, before_cut - cut))
+    components, cut, where, ratio, without_cut = _ratio(policy, bill, assisted)
     above = in_policy - deductible
     cap_cited, cap, used = _cap(policy, bill, assisted)
     cap_left = max(0, cap - used)
@@ -225,7 +262,6 @@ def basic_fund(policy: Policy, bill: Bill, in_policy: int, assisted: bool) -> Ba
         )
     )
     if where:
-        without_cut = min(HUNDRED, before_cut)
         cost = min(round_pct(above, without_cut), cap_left) - amount
         lines.append(_cut_line(policy, bill, where, cut, cost))
     if uncapped > cap_left:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from operator import itemgetter
 from typing import Literal, NamedTuple, cast
 
 from chalicelib.rules.fields import field_path
@@ -286,61 +287,92 @@ def _visit(value: object) -> Visit:
 
 
 _ITEM_KEYS = frozenset(("code", "catalogue", "amount", "b_self_ratio", "material", "consent"))
-
-
-def _well_formed_item(value: object) -> Item | None:
-    """The common case fast: a well-formed item, or None to let :func:`_item` name the fault.
-
-    The same rules as :func:`_item` (nulls count as absent), in one pass over the dict;
-    the amount read as :func:`~chalicelib.rules.money.parse_yuan`'s fast path reads it
-    (anything else is left to the checked path).
-    """
-    if type(value) is not dict or not _ITEM_KEYS.issuperset(value):
-        return None
-    get = value.get
-    code = get("code")
-    catalogue = get("catalogue")
-    ratio_text = get("b_self_ratio")
-    material = get("material")
-    consent = get("consent")
-    text = get("amount")
-    if (
-        type(code) is not str
-        or not _CODE.fullmatch(code)
-        or type(catalogue) is not str
-        or catalogue not in _CATALOGUE_SET
-        or (catalogue == "B") is (ratio_text is None)
-        or not (material is None or material is True or material is False)
-        or not (consent is None or consent is True or consent is False)
-        or (material is True and consent is None)
-        or type(text) is not str
-    ):
-        return None
-    whole, dot, decimals = text.partition(".")
-    if not (
-        0 < len(whole) <= 9
-        and whole.isascii()
-        and whole.isdigit()
-        and (whole[0] != "0" or whole == "0")
-        and (not dot or (0 < len(decimals) <= 2 and decimals.isascii() and decimals.isdigit()))
-    ):
-        return None
-    amount = int(whole) * FEN_PER_YUAN + (int(decimals.ljust(2, "0")) if decimals else 0)
-    if amount > MAX_INPUT_FEN:
-        return None
-    if ratio_text is None:
-        return _new_item(Item, (code, catalogue, amount, None, material is True, consent is True))
-    try:
-        ratio = parse_ratio(ratio_text)
-    except MoneyError:
-        return None
-    return _new_item(Item, (code, catalogue, amount, ratio, material is True, consent is True))
-
-
+_CATALOGUE_SET = frozenset(CATALOGUES)
+_REQUIRED = itemgetter("code", "catalogue", "amount")
+_CENTS = {f"{n:02d}": n for n in range(100)} | {str(n): n * 10 for n in range(10)}
+"""An amount's decimals (``"5"``, ``"05"``, ``"45"``) as fen: one look-up checks and reads them."""
+_MAX_WHOLE = MAX_INPUT_FEN // FEN_PER_YUAN
 _new_item = tuple.__new__
 """An :class:`Item` from its fields without the named tuple's keyword-taking ``__new__``."""
 
-_CATALOGUE_SET = frozenset(CATALOGUES)
+
+def _well_formed_items(values: list[object]) -> tuple[Item, ...] | None:
+    """The common case fast: every item well formed, or None to let :func:`_checked_item`
+    name the first fault.
+
+    The same rules as :func:`_checked_item` (nulls count as absent), in one pass over the
+    list, the three required fields taken in one look-up (an item of only those needs no
+    key check): a code of letters and digits is checked without the regular expression
+    (``isalnum`` on ASCII text is exactly ``[0-9A-Za-z]``), and an amount is read as
+    :func:`~chalicelib.rules.money.parse_yuan`'s fast path reads it,
+    its decimals by one look-up (anything else is left to the checked path).
+    """
+    items: list[Item] = []
+    append = items.append
+    code_ok = _CODE.fullmatch
+    for value in values:
+        if type(value) is not dict:
+            return None
+        try:
+            code, catalogue, text = _REQUIRED(value)
+        except KeyError:
+            return None
+        if len(value) == 3:  # the required keys only
+            ratio_text = material = consent = None
+        elif not _ITEM_KEYS.issuperset(value):
+            return None
+        else:
+            get = value.get
+            ratio_text = get("b_self_ratio")
+            material = get("material")
+            consent = get("consent")
+        if (
+            type(code) is not str
+            or not (
+                (code.isalnum() and code.isascii() and len(code) <= 64) or code_ok(code)
+            )
+            or type(catalogue) is not str
+            or catalogue not in _CATALOGUE_SET
+            or (catalogue == "B") is (ratio_text is None)
+            or not (material is None or material is True or material is False)
+            or not (consent is None or consent is True or consent is False)
+            or (material is True and consent is None)
+            or type(text) is not str
+        ):
+            return None
+        whole, dot, decimals = text.partition(".")
+        if not (
+            0 < len(whole) <= 9
+            and whole.isdigit()
+            and whole.isascii()
+            and (whole[0] != "0" or len(whole) == 1)
+        ):
+            return None
+        yuan = int(whole)
+        if dot:
+            cents = _CENTS.get(decimals)
+            if cents is None:
+                return None
+            amount = yuan * FEN_PER_YUAN + cents
+        else:
+            amount = yuan * FEN_PER_YUAN
+        if yuan >= _MAX_WHOLE and amount > MAX_INPUT_FEN:
+            return None
+        if ratio_text is None:
+            ratio = None
+        else:
+            try:
+                ratio = parse_ratio(ratio_text)
+            except MoneyError:
+                return None
+        append(_new_item(Item, (code, catalogue, amount, ratio, material is True, consent is True)))
+    return tuple(items)
+
+
+def _well_formed_item(value: object) -> Item | None:
+    """One item by :func:`_well_formed_items`' fast path, or None (tests compare the two)."""
+    known = _well_formed_items([value])
+    return None if known is None else known[0]
 
 
 def _item(value: object, index: int) -> Item:
@@ -401,6 +433,9 @@ def parse_items(value: object) -> tuple[Item, ...]:
     Raises :class:`BillError` at the first bad field (``items[2].amount``).
     """
     raw_items = _list(value, ("items",), MAX_ITEMS, least=1)
+    known = _well_formed_items(raw_items)
+    if known is not None:
+        return known
     return tuple([_item(item, i) for i, item in enumerate(raw_items)])
 
 

@@ -9,38 +9,59 @@ critical_illness = round(f(burden after) − f(burden before)).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
+from math import lcm
+from typing import NamedTuple
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
-from chalicelib.rules.money import ZERO, round_half_up, share
+from chalicelib.rules.money import ZERO, round_div
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
 
-@dataclass(frozen=True)
-class CriticalIllnessOutcome:
+class CriticalIllnessOutcome(NamedTuple):  # made on every settlement: a tuple is quicker
     amount: int
     burden: int
     lines: tuple[Line, ...]
 
 
-def paid_on(rules: CriticalIllnessRules, burden: int, assisted: bool) -> Fraction:
-    """f(burden): what the bands pay, exactly, on an accumulated burden in fen."""
-    threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
+Bands = tuple[int, tuple[tuple[int | None, int], ...]]
+"""The bands in integers: a denominator ``d`` and, for each band, its upper bound in fen and
+its rate as ``k / d`` of a fen (``(pct + bonus) / 100 = k / d`` exactly)."""
+
+
+def _bands(rules: CriticalIllnessRules, assisted: bool) -> Bands:
+    """The bands' rates over one common denominator: the same for every bill under a policy,
+    so made once (:func:`_bands_text` keeps its words the same way)."""
+    key = (id(rules), assisted)
+    known = _BANDS.get(key)
+    if known is not None and known[0] is rules:
+        return known[1]
     bonus = rules.assisted_bonus if assisted else ZERO
-    over = burden - threshold
-    paid = ZERO
-    low = 0
-    for band in rules.bands:
+    rates = [(band.up_to_fen, (band.pct + bonus) / 100) for band in rules.bands]
+    d = lcm(*(rate.denominator for _, rate in rates))
+    bands: Bands = (d, tuple((up, rate.numerator * (d // rate.denominator)) for up, rate in rates))
+    if len(_BANDS) >= 64:  # policies made on the fly (tests): never an unbounded cache
+        _BANDS.clear()
+    _BANDS[key] = (rules, bands)
+    return bands
+
+
+_BANDS: dict[tuple[int, bool], tuple[CriticalIllnessRules, Bands]] = {}
+"""By the rules object's id; the rules are kept in the value, so an id is never reused."""
+
+
+def _paid_on(bands: Bands, over: int) -> int:
+    """f(burden) × d: what the bands pay, exactly, on ``over`` fen above the threshold."""
+    paid = low = 0
+    for up_to, k in bands[1]:
         if over <= low:
             break
-        high = over if band.up_to_fen is None else min(over, band.up_to_fen)
-        paid += share(high - low, band.pct + bonus)
-        if band.up_to_fen is None:
+        high = over if up_to is None else min(over, up_to)
+        paid += (high - low) * k
+        if up_to is None:
             break
-        low = band.up_to_fen
+        low = up_to
     return paid
 
 
@@ -85,8 +106,11 @@ def critical_illness(
     rules = policy.critical_illness
     before = bill.ytd.critical_burden
     after = before + burden
-    amount = round_half_up(paid_on(rules, after, assisted) - paid_on(rules, before, assisted))
     threshold = rules.assisted_threshold_fen if assisted else rules.threshold_fen
+    bands = _bands(rules, assisted)  # integers: f(after) − f(before) = n / d, rounded once
+    amount = round_div(
+        _paid_on(bands, after - threshold) - _paid_on(bands, before - threshold), bands[0]
+    )
     # the words are made when first read (explain.Line)
     render = partial(_texts, rules, assisted, burden, after, threshold, amount)
     return CriticalIllnessOutcome(amount, burden, (later(rules.cited, amount, render),))

@@ -83,7 +83,7 @@ def line(cited: Cited, amount: int, zh: str, en: str) -> Line:
 
 def later(cited: Cited, amount: int, render: Callable[[], tuple[str, str]]) -> Line:
     """A line whose words ``render`` makes when they are first read (see :class:`Line`)."""
-    return Line(cited.rule, cited.source, amount, render=render)
+    return Line(cited.rule, cited.source, amount, "", "", render)  # positional: ~⅓ quicker
 
 
 yuan = format_fen

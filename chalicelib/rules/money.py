@@ -55,6 +55,13 @@ def round_half_up(value: Fraction | int) -> int:
     return (2 * n + d) // (2 * d)
 
 
+def round_div(n: int, d: int) -> int:
+    """``n / d`` (``d > 0``) rounded half up, in integers: ``round_half_up(Fraction(n, d))``."""
+    if n < 0:
+        return -((d - 2 * n) // (2 * d))
+    return (2 * n + d) // (2 * d)
+
+
 def round_share(fen: int, ratio: Fraction) -> int:
     """``ratio × fen`` rounded half up, in integer arithmetic (``round_half_up(ratio * fen)``)."""
     n, d = ratio.numerator * fen, ratio.denominator

@@ -255,8 +255,9 @@ class LivingAssistanceRules:
 
     def listed(self, code: str) -> bool:
         """A code is listed when the list holds the code or its category (before the dot)."""
-        names = self.major_diseases | self.rare_diseases
-        return code in names or code.split(".", 1)[0] in names
+        major, rare = self.major_diseases, self.rare_diseases  # no union made each call
+        category = code.partition(".")[0]
+        return code in major or code in rare or category in major or category in rare
 
 
 @dataclass(frozen=True)

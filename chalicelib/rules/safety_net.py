@@ -12,8 +12,8 @@ between 0 and personal. A guarantee lost to a missing referral says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from chalicelib.rules.bill import Bill, Visit
 from chalicelib.rules.explain import (
@@ -31,14 +31,12 @@ from chalicelib.rules.money import ZERO, round_pct
 from chalicelib.rules.policy import Guarantee, Policy
 
 
-@dataclass(frozen=True)
-class SafetyNetOutcome:
+class SafetyNetOutcome(NamedTuple):  # made on every settlement: a tuple is quicker
     amount: int
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True)
-class _Applied:
+class _Applied(NamedTuple):
     guarantee: Guarantee
     limit: int
     limited: int
@@ -169,17 +167,17 @@ def safety_net(
     personal = max(0, base_total - paid)
     in_policy_personal = max(0, in_policy - paid)
     applied: list[_Applied] = []
-    refused: list[Line] = []
+    refused: list[Guarantee] = []  # their lines are made only when none applies
     for guarantee in policy.guarantees:
         if not _applies_to(guarantee, bill, group):
             continue
         if not _in_years(guarantee, bill) or not _place_ok(guarantee, bill.visit):
-            refused.append(_refusal(guarantee, bill, group))
+            refused.append(guarantee)
             continue
         limited = personal if guarantee.personal_max_pct is not None else in_policy_personal
         applied.append(_Applied(guarantee, _limit(guarantee, base_total, in_policy), limited))
     if not applied:
-        return SafetyNetOutcome(0, tuple(refused))
+        return SafetyNetOutcome(0, tuple(_refusal(g, bill, group) for g in refused))
     best = max(applied, key=lambda a: a.excess)  # the first of equals, in policy order
     amount = min(max(0, best.excess), personal)
     return SafetyNetOutcome(amount, (_applied_line(best, amount, base_total, group),))

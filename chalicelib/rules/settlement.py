@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.rules.assistance import medical_assistance
 from chalicelib.rules.basic import basic_fund
@@ -91,12 +91,24 @@ class Settlement:
         return parts
 
 
-@dataclass(frozen=True)
-class _Funds:
+class _Funds(NamedTuple):
+    """What the fund layers pay, in fen (a named tuple: made on every settlement)."""
+
     deductible: int = 0
-    parts: Parts = Parts()
+    basic: int = 0
+    critical_illness: int = 0
+    medical_assistance: int = 0
+    safety_net: int = 0
     burden: int = 0
     lines: tuple[Line, ...] = ()
+
+    @property
+    def paid(self) -> int:
+        """统筹 + 大病 + 救助 + 兜底."""
+        return self.basic + self.critical_illness + self.medical_assistance + self.safety_net
+
+
+_NO_FUNDS = _Funds()
 
 
 def _layer_base(layer: Layer, split: ItemSplit, prior: int) -> int:
@@ -129,10 +141,7 @@ def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _
             )
             net = outcome_net.amount
             lines += outcome_net.lines
-    parts = Parts(
-        basic=basic, critical_illness=critical, medical_assistance=assistance, safety_net=net
-    )
-    return _Funds(deductible, parts, burden, tuple(lines))
+    return _Funds(deductible, basic, critical, assistance, net, burden, tuple(lines))
 
 
 def _assistance(policy: Policy, bill: Bill, base: int, group: str, lines: list[Line]) -> int:
@@ -190,14 +199,14 @@ def _ytd_after(policy: Policy, bill: Bill, funds: _Funds, eligible: bool) -> Ytd
     if not eligible:
         return ytd
     kind = bill.visit.kind
-    basic = funds.parts.basic
+    basic = funds.basic
     burden = funds.burden if kind in policy.critical_illness.kinds else 0
     return Ytd(  # one new Ytd, not dataclasses.replace (~2 µs each)
         basic_paid=ytd.basic_paid + (basic if kind == "inpatient" else 0),
         outpatient_paid=ytd.outpatient_paid + (basic if kind == "outpatient" else 0),
         chronic_paid=ytd.chronic_paid + (basic if kind == "chronic_outpatient" else 0),
         critical_burden=ytd.critical_burden + burden,
-        assistance_paid=ytd.assistance_paid + funds.parts.medical_assistance,
+        assistance_paid=ytd.assistance_paid + funds.medical_assistance,
     )
 
 
@@ -241,7 +250,7 @@ def _account_texts(account: int, rest: int) -> tuple[str, str]:
 
 
 def _cash_line(source: str, cash: int) -> Line:
-    return Line("cash", source, cash, render=partial(_cash_texts, cash))
+    return Line("cash", source, cash, "", "", partial(_cash_texts, cash))
 
 
 def _cash_texts(cash: int) -> tuple[str, str]:
@@ -275,9 +284,9 @@ def settle(policy: Policy, bill: Bill) -> Settlement:
     group = assisted_group(policy, bill.person)
     split = split_items(policy, bill, group is not None)
     eligibility = check_eligibility(policy, bill)
-    funds = _funds(policy, bill, split, group) if eligibility.qualifies else _Funds()
+    funds = _funds(policy, bill, split, group) if eligibility.qualifies else _NO_FUNDS
     living, living_lines = _living_assistance(policy, bill, group)
-    left = split.total - split.hospital_borne - funds.parts.funds
+    left = split.total - split.hospital_borne - funds.paid
     account, cash, payment_lines = _account_and_cash(policy, bill, left)
     return Settlement(
         policy_region=policy.region,
@@ -290,10 +299,10 @@ def settle(policy: Policy, bill: Bill) -> Settlement:
         in_policy=split.in_policy,
         deductible=funds.deductible,
         parts=Parts(
-            basic=funds.parts.basic,
-            critical_illness=funds.parts.critical_illness,
-            medical_assistance=funds.parts.medical_assistance,
-            safety_net=funds.parts.safety_net,
+            basic=funds.basic,
+            critical_illness=funds.critical_illness,
+            medical_assistance=funds.medical_assistance,
+            safety_net=funds.safety_net,
             account=account,
             cash=cash,
         ),

@@ -19,7 +19,6 @@ from chalicelib import errors
 from chalicelib.adapters.dynamodb.oauth import Access, App, Grant
 from chalicelib.api.scopes import APP_SCOPES
 from chalicelib.services.oauth import (
-    ACCESS_PREFIX,
     AUDIT_KEEP_SECONDS,
     DURATIONS,
     PER_PERSON_PER_MINUTE,
@@ -117,10 +116,6 @@ class AppCall:
     limit: int
     remaining: int
     reset: int
-
-
-def is_app_token(token: str) -> bool:
-    return token.startswith(ACCESS_PREFIX)
 
 
 def _signed_out() -> errors.Unauthorized:

@@ -2,6 +2,8 @@
 
 Handlers ask for :func:`container`; nothing else constructs adapters. Heavy
 imports (boto3, PynamoDB) happen here on first use, not when ``app`` is imported.
+The token adapter (PyJWT, HMAC only: adapters/tokens.py) is imported with ``app``:
+nearly every route checks a token, and its import must not race a serving thread.
 Tests may replace the clock with :func:`use_clock`.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from chalicelib.adapters.tokens import JwtTokenService, JwtVoucherSigner
 from chalicelib.config import Settings, settings
 from chalicelib.ports import Clock
 
@@ -73,8 +76,6 @@ class Container:
 
     @cached_property
     def tokens(self) -> Any:
-        from chalicelib.adapters.tokens import JwtTokenService
-
         s = self.settings
         return JwtTokenService(s.token_secret, s.token_ttl_seconds)
 
@@ -235,7 +236,6 @@ class Container:
         return DynamoProofStore()
 
     def vouchers(self) -> Any:
-        from chalicelib.adapters.tokens import JwtVoucherSigner
         from chalicelib.services.vouchers import VoucherContext
 
         return VoucherContext(

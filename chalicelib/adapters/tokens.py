@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Sequence
-from typing import Any
-
-import jwt
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import Unauthorized
 from chalicelib.ports import TokenClaims
+
+
+def _pyjwt_for_hmac() -> ModuleType:
+    """PyJWT as its base install is (no ``[crypto]`` extra): HMAC only.
+
+    PyJWT imports ``cryptography`` when it is itself imported, for RSA, EC and EdDSA
+    keys we never use: ~10 ms of a Lambda's cold start, the largest import of a first
+    request. Our tokens are HS256, which PyJWT signs and checks with the standard
+    library's ``hmac``. While PyJWT is imported, ``cryptography`` is hidden, so PyJWT
+    takes its own fallback for an install without it (``has_crypto`` false: any other
+    algorithm is refused, as ``algorithms=["HS256"]`` refuses it anyway). Nothing else
+    changes: ``cryptography`` imports as usual afterwards (Authlib, for an app's call).
+    This module is imported with ``app`` (bootstrap.py), before any thread serves.
+    """
+    if "jwt" not in sys.modules and "cryptography" not in sys.modules:
+        sys.modules["cryptography"] = None  # type: ignore[assignment]  # "not installed"
+        try:
+            import jwt
+        finally:
+            del sys.modules["cryptography"]
+    import jwt
+
+    return jwt
+
+
+if TYPE_CHECKING:
+    import jwt
+else:
+    jwt = _pyjwt_for_hmac()
 
 _ISSUER = "yibao"
 _AUDIENCE = "yibao-api"

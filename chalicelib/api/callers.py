@@ -20,6 +20,7 @@ from chalicelib.api.http import bearer_token, require_scope
 from chalicelib.api.scopes import APP_SCOPES, needed_scope
 from chalicelib.bootstrap import container, now_clock
 from chalicelib.ports import TokenClaims
+from chalicelib.services.app_tokens import is_app_token
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,8 @@ def route_key(request: Request) -> str:
 def bearer_claims(request: Request) -> TokenClaims:
     """A portal token's claims, if it is signed by us and in date; 401 otherwise, and
     403 for an app's token (the portal's session routes are not for apps)."""
-    from chalicelib.services import apps
-
     token = bearer_token(request)
-    if apps.is_app_token(token):
+    if is_app_token(token):
         raise not_for_apps()
     c = container()
     claims: TokenClaims = c.tokens.verify(token, int(now_clock(c).now().timestamp()))
@@ -60,15 +59,15 @@ def bearer_claims(request: Request) -> TokenClaims:
 
 def caller(request: Request, scope: str | None = None) -> Caller:
     """The person behind the bearer token; 401, 403 (scope) or 429 (an app's limits)."""
-    from chalicelib.services import apps
-
     token = bearer_token(request)
     key = route_key(request)
     needed = needed_scope(request.method, (request.context or {}).get("resourcePath", ""))
     if scope is not None and needed is not None and scope != needed:
         log.info("the scope table decides", extra={"route": key, "table": needed})
     c = container()
-    if apps.is_app_token(token):
+    if is_app_token(token):
+        from chalicelib.services import apps  # the OAuth machinery: for an app's call only
+
         call = apps.app_access(c.oauth(), token, needed, key)
         _pending.set(call)
         if needed not in APP_SCOPES:

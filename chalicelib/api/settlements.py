@@ -99,7 +99,7 @@ def _app_grant(request: Request) -> bool:
 def hospital_of(request: Request) -> str:
     """The hospital a client token speaks for (scope settlements:write); 401 or 403 otherwise."""
     from chalicelib.api.callers import not_for_apps
-    from chalicelib.services.apps import is_app_token
+    from chalicelib.services.app_tokens import is_app_token
 
     c = container()
     token = bearer_token(request)

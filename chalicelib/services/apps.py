@@ -20,7 +20,6 @@ from chalicelib import errors
 from chalicelib.adapters.dynamodb.oauth import Access, App, Grant
 from chalicelib.api.scopes import APP_SCOPES
 from chalicelib.services.oauth import (
-    ACCESS_PREFIX,
     AUDIT_KEEP_SECONDS,
     DURATIONS,
     PER_PERSON_PER_MINUTE,
@@ -121,10 +120,6 @@ class AppCall:
     reset: int
     logged: str = ""  # the access-log line's sort key
     status: int = 200  # what the line says: 200, or 403 when the scope is not the app's
-
-
-def is_app_token(token: str) -> bool:
-    return token.startswith(ACCESS_PREFIX)
 
 
 def _signed_out() -> errors.Unauthorized:

@@ -43,6 +43,7 @@ from chalicelib import errors
 from chalicelib.adapters.dynamodb.oauth import App, Code, Grant, Token
 from chalicelib.api.scopes import APP_SCOPES
 from chalicelib.ports import Clock
+from chalicelib.services.app_tokens import ACCESS_PREFIX, REFRESH_PREFIX
 from chalicelib.services.auth import keyed_hash
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ GRANT_MONTHS = 13
 DURATIONS = ("one_time", "13_months")
 AUDIT_KEEP_SECONDS = 3 * 366 * 86_400  # 3 years (DynamoDB TTL deletes later)
 PER_PERSON_PER_MINUTE = 60  # one app's calls for one person
-ACCESS_PREFIX, REFRESH_PREFIX = "ybat_", "ybrt_"
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
 

@@ -90,3 +90,48 @@ def test_a_token_without_the_citizen_scope_is_403(stack, api):
     token, _ = JwtTokenService(s.token_secret, 900).issue("pabc", ["card:read"], int(time.time()))
     reply = api.get("/v1/me", token=token)
     assert reply.status == 403 and reply.body["type"].endswith("/forbidden")
+
+
+FIRST_ANSWER = """
+import json, os, sys
+from app import app
+
+class Context:
+    aws_request_id = "cold-start"
+
+reply = app(json.loads(os.environ["EVENT"]), Context())
+print(reply["statusCode"], json.loads(reply["body"])["person_id"] == os.environ["WHO"])
+print(sorted(m for m in ("authlib", "cryptography", "jsonschema") if m in sys.modules))
+"""
+
+
+def test_a_cold_start_answers_me_without_the_oauth_or_crypto_packages(stack, login):
+    """A fresh Lambda's first ``GET /v1/me`` imports only what the route uses: no Authlib
+    (an app's call only), no ``cryptography`` (HS256 needs the stdlib's hmac), no schema
+    validator (a read has no body)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from chalice.config import Config
+    from chalice.local import LocalGateway
+
+    from app import app
+
+    p = stack.fresh_person()
+    token = login(p)
+    gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="yibao"))
+    headers = {"authorization": f"Bearer {token}", "host": "localhost"}
+    event = gateway._generate_lambda_event("GET", "/v1/me", headers, None)
+    me = json.loads(gateway.handle_request("GET", "/v1/me", headers, None)["body"])
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWER],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "EVENT": json.dumps(event), "WHO": me["person_id"]},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["200 True", "[]"]

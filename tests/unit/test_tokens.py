@@ -83,3 +83,41 @@ def test_a_token_signed_with_our_key_but_odd_claims_is_a_401(changes):
     assert service.verify(_signed(), NOW).subject == "p123"  # the control
     with pytest.raises(Unauthorized):
         service.verify(_signed(**changes), NOW)
+
+
+FRESH_PROCESS = """
+import sys
+import app  # noqa: F401  (the Lambda's first import: tokens come with it)
+from chalicelib.adapters.tokens import JwtTokenService, jwt
+
+service = JwtTokenService("k" * 40, 900)
+token, _ = service.issue("p123", ["citizen"], 1_800_000_000)
+assert service.verify(token, 1_800_000_001).subject == "p123"
+print("cryptography" in sys.modules, jwt.algorithms.has_crypto)
+header, claims, signature = token.split(".")
+unsigned = jwt.utils.base64url_encode(b'{"alg":"none","typ":"JWT"}').decode() + "." + claims + "."
+try:
+    service.verify(unsigned, 1_800_000_001)
+    print("accepted")
+except Exception as refused:
+    print(type(refused).__name__)
+from cryptography.hazmat.primitives import hashes  # hidden only while PyJWT was imported
+print(hashes.SHA256.name)
+"""
+
+
+def test_a_fresh_process_checks_tokens_without_importing_cryptography():
+    """HS256 needs only the standard library's hmac: a cold start does not import the
+    RSA/EC package (~10 ms); ``alg: none`` is still refused; the package imports afterwards."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "Unauthorized", "sha256"]

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import partial
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
+from chalicelib.rules.explain import Line, later, pct, yuan
 from chalicelib.rules.money import ZERO, round_half_up, share
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
@@ -69,11 +69,11 @@ def _format_bands(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str
     for band in rules.bands:
         rate = pct(band.pct + bonus)
         if band.up_to_fen is None:
-            zh.append(f"{round_yuan(low)}元以上部分{rate}%")
-            en.append(f"above {round_yuan(low)}: {rate}%")
+            zh.append(f"{yuan(low)}元以上部分{rate}%")
+            en.append(f"above {yuan(low)}: {rate}%")
         else:
-            zh.append(f"{round_yuan(low)}至{round_yuan(band.up_to_fen)}元部分{rate}%")
-            en.append(f"{round_yuan(low)} to {round_yuan(band.up_to_fen)}: {rate}%")
+            zh.append(f"{yuan(low)}至{yuan(band.up_to_fen)}元部分{rate}%")
+            en.append(f"{yuan(low)} to {yuan(band.up_to_fen)}: {rate}%")
             low = band.up_to_fen
     return "、".join(zh), "; ".join(en)
 

@@ -547,17 +547,21 @@ export function say(zh, en, { orOther = false } = {}) {
 }
 
 const grouped = (units) => units.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-const AMOUNT_IN_TEXT = /(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
+const AMOUNT_IN_TEXT = /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
 const FIGURE_IN_TEXT = /(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)/g;
 
 /**
  * The server's words with its amounts in the one money format of the pages:
- * "限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元", "5000.00 yuan" ->
- * "5,000.00 yuan"; figures of a formula are grouped too ("(20,000.00−500.00)×85%").
+ * "限额200,000.00元" (the server's lines and SMS) or "限额200000.00元" -> "限额200,000.00 元",
+ * "200元" -> "200.00 元", "5000.00 yuan" -> "5,000.00 yuan"; figures of a formula are
+ * grouped too ("(20,000.00−500.00)×85%").
  */
 export function moneyInText(text) {
   return String(text ?? "")
-    .replace(AMOUNT_IN_TEXT, (m, units, cents, unit) => `${grouped(units)}${(cents || ".00").padEnd(3, "0")} ${unit}`)
+    .replace(
+      AMOUNT_IN_TEXT,
+      (m, units, cents, unit) => `${grouped(units.replace(/,/g, ""))}${(cents || ".00").padEnd(3, "0")} ${unit}`,
+    )
     .replace(FIGURE_IN_TEXT, (m, units, cents) => grouped(units) + cents);
 }
 

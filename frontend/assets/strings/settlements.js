@@ -17,7 +17,7 @@ addStrings({
     "st.total": "总费用 {n}",
     "st.funds.h4": "医保和救助付了 {n}",
     "st.own.h4": "您自己付了 {n}",
-    "st.part.family_account": "家人的个人账户(家庭共济)",
+    "st.part.family_account": "家人的个人账户（家庭共济）",
     "st.reversed": "已冲正：{day}医院撤销了这次结算，医保基金和个人账户付的钱已经退回，这笔不再算数。",
     "st.reversed.badge": "已冲正",
     "st.lines": "怎么算的（{n}条）",

@@ -64,8 +64,21 @@ def show_proof_and_statement(page: Page) -> None:
     expect(page.locator("#statement-entries tr").first).to_be_visible()
 
 
+def open_the_lines(page: Page) -> None:
+    """settlements.html: open each settlement's explanation lines (怎么算的), so that the
+    server's words are photographed and checked as a person reads them."""
+    summaries = page.locator(".st-lines summary")
+    expect(summaries.first).to_be_visible()
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    expect(page.locator(".st-line-list > li").first).to_be_visible()
+
+
 # What a page shows only after a person does something: done before the checks.
-FILLED: dict[str, Callable[[Page], None]] = {"proof.html": show_proof_and_statement}
+FILLED: dict[str, Callable[[Page], None]] = {
+    "proof.html": show_proof_and_statement,
+    "settlements.html": open_the_lines,
+}
 
 # The visible text and the words read aloud for elements (their accessible names).
 RENDERED_TEXT = """() => {

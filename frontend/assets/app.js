@@ -616,13 +616,14 @@ export function beijingParts(iso, { seconds = false } = {}) {
 }
 
 /**
- * <time> "2026-11-25 20:01": the date and the time never broken inside; with `zone`,
- * followed by " (Beijing time)" in English.
+ * <time> "2026年11月25日 20:01" / "25 Nov 2026 20:01" (Beijing time): a date and an hour
+ * as a person reads them, never broken inside; with `zone`, followed by " (Beijing time)"
+ * in English.
  */
 export function timeEl(iso, { zone = false } = {}) {
   const parts = beijingParts(iso);
   if (!parts) return document.createTextNode(iso || "—");
-  const node = el("time", { datetime: iso }, whole(parts[0]), " ", whole(parts[1]));
+  const node = el("time", { datetime: iso }, whole(day(parts[0])), " ", whole(parts[1]));
   if (!zone) return node;
   const fragment = document.createDocumentFragment();
   fragment.append(node, t("time.zone"));

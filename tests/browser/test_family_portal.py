@@ -128,7 +128,7 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信，请先撤回这条申请")
     expect(link.locator(".fam-next")).to_have_text(in_text(shown["next_step_zh"]))
     expect(link.locator("[data-fact=created]")).to_have_text(
-        re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$")
     )
     code_field = page.get_by_label("家人收到的验证码")
     expect(code_field).to_be_focused()

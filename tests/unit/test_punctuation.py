@@ -45,8 +45,9 @@ SHOWN = re.compile(
     + r"|(?<=[\u4e00-\u9fff])[,?:;!]$"  # a mark that ends the text: "姓名:"
 )
 """What a Chinese text that a person reads (no code, no English prose in it) may not have."""
-UNGROUPED = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}(?!\d)")
-"""An amount without its thousands separators: "12170.83元" (one format: "12,170.83元")."""
+UNGROUPED = re.compile(r"(?<![\d,.\"“])\d{4,}\.\d{2}(?!\d)")
+"""An amount without its thousands separators: "12170.83元" (one format: "12,170.83元");
+not a quoted example of what to type ('如"1234.50"')."""
 
 
 def python_strings(path: Path) -> list[tuple[int, str]]:
@@ -177,3 +178,28 @@ def test_the_checks_catch_the_old_lines_and_sms():
     for code in ('f"{value.hour:02d}:{value.minute:02d}"', 'f"{n:,}"', '"You (慢特病) may"'):
         assert not slip(code), code
 
+
+
+def _schema_texts(node: object, path: str) -> list[tuple[str, str]]:
+    """(where, text) for every Chinese text of a JSON schema: its x-error "zh" refusals."""
+    if isinstance(node, dict):
+        return [t for k, v in node.items() for t in _schema_texts(v, f"{path}/{k}")]
+    if isinstance(node, list):
+        return [t for i, v in enumerate(node) for t in _schema_texts(v, f"{path}/{i}")]
+    return [(path, node)] if isinstance(node, str) and path.endswith("/zh") else []
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "schemas").glob("*.schema.json")), ids=lambda p: p.name
+)
+def test_the_schemas_chinese_refusals_use_full_width_punctuation(path: Path):
+    texts = _schema_texts(json.loads(path.read_text()), path.name)
+    wrong = [f"{where}: {slip!r} in {text}" for where, text in texts if (slip := shown_slip(text))]
+    assert wrong == []
+    assert [text for _, text in texts if UNGROUPED.search(text)] == []
+
+
+def test_the_schema_check_catches_the_old_refusals():
+    old = {"x-error": {"zh": '金额以元为单位，最多两位小数，在0到100000000.00之间(如"1234.50")。'}}
+    assert [shown_slip(t) for _, t in _schema_texts(old, "")] == ["间("]
+    assert UNGROUPED.search(old["x-error"]["zh"])

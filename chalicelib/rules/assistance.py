@@ -38,7 +38,7 @@ def _texts(
     group: str, rate: AssistanceRate, base: int, computed: int, used: int, amount: int
 ) -> tuple[str, str]:
     zh = (
-        f"医疗救助({GROUP_ZH[group]})：基本医保和大病保险报销后，政策范围内个人负担"
+        f"医疗救助（{GROUP_ZH[group]}）：基本医保和大病保险报销后，政策范围内个人负担"
         f"{yuan(base)}元，按{pct(rate.pct)}%救助{yuan(computed)}元。"
     )
     en = (

@@ -147,8 +147,8 @@ def _cut_texts(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int)
         ways_zh = "、".join(FILING_ZH[f] for f in ways)
         ways_en = ", ".join(FILING_EN[f] for f in ways)
         return (
-            f"县域外(省内)就医未按规定办理转诊，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元；"
-            f"按规定办理转诊(或{ways_zh})的不降低。",
+            f"县域外（省内）就医未按规定办理转诊，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元；"
+            f"按规定办理转诊（或{ways_zh}）的不降低。",
             f"Treated outside the county without a proper referral: the ratio is {pct(cut)} "
             f"points lower, {yuan(cost)} yuan less. With a referral (or {ways_en}) it is not "
             "lowered.",
@@ -160,12 +160,12 @@ def _cut_texts(policy: Policy, bill: Bill, where: str, cut: Fraction, cost: int)
         ((c, f) for f, c in province.by_filing.items() if c < cut),
         key=lambda pair: (pair[0], order.index(pair[1])),
     )
-    better_zh = ";".join(
+    better_zh = "；".join(
         f"{FILING_ZH[f]}" + (f"降低{pct(c)}个百分点" if c else "不降低") for c, f in better
     )
     better_en = "; ".join(f"{FILING_EN[f]}: {pct(c)} points" for c, f in better)
     return (
-        f"省外就医({FILING_ZH[filing]})，报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元。"
+        f"省外就医（{FILING_ZH[filing]}），报销比例降低{pct(cut)}个百分点，少报{yuan(cost)}元。"
         + (f"按规定备案的降低得少：{better_zh}。" if better else ""),
         f"Treated outside the province with {FILING_EN[filing]}: the ratio is {pct(cut)} "
         f"points lower, {yuan(cost)} yuan less."
@@ -295,7 +295,7 @@ def _ratio_texts(
     formula = f"({yuan(in_policy)}−{yuan(deductible)})" if deductible else f"{yuan(in_policy)}"
     ratio_text, uncapped_text = pct(ratio), yuan(uncapped)
     return (
-        f"统筹基金按{ratio_text}%报销({how_zh}):{formula}×{ratio_text}%={uncapped_text}元。",
+        f"统筹基金按{ratio_text}%报销（{how_zh}）：{formula}×{ratio_text}%={uncapped_text}元。",
         f"Basic insurance pays {ratio_text}% ({how_en}): {formula} × {ratio_text}% = "
         f"{uncapped_text} yuan.",
     )

@@ -37,7 +37,6 @@ from chalicelib.rules.explain import (
     GROUP_ZH,
     LEVEL_ZH,
     pct,
-    round_yuan,
     yuan,
 )
 from chalicelib.rules.money import format_fen, format_pct
@@ -51,7 +50,7 @@ LABEL_ZH = {
     "chronic_outpatient": "门诊慢特病年度限额",
     "critical_illness": "大病保险起付进度",
     "medical_assistance": "医疗救助年度限额",
-    "deductible": "住院起付线(每次住院)",
+    "deductible": "住院起付线（每次住院）",
 }
 LABEL_EN = {
     "inpatient": "Inpatient basic insurance: yearly cap",
@@ -390,8 +389,8 @@ def _critical_illness(
 def _deductible(policy: Policy, scheme: str) -> DeductibleNote:
     rule = policy.basic.deductible[scheme]
     by_level = rule.values
-    zh_levels = "、".join(f"{LEVEL_ZH[i + 1]}医院{round_yuan(v)}元" for i, v in enumerate(by_level))
-    en_levels = ", ".join(f"level {i + 1} {round_yuan(v)} yuan" for i, v in enumerate(by_level))
+    zh_levels = "、".join(f"{LEVEL_ZH[i + 1]}医院{yuan(v)}元" for i, v in enumerate(by_level))
+    en_levels = ", ".join(f"level {i + 1} {yuan(v)} yuan" for i, v in enumerate(by_level))
     return DeductibleNote(
         by_level,
         rule.cited.rule,
@@ -432,11 +431,11 @@ def benefit_balance(
     how_zh = how_en = ""
     if inpatient_cap.wage_multiple is not None:
         multiple = pct(inpatient_cap.wage_multiple)
-        wage = round_yuan(policy.average_wage.fen)
-        how_zh = f"(上年度在岗职工平均工资{wage}元的{multiple}倍)"
+        wage = yuan(policy.average_wage.fen)
+        how_zh = f"（上年度在岗职工平均工资{wage}元的{multiple}倍）"
         how_en = f" ({multiple} × last year's average wage {wage} yuan)"
     elif who == "assisted_resident" and group is not None:
-        how_zh = f"({GROUP_ZH[group]})"
+        how_zh = f"（{GROUP_ZH[group]}）"
         how_en = f" ({GROUP_EN[group]})"
     inpatient = _cap_balance(
         "inpatient",
@@ -461,7 +460,7 @@ def benefit_balance(
         chronic_cap.assisted_fen if assisted else chronic_cap.fen,
         figures.chronic_paid,
         access["chronic_outpatient"],
-        f"({GROUP_ZH[group]})" if group is not None else "",
+        f"（{GROUP_ZH[group]}）" if group is not None else "",
         f" ({GROUP_EN[group]})" if group is not None else "",
     )
     critical = _critical_illness(
@@ -486,7 +485,7 @@ def benefit_balance(
                 f"{GROUP_EN[group].capitalize()}: inpatient and chronic-disease costs are "
                 f"assisted at {pct(rate.pct)}%.",
             ),
-            f"({GROUP_ZH[group]})",
+            f"（{GROUP_ZH[group]}）",
             f" ({GROUP_EN[group]})",
         )
     return BenefitBalance(

@@ -252,7 +252,7 @@ def _person(value: object) -> Person:
             (*path, "tier_pct"),
             "required",
             "required for an employee who is not a retiree with the contribution years",
-            "职工(达到缴费年限的退休人员除外)必须填写年均缴费档次",
+            "职工（达到缴费年限的退休人员除外）必须填写年均缴费档次",
         )
     return Person(scheme, retired, years_met, tier_pct, frozenset(groups), exit_year, chronic)
 

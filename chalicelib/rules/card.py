@@ -198,7 +198,7 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
             ),
             NextStep(
                 "unfreeze",
-                "卡找到了？解挂后可以继续使用(需要短信验证码)。",
+                "卡找到了？解挂后可以继续使用（需要短信验证码）。",
                 "Found it? Unfreeze it (needs an SMS code).",
             ),
             certificate,
@@ -213,7 +213,7 @@ def next_steps(card: Card, now: datetime, policy: CardPolicy) -> list[NextStep]:
             ),
             NextStep(
                 "unfreeze",
-                "卡找到了？解挂后可以继续使用(需要短信验证码)。",
+                "卡找到了？解挂后可以继续使用（需要短信验证码）。",
                 "Found it? Unfreeze it (needs an SMS code).",
             ),
             certificate,

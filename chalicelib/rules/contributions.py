@@ -37,7 +37,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Literal, cast, get_args
 
-from chalicelib.rules.explain import BENEFIT_EN, BENEFIT_ZH, Line, line, pct, round_yuan, yuan
+from chalicelib.rules.explain import BENEFIT_EN, BENEFIT_ZH, Line, line, pct, yuan
 from chalicelib.rules.money import MAX_INPUT_FEN, format_fen, format_pct, round_half_up, share
 from chalicelib.rules.policy import Policy
 
@@ -61,7 +61,7 @@ _PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 INCLUDES_ZH: Mapping[str, str] = {"personal_account": "个人账户", **BENEFIT_ZH}
 INCLUDES_EN: Mapping[str, str] = {"personal_account": "the personal account", **BENEFIT_EN}
-PAYER_ZH = {"employer": "单位", "unemployment_fund": "失业保险基金", "self": "本人(灵活就业)"}
+PAYER_ZH = {"employer": "单位", "unemployment_fund": "失业保险基金", "self": "本人（灵活就业）"}
 PAYER_EN = {
     "employer": "the employer",
     "unemployment_fund": "the unemployment fund",
@@ -391,10 +391,10 @@ def employee_month(base_fen: int, period: str, payer: Payer, policy: Policy) -> 
             line(
                 premium.cited,
                 large,
-                f"大额医疗保险费由个人缴纳：上年度在岗职工平均工资{round_yuan(wage)}元的"
+                f"大额医疗保险费由个人缴纳：上年度在岗职工平均工资{yuan(wage)}元的"
                 f"{pct(premium.pct)}%，每年{yuan(annual)}元，按月{yuan(large)}元。",
                 f"Large-amount medical premium, paid by you: {pct(premium.pct)}% of last "
-                f"year's average wage {round_yuan(wage)} yuan, {yuan(annual)} yuan a year, "
+                f"year's average wage {yuan(wage)} yuan, {yuan(annual)} yuan a year, "
                 f"{yuan(large)} yuan a month.",
             )
         )
@@ -667,7 +667,7 @@ def contribution_years(
     if arrears:
         listed_periods = "、".join(e.period for e in arrears)
         zh += (
-            f"另有{len(arrears)}个月欠缴({listed_periods}，共{yuan(arrears_fen)}元)，"
+            f"另有{len(arrears)}个月欠缴（{listed_periods}，共{yuan(arrears_fen)}元），"
             "补缴后计入缴费年限。"
         )
         en += (
@@ -832,7 +832,7 @@ def year_tier(
             years.cited.source,
             inc_zh,
             inc_en,
-            f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员，"
+            f"您是累计缴费年限已满（男{years.male}年、女{years.female}年）的退休人员，"
             f"不再缴费，享受全部待遇：{inc_zh}。",
             f"You are retired with the required contribution years (men {years.male}, women "
             f"{years.female}): you pay no more and get every benefit: {inc_en}.",
@@ -855,7 +855,7 @@ def year_tier(
         )
         if not reached:
             zh += (
-                f"年均缴费低于{pct(thresholds[0])}%，暂不能享受住院等统筹待遇(仅个人账户，示范规则)。"
+                f"年均缴费低于{pct(thresholds[0])}%，暂不能享受住院等统筹待遇（仅个人账户，示范规则）。"
             )
             en += (
                 f" Below {pct(thresholds[0])}% no pooled benefits apply, not even inpatient "
@@ -866,7 +866,7 @@ def year_tier(
         gain_zh = "、".join(BENEFIT_ZH[k] for k in gains)
         gain_en = " and ".join(BENEFIT_EN[k] for k in gains)
         zh += (
-            f"年均缴费达到{pct(next_tier)}%(年均月缴费基数{yuan(base_for_next)}元)"
+            f"年均缴费达到{pct(next_tier)}%（年均月缴费基数{yuan(base_for_next)}元）"
             f"就可以享受{gain_zh}。办法：按实际工资足额申报、提高缴费基数"
         )
         en += (
@@ -882,8 +882,8 @@ def year_tier(
     if arrears and if_paid is not None:
         owed = sum(e.total_fen for e in arrears)
         zh += (
-            f"本年有{len(arrears)}个月欠缴({'、'.join(e.period for e in arrears)},"
-            f"共{yuan(owed)}元)，补缴后年均缴费为{_pct_down(if_paid)}%"
+            f"本年有{len(arrears)}个月欠缴（{'、'.join(e.period for e in arrears)}，"
+            f"共{yuan(owed)}元），补缴后年均缴费为{_pct_down(if_paid)}%"
         )
         en += (
             f" {len(arrears)} month{'s' if len(arrears) != 1 else ''} of {year} "

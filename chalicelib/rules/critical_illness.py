@@ -14,7 +14,7 @@ from math import lcm
 from typing import NamedTuple
 
 from chalicelib.rules.bill import Bill
-from chalicelib.rules.explain import Line, later, pct, round_yuan, yuan
+from chalicelib.rules.explain import Line, later, pct, yuan
 from chalicelib.rules.money import ZERO, round_div
 from chalicelib.rules.policy import CriticalIllnessRules, Policy
 
@@ -90,11 +90,11 @@ def _format_bands(rules: CriticalIllnessRules, assisted: bool) -> tuple[str, str
     for band in rules.bands:
         rate = pct(band.pct + bonus)
         if band.up_to_fen is None:
-            zh.append(f"{round_yuan(low)}元以上部分{rate}%")
-            en.append(f"above {round_yuan(low)}: {rate}%")
+            zh.append(f"{yuan(low)}元以上部分{rate}%")
+            en.append(f"above {yuan(low)}: {rate}%")
         else:
-            zh.append(f"{round_yuan(low)}至{round_yuan(band.up_to_fen)}元部分{rate}%")
-            en.append(f"{round_yuan(low)} to {round_yuan(band.up_to_fen)}: {rate}%")
+            zh.append(f"{yuan(low)}至{yuan(band.up_to_fen)}元部分{rate}%")
+            en.append(f"{yuan(low)} to {yuan(band.up_to_fen)}: {rate}%")
             low = band.up_to_fen
     return "、".join(zh), "; ".join(en)
 

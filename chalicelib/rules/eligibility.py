@@ -47,7 +47,7 @@ def check_eligibility(policy: Policy, bill: Bill) -> Eligibility:
             line(
                 years.cited,
                 0,
-                f"您是累计缴费年限已满(男{years.male}年、女{years.female}年)的退休人员，"
+                f"您是累计缴费年限已满（男{years.male}年、女{years.female}年）的退休人员，"
                 f"可以享受{BENEFIT_ZH[kind]}。",
                 f"You are retired with the required contribution years (men {years.male}, "
                 f"women {years.female}): {BENEFIT_EN[kind]} apply.",

@@ -86,8 +86,16 @@ def later(cited: Cited, amount: int, render: Callable[[], tuple[str, str]]) -> L
     return Line(cited.rule, cited.source, amount, "", "", render)  # positional: ~⅓ quicker
 
 
-yuan = format_fen
-"""An amount for plain text: ``"1259.50"`` (the same words as the JSON's amounts)."""
+def yuan(fen: int) -> str:
+    """An amount for a person's text (explanation lines, SMS): yuan with thousands
+    separators and exactly two decimals, ``123456789`` → ``"1,234,567.89"``.
+
+    The one money format: Chinese text writes the unit right after it
+    (``余额6,789.01元``, as the SMS do), English text after a space (``6,789.01 yuan``);
+    the portal shows ``6,789.01 元``. The JSON's amounts stay ``"6789.01"`` (format_fen).
+    """
+    whole, cents = divmod(-fen if fen < 0 else fen, 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
 
 
 def pct(points: Fraction) -> str:
@@ -124,7 +132,7 @@ GROUP_EN = {
     "low_income": "registered low-income persons",
     "poverty_exited": "households that exited poverty",
 }
-LOCATION_ZH = {"in_county": "县域内", "out_of_county": "县域外(省内)", "out_of_province": "省外"}
+LOCATION_ZH = {"in_county": "县域内", "out_of_county": "县域外（省内）", "out_of_province": "省外"}
 LOCATION_EN = {
     "in_county": "in the county",
     "out_of_county": "outside the county (same province)",
@@ -144,8 +152,3 @@ FILING_EN = {
     "emergency": "emergency care",
     "temporary_other": "another temporary filing",
 }
-
-
-def round_yuan(fen: int) -> str:
-    """A policy bound for plain text: whole yuan without decimals (``"50000"``), else two."""
-    return str(fen // 100) if fen % 100 == 0 else format_fen(fen)

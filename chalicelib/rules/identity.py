@@ -79,7 +79,7 @@ def parse_id_number(raw: str, today: date) -> IdNumber:
         raise InvalidIdentity(
             "id_birth_date",
             "The date of birth in the ID number cannot be right (in the future or too long ago).",
-            "身份证号里的出生日期不对(晚于今天或过早)，请核对。",
+            "身份证号里的出生日期不对（晚于今天或过早），请核对。",
         )
     if check_digit(value[:17]) != value[17]:
         raise InvalidIdentity(

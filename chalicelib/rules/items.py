@@ -87,7 +87,7 @@ def _self_first_texts(self_first: int) -> tuple[str, str]:
 def _out_of_policy_texts(out_of_policy: int) -> tuple[str, str]:
     shown = yuan(out_of_policy)
     return (
-        f"目录外(丙类)费用{shown}元不在报销范围内，由您自付。",
+        f"目录外（丙类）费用{shown}元不在报销范围内，由您自付。",
         f"Out-of-catalogue (C) cost of {shown} yuan is not reimbursed; you pay it.",
     )
 

@@ -113,10 +113,10 @@ def _checked_yuan(text: object) -> int:
         raise MoneyError(
             "format",
             'not an amount in yuan, e.g. "1234.50" (no leading zeros)',
-            '金额格式不对，应如"1234.50"(不要以0开头)',
+            '金额格式不对，应如"1234.50"（不要以0开头）',
         )
     if len(whole) > 9 or int(whole) * FEN_PER_YUAN + int(decimals.ljust(2, "0")) > MAX_INPUT_FEN:
-        raise MoneyError("too_large", "more than 100000000.00", "金额不能超过100000000.00元")
+        raise MoneyError("too_large", "more than 100000000.00", "金额不能超过100,000,000.00元")
     return int(whole) * FEN_PER_YUAN + int(decimals.ljust(2, "0"))
 
 

@@ -4,8 +4,9 @@ Pure: values in, text out. Each template names its group (what a person may turn
 in 月度短信/事件短信 preferences; ``security`` cannot be turned off), whether it is
 urgent (sent at once, even in quiet hours) and how many SMS parts it may take. A slot
 has a kind whose rule says what its value may be: an amount is integer fen shown as
-``1,234.56``, a name is a masked name (``张*``), a city or a category is one of the
-known labels. Nothing else gets in: no links, no free text, no full ID numbers.
+``1,234.56`` (explain.yuan, the one money format: ``余额6,789.01元``), a name is a
+masked name (``张*``), a city or a category is one of the known labels. Nothing else
+gets in: no links, no free text, no full ID numbers.
 
 Length is counted in UCS-2 characters with the signature 【…】: one part holds 70; a
 longer message is split in parts of 67 (DOMAIN.md §8).
@@ -20,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.rules import contributions, family, filing
+from chalicelib.rules.explain import yuan
 
 SINGLE_PART = 70
 MULTI_PART = 67
@@ -63,19 +65,13 @@ def _choice(labels: Mapping[str, tuple[str, str]] | Mapping[str, str]) -> Slot:
     return Slot(shown, max(allowed, key=len))
 
 
-def group_thousands(fen: int) -> str:
-    """Integer fen as yuan for a person: ``678901`` → ``6,789.01``."""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
-
-
 def _amount(most_fen: int) -> Slot:
     def shown(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most_fen:
             raise SlotRefused(f"{value!r} is not an amount in fen from 0 to {most_fen}")
-        return group_thousands(value)
+        return yuan(value)
 
-    return Slot(shown, group_thousands(most_fen))
+    return Slot(shown, yuan(most_fen))
 
 
 def _number(lowest: int, highest: int) -> Slot:
@@ -186,7 +182,7 @@ TEMPLATES: dict[str, Template] = {
         Template("step_up_code", "您的{purpose}验证码是{code}，" + _CODE_TAIL, "security", True, 1),
         Template(
             "family_consent",
-            "{name}(您的{relation})申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
+            "{name}（您的{relation}）申请用其职工医保个人账户为您支付看病自付费用和居民医保缴费。"
             "家庭共济验证码是{code}，同意绑定请告诉对方，{minutes}分钟内有效；也可登录医保服务"
             "平台在“家庭共济”中确认。不同意请忽略，24小时后自动失效。",
             "security",
@@ -233,30 +229,30 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             "card_replacement_ready",
-            "您补办的医保卡(尾号{tail})已办好，请按申请时选的方式领取。",
+            "您补办的医保卡（尾号{tail}）已办好，请按申请时选的方式领取。",
             "card",
         ),
         Template(
             "family_link_active",
-            "您与{name}({relation})的家庭共济绑定已生效。如非本人操作，请登录医保服务平台解除。",
+            "您与{name}（{relation}）的家庭共济绑定已生效。如非本人操作，请登录医保服务平台解除。",
             "security",
             at_once=True,
         ),
         Template(
             "family_link_ended",
-            "您与{name}的家庭共济绑定已解除({end_reason})。",
+            "您与{name}的家庭共济绑定已解除（{end_reason}）。",
             "family",
             at_once=True,
         ),
         Template(
             "family_contribution_paid",
-            "您{year}年度居民医保个人缴费{amount}元已由{name}的职工医保个人账户代缴(家庭共济)。",
+            "您{year}年度居民医保个人缴费{amount}元已由{name}的职工医保个人账户代缴（家庭共济）。",
             "family",
             at_once=True,
         ),
         Template(
             "family_contribution_paid_subsidised",
-            "您{year}年度居民医保个人缴费{amount}元已由{name}的职工医保个人账户代缴(家庭共济)。"
+            "您{year}年度居民医保个人缴费{amount}元已由{name}的职工医保个人账户代缴（家庭共济）。"
             "{subsidy}资助{subsidy_amount}元。",
             "family",
             slots={

@@ -129,7 +129,7 @@ def _applied_texts(
     if g.personal_max_pct is not None:
         zh = (
             f"{label_zh}：经基本医保、大病保险和医疗救助后，您个人负担{limited}元；"
-            f"按规定不超过医疗费用{yuan(base_total)}元的{pct(g.personal_max_pct)}%,"
+            f"按规定不超过医疗费用{yuan(base_total)}元的{pct(g.personal_max_pct)}%，"
             f"即{limit}元。"
         )
         en = (
@@ -142,7 +142,7 @@ def _applied_texts(
         full = yuan(g.full_up_to_fen or 0)
         above = pct(g.pct_above or ZERO)
         zh = (
-            f"{label_zh}(异地就医)：政策范围内个人负担{limited}元；按规定政策范围内"
+            f"{label_zh}（异地就医）：政策范围内个人负担{limited}元；按规定政策范围内"
             f"费用{full}元以内由个人负担，超过部分个人最多负担{above}%，即最多{limit}元。"
         )
         en = (

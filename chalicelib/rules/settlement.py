@@ -154,7 +154,7 @@ def _assistance(policy: Policy, bill: Bill, base: int, group: str, lines: list[L
             line(
                 rules.cited,
                 0,
-                f"医疗救助({GROUP_ZH[group]})用于{'和'.join(KIND_ZH[k] for k in covered)}费用，"
+                f"医疗救助（{GROUP_ZH[group]}）用于{'和'.join(KIND_ZH[k] for k in covered)}费用，"
                 f"本次{KIND_ZH[kind]}不适用。",
                 f"Medical assistance ({GROUP_EN[group]}) covers "
                 f"{' and '.join(KIND_EN[k] for k in covered)}, not {KIND_EN[kind]}.",

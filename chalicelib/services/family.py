@@ -363,7 +363,7 @@ def _pending(stored: StoredLink, now: datetime) -> None:
         raise errors.Conflict(
             "This request is no longer waiting for consent (it is "
             f"{rules.STATUS_LABELS[status][1]}).",
-            f"这条申请已不在等待确认状态(当前：{rules.STATUS_LABELS[status][0]})。",
+            f"这条申请已不在等待确认状态（当前：{rules.STATUS_LABELS[status][0]}）。",
             code="not_pending",
         )
 
@@ -644,7 +644,7 @@ def uses(
 ) -> dict[str, Any]:
     """家庭共济明细：what I paid for relatives and what relatives paid for me, newest first."""
     today = ctx.clock.now().date()
-    year = year_param(year_text, FIRST_YEAR, today.year, today.year, "(家庭共济自2021年起)")
+    year = year_param(year_text, FIRST_YEAR, today.year, today.year, "（家庭共济自2021年起）")
     after = None if cursor is None else decode_cursor(cursor, f"FAMILY#{year}#")
     lines, last = ctx.store.uses(person_id, year, PAGE_SIZE, after)
     return {

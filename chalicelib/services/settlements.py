@@ -424,7 +424,7 @@ def _check_card(
         raise errors.CardNotUsable(
             "This card number is void (the card was replaced). Use the new card or the "
             "electronic voucher.",
-            "这张卡已作废(已补新卡)，请使用新卡或医保电子凭证结算。",
+            "这张卡已作废（已补新卡），请使用新卡或医保电子凭证结算。",
             code="card_void",
         )
     refusal = card_rules.settlement_refusal(card, now, policy)

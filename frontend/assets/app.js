@@ -547,17 +547,21 @@ export function say(zh, en, { orOther = false } = {}) {
 }
 
 const grouped = (units) => units.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-const AMOUNT_IN_TEXT = /(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
+const AMOUNT_IN_TEXT = /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?\s?(元|yuan\b)/g;
 const FIGURE_IN_TEXT = /(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)/g;
 
 /**
  * The server's words with its amounts in the one money format of the pages:
- * "限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元", "5000.00 yuan" ->
- * "5,000.00 yuan"; figures of a formula are grouped too ("(20,000.00−500.00)×85%").
+ * "限额200,000.00元" (the server's lines and SMS) or "限额200000.00元" -> "限额200,000.00 元",
+ * "200元" -> "200.00 元", "5000.00 yuan" -> "5,000.00 yuan"; figures of a formula are
+ * grouped too ("(20,000.00−500.00)×85%").
  */
 export function moneyInText(text) {
   return String(text ?? "")
-    .replace(AMOUNT_IN_TEXT, (m, units, cents, unit) => `${grouped(units)}${(cents || ".00").padEnd(3, "0")} ${unit}`)
+    .replace(
+      AMOUNT_IN_TEXT,
+      (m, units, cents, unit) => `${grouped(units.replace(/,/g, ""))}${(cents || ".00").padEnd(3, "0")} ${unit}`,
+    )
     .replace(FIGURE_IN_TEXT, (m, units, cents) => grouped(units) + cents);
 }
 
@@ -612,13 +616,14 @@ export function beijingParts(iso, { seconds = false } = {}) {
 }
 
 /**
- * <time> "2026-11-25 20:01": the date and the time never broken inside; with `zone`,
- * followed by " (Beijing time)" in English.
+ * <time> "2026年11月25日 20:01" / "25 Nov 2026 20:01" (Beijing time): a date and an hour
+ * as a person reads them, never broken inside; with `zone`, followed by " (Beijing time)"
+ * in English.
  */
 export function timeEl(iso, { zone = false } = {}) {
   const parts = beijingParts(iso);
   if (!parts) return document.createTextNode(iso || "—");
-  const node = el("time", { datetime: iso }, whole(parts[0]), " ", whole(parts[1]));
+  const node = el("time", { datetime: iso }, whole(day(parts[0])), " ", whole(parts[1]));
   if (!zone) return node;
   const fragment = document.createDocumentFragment();
   fragment.append(node, t("time.zone"));

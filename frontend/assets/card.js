@@ -6,6 +6,7 @@ import {
   api,
   clearFieldError,
   clearFieldErrors,
+  day,
   halfWidthCompact,
   el,
   errorText,
@@ -86,7 +87,7 @@ async function load() {
 /** A text with one "{date}" placeholder, the date kept on one line. */
 function withDate(key, date) {
   const [before, after] = t(key).split("{date}");
-  return [before, whole(date), after ?? ""];
+  return [before, whole(day(date)), after ?? ""];
 }
 
 // ---------------------------------------------------------------- rendering
@@ -241,7 +242,7 @@ async function change(path, payload, slot, { done, fields = {}, onError = null, 
     const answer = await api("POST", path, payload, { headers: { "Idempotency-Key": slot.key } });
     slot.key = null;
     render(answer);
-    const date = answer?.replacement_due || "";
+    const date = answer?.replacement_due ? day(answer.replacement_due) : "";
     message.show(() => t(done, { date }) + t("card.sms"), "success");
     showTopOfCard();
     return true;

@@ -50,7 +50,7 @@ function partRows(s, names, always = []) {
 function settlement(s) {
   const reversed = s.status === "reversed";
   const kind = s.visit?.kind;
-  const what = [kind ? t(`st.kind.${kind}`) : "", s.visit?.hospital_level ? t("st.level", { n: s.visit.hospital_level }) : ""]
+  const what = [kind ? t(`st.kind.${kind}`) : "", s.visit?.hospital_level ? t(`st.level.${s.visit.hospital_level}`) : ""]
     .filter(Boolean)
     .join(" · ");
   const funds = sum(s, FUNDS);

@@ -128,7 +128,7 @@ def test_a_replacement_made_on_its_due_day_settles_and_its_holder_is_told_once(
     assert (card["history"][0]["action"], card["history"][0]["channel"]) == (
         "complete_replacement", "card_office")
     assert card["history"][0]["action_label"]["zh"] == "补卡办好"
-    assert f"您补办的医保卡(尾号{card['number_masked'][-4:]})已办好" in text
+    assert f"您补办的医保卡（尾号{card['number_masked'][-4:]}）已办好" in text
     ready = [m for m in api.get("/v1/me/notices", token=token).body["messages"]
              if m["kind"] == "card_replacement_ready"]
     assert [(m["status"], m["group"]) for m in ready] == [("sent", "card")]

@@ -148,11 +148,11 @@ def money(yuan: str, unit: str = "元") -> str:
 
 def in_text(text: str) -> str:
     """The server's words as the pages show them: every amount in the one money format
-    ("限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元"), the figures of a
-    formula grouped ("(20000.00−500.00)" -> "(20,000.00−500.00)")."""
+    ("限额200,000.00元" and "限额200000.00元" -> "限额200,000.00 元", "200元" -> "200.00 元"),
+    the figures of a formula grouped ("(20000.00−500.00)" -> "(20,000.00−500.00)")."""
     text = re.sub(
-        r"(?<![\d.,])(\d+)(\.\d{1,2})?\s?(元|yuan\b)",
-        lambda m: f"{int(m[1]):,}{(m[2] or '.00').ljust(3, '0')} {m[3]}",
+        r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?\s?(元|yuan\b)",
+        lambda m: f"{int(m[1].replace(',', '')):,}{(m[2] or '.00').ljust(3, '0')} {m[3]}",
         text,
     )
     return re.sub(r"(?<![\d.,])(\d{4,})(\.\d{2})(?!\d)", lambda m: f"{int(m[1]):,}{m[2]}", text)

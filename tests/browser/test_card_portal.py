@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -36,7 +36,20 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 
 def beijing(iso: str) -> str:
-    return f"{datetime.fromisoformat(iso).astimezone(BEIJING):%Y-%m-%d %H:%M}"
+    """A time as the pages write it in Chinese: "2026年3月5日 09:00" (Beijing time)."""
+    at = datetime.fromisoformat(iso).astimezone(BEIJING)
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+def english_date(iso_date: str) -> str:
+    """ "2026-03-05" as the pages write it in English: "5 Mar 2026"."""
+    return f"{date.fromisoformat(iso_date):%-d %b %Y}"
+
+
+def chinese_date(iso_date: str) -> str:
+    """ "2026-03-05" as the pages write it in Chinese: "2026年3月5日"."""
+    y, m, d = (int(part) for part in iso_date.split("-"))
+    return f"{y}年{m}月{d}日"
 
 
 def open_card_page(page: Page) -> None:
@@ -184,9 +197,9 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     assert card["status"] == "replacement_requested" and card["pickup"] == "mail"
     due_date = card["replacement_due"]
     assert due_date > f"{datetime.now(BEIJING):%Y-%m-%d}"
-    expect(due).to_have_text(f"新卡最迟 {due_date} 办好")
+    expect(due).to_have_text(f"新卡最迟 {chinese_date(due_date)} 办好")
     expect(page.locator("#card-due-label")).to_have_text("新卡办好日期")
-    expect(message).to_contain_text(f"新卡最迟 {due_date} 办好")
+    expect(message).to_contain_text(f"新卡最迟 {chinese_date(due_date)} 办好")
     expect(page.locator("#card-pickup")).to_have_text("邮寄到家")
     expect(page.locator("#card-next-steps")).to_contain_text("新卡最迟")
     expect(history).to_have_count(4)
@@ -217,7 +230,9 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     # How the hospital checks it, in plain words: no API path.
     expect(page.locator("#certificate-check")).to_contain_text("医院扫码或输入编号")
     expect(page.locator("#certificate")).not_to_contain_text("/v1/")
-    expect(page.locator("#certificate-valid")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} "))
+    expect(page.locator("#certificate-valid")).to_have_text(
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$")  # a date and an hour, Beijing time
+    )
     public = page.request.get(f"/v1/certificates/{cert_code}")
     assert public.ok and public.json()["valid"] is True
     html = page.content()
@@ -234,7 +249,7 @@ def test_lose_unfreeze_lose_for_good_replace_by_mail_and_show_the_certificate(
     page.locator("#lang-toggle").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(status).to_have_text("Replacement in progress")
-    expect(due).to_have_text(f"The new card will be ready by {due_date}")
+    expect(due).to_have_text(f"The new card will be ready by {english_date(due_date)}")
     expect(page.locator("#card-pickup")).to_have_text("Mail it to my home")
     expect(page.locator("#card-next-steps")).to_contain_text(f"due by {due_date}")
     expect(history.first).to_contain_text("replacement requested")
@@ -340,7 +355,7 @@ def test_a_loss_whose_answer_is_lost_is_sent_again_with_the_same_key_and_done_on
     page.locator("#btn-replacement-submit").click()
     expect(status).to_have_text("补卡办理中")
     due_date = card_from_api(page)["replacement_due"]
-    expect(page.locator("#card-due")).to_have_text(f"新卡最迟 {due_date} 办好")
+    expect(page.locator("#card-due")).to_have_text(f"新卡最迟 {chinese_date(due_date)} 办好")
     expect(page.locator("#card-pickup")).to_have_text("网点领取")
 
 

@@ -111,7 +111,7 @@ def test_the_worked_example_of_settlement_md_comes_out_to_the_fen(stack: Any, pa
         ["医保统筹支付", "大病保险", "医疗救助", "个人现金支付"]
     )
     expect(page.locator("#est-summary")).to_have_text(
-        "医保和救助等共支付 18,740.50 元，您自己付 1,259.50 元(个人账户和现金)。"
+        "医保和救助等共支付 18,740.50 元，您自己付 1,259.50 元（个人账户和现金）。"
     )
     expect(page.locator("#est-refusal")).to_be_hidden()
 
@@ -315,7 +315,7 @@ def test_bad_amounts_are_explained_next_to_the_field_and_nothing_is_sent(
         {"code": "C-1", "catalogue": "C", "amount": "60.00"},
     ]
     expect(amount).to_have_value("1000")
-    expect(page.locator("#est-lines")).to_contain_text("目录外(丙类)费用60.00 元")
+    expect(page.locator("#est-lines")).to_contain_text("目录外（丙类）费用60.00 元")
     expect(page.locator("#est-lines")).to_contain_text("先由您自付4.00 元")
     expect(page.locator("#est-total")).to_have_text("1,000.00 元")
 

@@ -123,12 +123,12 @@ def test_an_employee_links_a_parent_with_the_code_they_read_out_and_ends_it(
     assert shown["link_id"] == link_id and shown["status"] == "pending"
     masked = shown["other_name"]
     assert masked != relative.name and "*" in masked
-    expect(link.locator("h3")).to_have_text(f"{masked}(您的父母)")
+    expect(link.locator("h3")).to_have_text(f"{masked}（您的父母）")
     expect(link.locator(".fam-status")).to_have_text("等待对方确认")
     expect(link.locator(".fam-note")).to_contain_text("如果家人没有收到短信，请先撤回这条申请")
     expect(link.locator(".fam-next")).to_have_text(in_text(shown["next_step_zh"]))
     expect(link.locator("[data-fact=created]")).to_have_text(
-        re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$")
     )
     code_field = page.get_by_label("家人收到的验证码")
     expect(code_field).to_be_focused()
@@ -268,7 +268,7 @@ def test_a_parent_accepts_in_their_portal_sees_the_payment_in_the_statement_and_
     mine = next(
         x for x in api_get(page, "/v1/me/family")["body"]["links"] if x["link_id"] == link_id
     )
-    expect(link.locator("h3")).to_have_text(f"{mine['other_name']}(您的子女)")
+    expect(link.locator("h3")).to_have_text(f"{mine['other_name']}（您的子女）")
     expect(link.locator(".fam-next")).to_have_text(in_text(mine["next_step_zh"]))
     expect(link.get_by_role("button", name="拒绝")).to_be_visible()
     accessibility_basics(page)

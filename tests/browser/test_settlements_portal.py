@@ -62,7 +62,7 @@ def test_every_settlement_newest_first_with_its_parts_lines_and_reversal(
 
     # The hospital stay: the funds' parts, what the person paid, the total.
     first = page.locator(f"#st-{stay['settlement_id']}")
-    expect(first.locator(".st-title")).to_contain_text("住院")
+    expect(first.locator(".st-title")).to_contain_text("住院 · 二级医院")  # as a person says it
     expect(first.locator(".st-total")).to_have_text(f"总费用 {money(stay['total'])}")
     basic = first.locator(".st-funds [data-part='basic'] dd")
     expect(basic).to_have_text(money(stay["parts"]["basic"]))

@@ -451,6 +451,32 @@ def test_the_lambda_ships_chalice_app_but_not_chalice_itself(assembly):
     assert [r for r in runtime if r] and not [r for r in runtime if r.startswith("chalice")]
 
 
+CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240
+"""CloudFront Functions' maximum function size (10 KB; a larger one fails at deploy)."""
+
+
+def test_the_cdns_404_function_knows_exactly_what_the_bucket_ships(assembly, deployed):
+    """Read from the template without running it: the function's list of known addresses
+    is the files the bucket deployment ships (an address it does not know gets the 404
+    page, so a shipped page missing from it would be unreachable), the 404 page itself is
+    shipped and known, the local outbox is neither, and the code fits CloudFront's limit."""
+    import re
+
+    function = assembly.one(deployed.name, "AWS::CloudFront::Function")["Properties"]
+    code = function["FunctionCode"]
+    assert len(code.encode()) <= CLOUDFRONT_FUNCTION_MAX_BYTES
+    known_json = re.search(r"^var KNOWN = (\{.*\});$", code, re.M)
+    assert known_json, code[:200]
+    known = set(json.loads(known_json.group(1)))
+    deploy = assembly.one(deployed.name, "Custom::CDKBucketDeployment")["Properties"]
+    (key,) = deploy["SourceObjectKeys"]
+    (folder,) = [p for p in assembly.out.glob("asset.*") if key.startswith(p.name[6:])]
+    shipped = {"/" + p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert known == shipped
+    assert "/404.html" in known and "/outbox.html" not in known
+    assert "request.uri = '/404.html'" in code and "response.statusCode = 404" in code
+
+
 def test_an_unknown_address_gets_the_portals_404_page_at_the_cdn(assembly, deployed):
     """The function on the portal's behaviour, run by node on CloudFront's event shapes: an
     unknown address becomes /404.html answered with 404; shipped files and / pass; the API's

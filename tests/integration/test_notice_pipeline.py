@@ -85,11 +85,11 @@ def test_the_notice_carries_the_ledgers_credit_and_the_balance(region, stack):
     from chalicelib.services.auth import person_id_for
 
     facts = c.notice_store.facts(person_id_for(holder.id_number, c.settings.pepper), MONTH)
-    from chalicelib.rules.notices import group_thousands
+    from chalicelib.rules.explain import yuan
 
     text = stack.last_sms(holder.phone)
-    assert f"划入{group_thousands(facts.credit)}元" in text
-    assert f"余额{group_thousands(facts.balance)}元" in text
+    assert f"划入{yuan(facts.credit)}元" in text
+    assert f"余额{yuan(facts.balance)}元" in text
 
 
 def test_five_concurrent_planners_still_send_one_notice_each(region, stack):

@@ -138,7 +138,7 @@ def test_the_words_for_the_monthly_notice() -> None:
     result = credit(date(2024, 3, 1), date(1990, 1, 1))
     assert (
         result.text_zh
-        == "2024年3月个人账户划入100.00元：在职职工，34岁，按月缴费基数5000.00元的2%划入。"
+        == "2024年3月个人账户划入100.00元：在职职工，34岁，按月缴费基数5,000.00元的2%划入。"
     )
     assert result.text_en.startswith("Personal account credit for 2024-03: 100.00 yuan")
     assert result.month == date(2024, 3, 1)

@@ -83,15 +83,15 @@ def test_the_worked_example_leaves_what_settlement_did_not_use() -> None:
     assert data["caps"]["inpatient"]["left"] == "183425.00"
     assert data["medical_assistance"]["left"] == "58110.75"
     assert data["critical_illness"]["until_paying"] == "0.00"
-    assert "还可支付183425.00元" in data["caps"]["inpatient"]["text_zh"]
-    assert "已达到困难群众起付标准3000.00元" in data["critical_illness"]["text_zh"]
+    assert "还可支付183,425.00元" in data["caps"]["inpatient"]["text_zh"]
+    assert "已达到困难群众起付标准3,000.00元" in data["critical_illness"]["text_zh"]
 
 
 def test_an_employees_inpatient_cap_is_six_times_the_average_wage() -> None:
     b = balance(Person("employee", tier_pct=Fraction(100)), Ytd(basic_paid=10_000_000))
     # 6 × 50,000.00 = 300,000.00; 100,000.00 used → 200,000.00 left
     assert (b.inpatient.cap_fen, b.inpatient.left_fen) == (30_000_000, 20_000_000)
-    assert "上年度在岗职工平均工资50000元的6倍" in b.inpatient.text_zh
+    assert "上年度在岗职工平均工资50,000.00元的6倍" in b.inpatient.text_zh
     assert b.inpatient.source == "002@2791"
     assert b.deductible.by_level == (30_000, 60_000, 90_000)
     assert b.deductible.to_json()["by_level"] == {"1": "300.00", "2": "600.00", "3": "900.00"}
@@ -154,8 +154,8 @@ def test_critical_illness_progress_and_the_rate_of_the_next_yuan(
 
 def test_critical_illness_words_say_how_much_more_until_it_pays() -> None:
     ci = balance(RESIDENT, {"critical_burden": 1_200_000}).critical_illness
-    assert "再累计3000.00元后开始支付，超过部分先按60%支付" in ci.text_zh
-    assert "3000.00 yuan more and it starts paying, first at 60%" in ci.text_en
+    assert "再累计3,000.00元后开始支付，超过部分先按60%支付" in ci.text_zh
+    assert "3,000.00 yuan more and it starts paying, first at 60%" in ci.text_en
     assert ci.rule == "critical_illness" and "000:133" in ci.source
 
 
@@ -197,7 +197,7 @@ def test_the_deductible_is_per_admission_by_level() -> None:
     assert note.by_level == (20_000, 50_000, 100_000)
     assert (
         "每次住院" in note.text_zh
-        and "一级医院200元、二级医院500元、三级医院1000元" in note.text_zh
+        and "一级医院200.00元、二级医院500.00元、三级医院1,000.00元" in note.text_zh
     )
     assert note.rule == "basic.deductible.resident"
 

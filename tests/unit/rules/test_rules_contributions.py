@@ -110,7 +110,7 @@ def test_unemployment_benefit_recipients_base_is_raised_to_60_percent_and_they_p
     assert (m.individual_fen, m.employer_fen, m.large_amount_fen) == (5_000, 20_000, 0)
     assert m.person_pays_fen == 0
     assert m.lines[0].rule == "contributions.employee.unemployment_fund"
-    assert "2500.00" in m.lines[0].text_zh and "个人不缴费" in m.lines[-1].text_zh
+    assert "2,500.00元" in m.lines[0].text_zh and "个人不缴费" in m.lines[-1].text_zh
     above = month("2024-03", 300_000, "unemployment_fund")
     assert above.base_fen == 300_000 and above.individual_fen == 6_000  # no floor line
     assert above.lines[0].rule == "contributions.employee.rates"
@@ -288,7 +288,7 @@ def test_arrears_count_only_once_a_back_payment_covers_them() -> None:
     assert before.months_paid == 3
     assert [e.period for e in before.arrears] == ["2020-03"]
     assert before.arrears_fen == 6_000 + 24_000 + 3_333  # 2% + 8% of 3,000.00 + 33.33
-    assert "另有1个月欠缴(2020-03，共333.33元)，补缴后计入缴费年限" in before.text_zh
+    assert "另有1个月欠缴（2020-03，共333.33元），补缴后计入缴费年限" in before.text_zh
 
     entries.append(back("2020-03", date(2021, 5, 10)))
     still_before = contribution_years(entries, date(2021, 5, 9), sex="female", policy=OLD_POLICY)
@@ -323,7 +323,7 @@ def test_a_base_of_4000_a_month_is_96_percent_and_gives_every_benefit() -> None:
     assert tier.includes == ("personal_account", "inpatient", "outpatient", "chronic_outpatient")
     assert tier.next_tier is None and tier.base_for_next_fen is None
     assert tier.monthly_wage_fen == 416_667  # 4,166.67 for the words
-    assert "4166.67" in tier.text_zh and "96%" in tier.text_zh
+    assert "4,166.67元" in tier.text_zh and "96%" in tier.text_zh
     assert (tier.rule, tier.source) == ("eligibility.tiers", "002@2470")
 
 
@@ -334,7 +334,7 @@ def test_84_percent_gives_outpatient_pooling_and_says_what_reaches_95() -> None:
     assert tier.includes == ("personal_account", "inpatient", "outpatient")
     # 95% of 416,666⅔ fen = 395,833⅓ → 395,834 fen (3,958.34): 395,834 × 1,200 / 5,000,000 ≥ 95
     assert tier.next_tier == 95 and tier.base_for_next_fen == 395_834
-    assert "年均缴费达到95%(年均月缴费基数3958.34元)就可以享受门诊慢特病待遇" in tier.text_zh
+    assert "年均缴费达到95%（年均月缴费基数3,958.34元）就可以享受门诊慢特病待遇" in tier.text_zh
     assert "提高缴费基数" in tier.text_zh and "补缴" not in tier.text_zh
     assert tier.includes_zh == "个人账户、住院报销待遇、普通门诊统筹待遇"
 
@@ -412,7 +412,7 @@ def test_the_tier_feeds_a_bill_and_explains_the_zhang_refusal() -> None:
     result = out(doc)
     assert result["eligible"] is False and result["parts"]["basic"] == "0.00"
     assert "年均缴费未达95%" in texts(result)
-    assert "达到95%(年均月缴费基数3958.34元)就可以享受门诊慢特病待遇" in tier.text_zh
+    assert "达到95%（年均月缴费基数3,958.34元）就可以享受门诊慢特病待遇" in tier.text_zh
 
 
 def test_year_tier_json_uses_strings_for_amounts_and_points() -> None:

@@ -22,7 +22,7 @@ def test_the_monthly_notice_reads_as_the_region_sends_it():
 
 def test_the_replacement_ready_notice_names_the_new_cards_tail_only():
     text = notices.render("card_replacement_ready", "示范医保", {"tail": "0042"})
-    assert text == "【示范医保】您补办的医保卡(尾号0042)已办好，请按申请时选的方式领取。"
+    assert text == "【示范医保】您补办的医保卡（尾号0042）已办好，请按申请时选的方式领取。"
     assert notices.parts(text) == 1
     template = notices.TEMPLATES["card_replacement_ready"]
     assert (template.group, template.urgent) == ("card", False)  # 补卡进度: may be turned off
@@ -80,7 +80,7 @@ def test_named_values_render_in_their_slots():
     text = notices.render(
         "family_link_ended", SIGNATURE, {"name": "欧阳*", "end_reason": "家庭成员拒绝"}
     )
-    assert text == "【示范县医保】您与欧阳*的家庭共济绑定已解除(家庭成员拒绝)。"
+    assert text == "【示范县医保】您与欧阳*的家庭共济绑定已解除（家庭成员拒绝）。"
 
 
 @pytest.mark.parametrize(

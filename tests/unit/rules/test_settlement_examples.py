@@ -275,7 +275,7 @@ def test_dibao_assistance_stops_at_the_60000_cap() -> None:
         medical_assistance="1000.00",
         cash="2766.50",
     )
-    assert "60000.00" in texts(result)
+    assert "60,000.00元" in texts(result)
 
 
 def test_assisted_employee_gets_assisted_rules_but_not_the_residents_plus_10() -> None:

@@ -19,6 +19,7 @@ from rules_kit import policy_for, run
 from rules_strategies import ASSISTED, EXAMPLES, bills, ratios, yuan
 
 from chalicelib.rules.bill import parse_bill
+from chalicelib.rules.explain import yuan as shown_yuan
 from chalicelib.rules.money import round_half_up
 from chalicelib.rules.settlement import Settlement, settle, with_family_payment
 
@@ -184,6 +185,6 @@ def test_a_family_payment_keeps_parts_and_lines_in_agreement(
     *_, family, cash = after.lines
     assert family.rule == "family_account" and family.amount == paid
     assert cash.rule == "cash" and cash.amount == after.parts.cash
-    assert cash.text_zh == f"您需要现金支付{yuan(after.parts.cash)}元。"
+    assert cash.text_zh == f"您需要现金支付{shown_yuan(after.parts.cash)}元。"
     assert after.lines[:-2] == s.lines[:-1]
     assert "family_account" not in s.to_json()["parts"]

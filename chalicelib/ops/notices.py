@@ -42,7 +42,7 @@ def plan_from_schedule(event: dict[str, Any]) -> dict[str, Any]:
         else c.clock.now()
     )
     month = str(event.get("month") or previous_month(at.date()))
-    # one thread per shard: 2 million accounts are 4,000 index pages and 200,000 batches
+    # one thread per shard: 2 million accounts are 20,000 index pages and 200,000 batches
     planned = plan_month(c.notices(), month, c.settings.notice_regions, workers=16)
     return {"month": month, "planned": planned}
 

@@ -125,9 +125,42 @@ def test_a_claim_whose_request_is_sent_again_is_still_its_own(region):
     )
     assert c.notice_store.claim(*claim, claim_id="first") is not None
     assert c.notice_store.claim(*claim, claim_id="first") is not None  # the same request
+    assert c.notice_store.get("retried-person", f"M#{MONTH}").attempts == 1  # one try
     assert c.notice_store.claim(*claim, claim_id="second") is None  # another sender's
+    assert c.notice_store.get("retried-person", f"M#{MONTH}").attempts == 1
     c.notice_store.finish("retried-person", f"M#{MONTH}", "sent", sent_at=DAYTIME.isoformat())
     assert c.notice_store.claim(*claim, claim_id="first") is None  # sent: never again
+
+
+def test_a_claim_botocore_sends_twice_is_one_try_and_one_sms(region, stack):
+    """botocore itself sends the claim's request a second time after the first went
+    through (as after a read timeout): the notice goes once and counts one try."""
+    from chalicelib.adapters.dynamodb.models import NoticeItem
+    from chalicelib.services.auth import person_id_for
+    from chalicelib.services.notices import deliver
+
+    c, people = region
+    holder = next(p for p in people if gets_monthly_notice(p))
+    pid = person_id_for(holder.id_number, c.settings.pepper)
+    client = NoticeItem._get_connection().connection.client
+    sent_again = []
+
+    def once_more(request_dict, attempts, **_):
+        if b"claimed_by" in request_dict["body"] and attempts == 1:
+            sent_again.append(attempts)
+            return 0  # retry at once: the first request went through
+        return None
+
+    client.meta.events.register("needs-retry.dynamodb.UpdateItem", once_more)
+    try:
+        status = deliver(_ctx(c), {"type": "monthly", "person_id": pid, "month": MONTH})
+    finally:
+        client.meta.events.unregister("needs-retry.dynamodb.UpdateItem", once_more)
+    assert sent_again == [1]
+    assert status == "sent"
+    record = c.notice_store.get(pid, f"M#{MONTH}")
+    assert (record.status, record.attempts) == ("sent", 1)
+    assert len(_sent_to(stack, {holder.phone})) == 1
 
 
 class CrashingGateway:

@@ -21,6 +21,7 @@ from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     VersionAttribute,
 )
 from pynamodb.connection import Connection
@@ -190,9 +191,11 @@ class NoticeItem(_Base):
     phone_masked = UnicodeAttribute(null=True)
     text = UnicodeAttribute(null=True)
     values = JSONAttribute(null=True)
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # tries counted before ``claims`` (older items)
     lease_until = NumberAttribute(null=True)  # epoch seconds: a claim older than this is free
     claimed_by = UnicodeAttribute(null=True)  # the claim's own id: its retried request passes
+    claims = UnicodeSetAttribute(null=True)  # each claim's id, once: the tries (a retried
+    # request adds its id again, and a set keeps it once: one try, not two)
     message_id = UnicodeAttribute(null=True)
     ttl = NumberAttribute(null=True)
 

@@ -58,7 +58,7 @@ def _record(person_id: str, item: NoticeItem) -> NoticeRecord:
         phone_masked=item.phone_masked,
         text=item.text,
         values=item.values,
-        attempts=int(item.attempts or 0),
+        attempts=int(item.attempts or 0) + len(item.claims or ()),
     )
 
 
@@ -81,7 +81,9 @@ class DynamoNoticeStore:
         The claim carries an id of its own: when botocore sends the request again (the
         answer to the first was late, a read timeout on a busy stack) and the first had
         already claimed, the retry finds its own claim and passes; without it, the retry
-        failed the condition, the sender took the notice for done and it was never sent."""
+        failed the condition, the sender took the notice for done and it was never sent.
+        The tries are the claims' ids, a set: the retry adds its id again and still counts
+        one try (a counter added 1 per request and counted the retry as a second)."""
         item = NoticeItem(person_pk(person_id), NOTICE_PREFIX + key)
         claim_id = claim_id or secrets.token_hex(8)
         free = (
@@ -99,7 +101,7 @@ class DynamoNoticeStore:
                     NoticeItem.kind.set(NoticeItem.kind | kind),
                     NoticeItem.group.set(NoticeItem.group | group),
                     NoticeItem.created_at.set(NoticeItem.created_at | created_at),
-                    NoticeItem.attempts.add(1),
+                    NoticeItem.claims.add({claim_id}),  # a try, counted once per claim
                     NoticeItem.ttl.set(now + RECORD_DAYS * 86_400),
                 ],
                 condition=free,
@@ -253,16 +255,24 @@ class DynamoNoticeStore:
 
     def account_holders(self, region: str, shard: int, page: int) -> Iterator[list[str]]:
         """The person ids with a personal account in one shard of the sparse index, a page
-        at a time (never the whole region in memory)."""
+        at a time (never the whole region in memory). Each Query asks for ``pk`` alone and
+        its raw answer is read without making a model per item: a page costs what its ids
+        cost, so the planner's memory is a few pages whatever the region's size."""
+        connection = AccountItem._get_connection()
         last: dict[str, Any] | None = None
         while True:
-            result = AccountItem.for_notices.query(
-                f"{region}#{shard:02d}", limit=page, last_evaluated_key=last, page_size=page
+            raw: dict[str, Any] = connection.query(
+                f"{region}#{shard:02d}",
+                index_name=AccountItem.for_notices.Meta.index_name,
+                attributes_to_get=["pk"],
+                exclusive_start_key=last,
+                limit=page,
             )
-            ids = [item.pk.removeprefix("PERSON#") for item in result]
+            # the page's parsed answer is let go before its ids are queued
+            ids = [item["pk"]["S"].removeprefix("PERSON#") for item in raw.pop("Items", ())]
             if ids:
                 yield ids
-            last = result.last_evaluated_key
+            last = raw.get("LastEvaluatedKey")
             if not last:
                 return
 

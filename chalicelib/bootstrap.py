@@ -98,7 +98,7 @@ class Container:
         from chalicelib.adapters.dynamodb.settlements import DynamoSettlementRepository
 
         self.bind_tables()
-        return DynamoSettlementRepository()
+        return DynamoSettlementRepository(key=self.settings.pepper)
 
     @cached_property
     def ledger_store(self) -> Any:

@@ -10,6 +10,7 @@ from chalicelib.adapters.clock import CHINA
 from chalicelib.adapters.dynamodb.settlements import located, new_settlement_id
 
 PERSON = "p" + "abcdefghij2345672345"
+KEY = "the pepper of the test"
 
 
 @pytest.mark.parametrize(
@@ -21,14 +22,14 @@ def test_the_id_gives_back_the_person_and_the_sort_key(zone):
     at = datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=zone).isoformat(
         timespec="milliseconds"
     )
-    made = new_settlement_id(PERSON, at)
+    made = new_settlement_id(PERSON, at, KEY)
     assert made.startswith("sz") and made.isalnum() and len(made) <= 40
-    assert located(made) == (PERSON, f"SETTLEMENT#{at}#{made}")
+    assert located(made, KEY) == (PERSON, f"SETTLEMENT#{at}#{made}")
 
 
 def test_two_ids_of_one_moment_differ():
     at = datetime(2026, 6, 1, 8, 0, tzinfo=CHINA).isoformat(timespec="milliseconds")
-    assert len({new_settlement_id(PERSON, at) for _ in range(50)}) > 40
+    assert len({new_settlement_id(PERSON, at, KEY) for _ in range(50)}) > 40
 
 
 @pytest.mark.parametrize(
@@ -41,4 +42,22 @@ def test_two_ids_of_one_moment_differ():
     ],
 )
 def test_an_id_of_the_older_form_or_made_up_says_nothing(older):
-    assert located(older) is None
+    assert located(older, KEY) is None
+
+
+def test_the_id_does_not_show_the_person_id():
+    """Apps see settlement ids (ExplanationOfBenefit.id): an id that carried the internal
+    person id would let two apps match their users (issue 11, pairwise subjects)."""
+    at = datetime(2026, 6, 1, 8, 0, tzinfo=CHINA).isoformat(timespec="milliseconds")
+    made = [new_settlement_id(PERSON, at, KEY) for _ in range(20)]
+    assert all(PERSON[1:] not in m for m in made)
+    tails = {m[19:] for m in made}
+    assert len(tails) > 15  # the same person's ids share no tail an app could match on
+
+
+def test_an_altered_or_foreign_id_points_nowhere_the_person_is():
+    at = datetime(2026, 6, 1, 8, 0, tzinfo=CHINA).isoformat(timespec="milliseconds")
+    made = new_settlement_id(PERSON, at, KEY)
+    assert located(made, "another stage's pepper")[0] != PERSON
+    altered = made[:-1] + ("a" if made[-1] != "a" else "b")
+    assert located(altered, KEY)[0] != PERSON

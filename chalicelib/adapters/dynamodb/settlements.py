@@ -8,6 +8,8 @@ for the same person makes ours fail as a whole, and the service reads again.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from datetime import UTC, datetime, timedelta, timezone
@@ -172,25 +174,47 @@ _NEW_ID = "sz"  # older ids are "s" and 20 hex digits
 _QUARTERS = 64  # the offset from UTC in quarter hours, shifted to be positive
 
 
-def new_settlement_id(person_id: str, settled_at: str) -> str:
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # the person id's alphabet (services/auth.py)
+_PLACE = 19  # where the sealed person id starts: "sz" + time (11) + offset (2) + random (4)
+
+
+def _sealed(key: str, head: str, person: str) -> str | None:
+    """The person id's 20 characters turned by a keystream of ``key`` and the id's head
+    (its time, offset and random part): turning them again gives them back. The internal
+    person id never shows in a settlement id, which people and apps see (an app's
+    ExplanationOfBenefit ids among them), so two apps cannot match their users by it."""
+    stream = hmac.new(key.encode(), f"settlement-place:{head}".encode(), hashlib.sha256).digest()
+    try:
+        return "".join(
+            _BASE32[_BASE32.index(c) ^ (stream[i] & 31)] for i, c in enumerate(person)
+        )
+    except (ValueError, IndexError):
+        return None
+
+
+def new_settlement_id(person_id: str, settled_at: str, key: str) -> str:
     """``sz`` + the time in milliseconds (11 hex digits) + its UTC offset (2) + 4 random hex
-    digits + the person id without its ``p``: where the settlement is stored (its partition
-    and sort key ``SETTLEMENT#<settled_at>#<id>``), so that a reversal needs no look-up
-    before it reads. The hospital that gets it already has the person id."""
+    digits + the person id sealed with ``key`` (:func:`_sealed`): where the settlement is
+    stored (its partition and sort key ``SETTLEMENT#<settled_at>#<id>``), so that a reversal
+    needs no look-up before it reads."""
     at = datetime.fromisoformat(settled_at)
     offset = at.utcoffset() or timedelta(0)
     ms = (at - _EPOCH) // timedelta(milliseconds=1)
     quarters = offset // timedelta(minutes=15) + _QUARTERS
-    made = f"{_NEW_ID}{ms:011x}{quarters:02x}{secrets.token_hex(2)}{person_id[1:]}"
-    where = (person_id, f"{SETTLEMENT_PREFIX}{settled_at}#{made}")
-    if person_id.startswith("p") and len(made) <= 40 and located(made) == where:
-        return made
+    head = f"{_NEW_ID}{ms:011x}{quarters:02x}{secrets.token_hex(2)}"
+    sealed = _sealed(key, head, person_id[1:]) if person_id.startswith("p") else None
+    if sealed is not None:
+        made = head + sealed
+        where = (person_id, f"{SETTLEMENT_PREFIX}{settled_at}#{made}")
+        if len(made) <= 40 and located(made, key) == where:
+            return made
     return "s" + secrets.token_hex(10)  # pragma: no cover - a person id of another form
 
 
-def located(settlement_id: str) -> tuple[str, str] | None:
-    """(person id, sort key) of a settlement from its id; None for an id of the older form."""
-    if not settlement_id.startswith(_NEW_ID) or len(settlement_id) < 20:
+def located(settlement_id: str, key: str) -> tuple[str, str] | None:
+    """(person id, sort key) of a settlement from its id; None for an id of the older form.
+    A made-up or altered id points at a sort key no settlement has."""
+    if not settlement_id.startswith(_NEW_ID) or len(settlement_id) <= _PLACE:
         return None
     try:
         ms = int(settlement_id[2:13], 16)
@@ -199,15 +223,21 @@ def located(settlement_id: str) -> tuple[str, str] | None:
         return None
     if not -56 <= quarters <= 56:
         return None
+    person = _sealed(key, settlement_id[:_PLACE], settlement_id[_PLACE:])
+    if person is None:
+        return None
     zone = timezone(timedelta(minutes=15 * quarters))
     at = (_EPOCH + timedelta(milliseconds=ms)).astimezone(zone)
     settled_at = at.isoformat(timespec="milliseconds")
-    return "p" + settlement_id[19:], f"{SETTLEMENT_PREFIX}{settled_at}#{settlement_id}"
+    return "p" + person, f"{SETTLEMENT_PREFIX}{settled_at}#{settlement_id}"
 
 
 @translate_faults
 @sessions.guarded
 class DynamoSettlementRepository:
+    def __init__(self, key: str) -> None:
+        self._key = key  # seals the person id inside settlement ids (:func:`_sealed`)
+
     def person_for_card(self, card_number: str) -> str | None:
         try:
             return str(CardIndexItem.get(f"CARD#{card_number}", "CARD").person_id)
@@ -221,7 +251,7 @@ class DynamoSettlementRepository:
     def new_id(self, person_id: str, settled_at: str) -> str:
         """A new settlement's id, which says where the settlement is stored (see
         :func:`new_settlement_id`)."""
-        return new_settlement_id(person_id, settled_at)
+        return new_settlement_id(person_id, settled_at, self._key)
 
     def for_reversal(
         self, settlement_id: str
@@ -230,7 +260,7 @@ class DynamoSettlementRepository:
         the settlement year's figures and the account, in one consistent BatchGetItem (the
         id says where the settlement is). An id of the older form costs its look-up key's
         GetItem first."""
-        where = located(settlement_id)
+        where = located(settlement_id, self._key)
         if where is None:
             key = self.find_by_id(settlement_id)
             if key is None:

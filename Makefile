@@ -40,8 +40,8 @@ test: $(STAMP) chromium node lint types
 bench: $(STAMP)
 	@$(PY) -m bench
 
-# The monthly SMS pipeline with 20,000 accounts alone (make bench sends 2,000): 30 min
-# on a quiet machine, hours on a busy one (the local moto server is one request at a time).
+# The monthly SMS pipeline with 20,000 accounts alone (make bench sends 2,000): ~10 min
+# on a quiet machine (515 s on 2026-12-03), much longer on a busy one (the local moto server is one request at a time).
 bench-notices: $(STAMP)
 	@YIBAO_BENCH_NOTICES=20000 $(PY) -m bench.notices
 

@@ -11,8 +11,8 @@ after a warm-up run: the first run's clients cost a few MB whatever the count).
 Budgets: one SNS publish per notice at most; planner memory ratio ≤ 1.2.
 
 The moto server answers one request at a time: on this machine the whole pipeline
-makes ~10 notices a second when it is quiet and ~1 when five test suites share its two
-cores, so 20,000 sent take 30 minutes to hours: that is ``make bench-notices``.
+made 38.8 notices a second when it was quiet (2026-12-03) and far fewer when test suites
+share its two cores, so 20,000 sent take 10 minutes to an hour: that is ``make bench-notices``.
 """
 
 from __future__ import annotations

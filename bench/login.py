@@ -32,7 +32,7 @@ LIFTED = {
 def _bodies() -> dict[str, dict[str, str]]:
     from chalicelib.demo import make_id_number, person
 
-    holder = person(990101, 1)
+    holder = person(990101, 0)  # asked for no other code in `make bench` (1 is, just before)
     stranger = make_id_number(random.Random(15), "530302", date(1971, 2, 3), "female")
     return {
         "match": {"id_number": holder.id_number, "phone": holder.phone},
@@ -48,7 +48,8 @@ def run(budgets: Budgets, api: Any) -> None:
     try:
         bodies = _bodies()
         for body in bodies.values():  # warm: clients, connections, the decoys' topic
-            assert api.post("/v1/auth/otp", body).status == 202
+            warm = api.post("/v1/auth/otp", body)
+            assert warm.status == 202, warm.text
         requests: dict[str, Counter[tuple[str, str]]] = {}
         for name, body in bodies.items():
             with aws_requests() as count:

@@ -214,14 +214,13 @@ def main(argv: list[str] | None = None) -> int:
         counts, payer_token = request_counts(api, last_code, read_bytes)
         from bench import apps, login
 
-        login.run(budgets, api)
-
         app_counts = apps.app_read_requests(api, payer_token)
         settlement = settlement_through_api(api)
         paths, ratios = _paths_and_overhead(api, settlement["token"], payer_token, code_of)
         from bench.cold_start import cold_start
 
         cold = cold_start(payer_token)
+        login.run(budgets, api)  # last: its 60+ code requests fill the client IP's hour
         notice_budgets = Budgets()
         if "notices" not in skipped:
             from bench import notices

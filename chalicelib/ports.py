@@ -310,6 +310,9 @@ class SettlementKey:
     status: str
     # by visit only: the fingerprints of the visit's earlier, reversed settlements -> their ids
     earlier: dict[str, str] = field(default_factory=dict)
+    # the settlement as answered, with its status now, when the read that found the key
+    # brought it (None: read it by ``person_sk``)
+    answer: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

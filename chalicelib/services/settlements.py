@@ -3,7 +3,8 @@
 The person's profile, groups and year-to-date figures come from the store, never
 from the caller. The pure engine (``rules/settlement.py``) computes the parts;
 this service reads once, writes once, and retries when another settlement for
-the same person got in between (no lost update).
+the same person got in between (no lost update). The one read brings the visit's key
+too, so a replay of a settled visit answers from it and writes nothing.
 """
 
 from __future__ import annotations
@@ -331,12 +332,17 @@ def _settle_once(
     replaces: Any = None,
 ) -> dict[str, Any]:
     now = ctx.clock.now()
-    subject = ctx.store.load_subject(person_id, now.year)
+    subject, found = _inputs(ctx, hospital_id, body, person_id, now)
     if subject is None:
         raise _not_found()
     if card_number is not None:
         _check_card(ctx, subject, card_number, now)
     _insured(subject)
+    if found is not None:  # the visit has a settlement (a replay, a reused id, or reversed)
+        same = _same_visit(ctx, found, digest)
+        if same is not None:
+            return same
+        replaces = found  # 冲正后重新结算：its settlement was reversed; settle it anew
     visit, remote = _filed(subject, body["visit"], hospital_id, now)
     result = _engine(subject, visit, items, bool(body.get("use_account")), now)
     settled_at = now.isoformat(timespec="milliseconds")
@@ -390,6 +396,21 @@ def _settle_once(
         extra={"settlement_id": settlement_id, "person_id": person_id, "hospital_id": hospital_id},
     )
     return answer
+
+
+def _inputs(
+    ctx: SettlementContext, hospital_id: str, body: dict[str, Any], person_id: str, now: datetime
+) -> tuple[SettlementSubject | None, Any]:
+    """The settlement's inputs and the visit's key (None: not settled yet) in one read. With
+    family aid the family links are wanted: the person's whole ``ME#`` Query, and the visit's
+    key only if the write finds it (a refused write brings it back: no read of its own)."""
+    if body.get("use_family_account"):
+        return ctx.store.load_subject(person_id, now.year), None
+    remote = body["visit"].get("location") != "in_county"  # only then may a filing matter
+    found: tuple[SettlementSubject | None, Any] = ctx.store.for_visit(
+        person_id, now.year, hospital_id, body["visit_id"], remote
+    )
+    return found
 
 
 def _same_visit(ctx: SettlementContext, key: Any, digest: str) -> dict[str, Any] | None:

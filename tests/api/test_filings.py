@@ -565,7 +565,41 @@ def test_a_settlement_is_still_one_read_and_one_transaction_with_filings(
     with dynamodb_requests() as count:
         reply = settle(api, hospital["id"], hospital["token"], p)
     assert reply.status == 200, reply.text
-    assert dict(count) == {"Query": 1, "TransactWriteItems": 1}
+    assert reply.body["remote_filing"]["why"] == "applies"  # the filing was found
+    # the filing guard's copy comes in the inputs' one BatchGetItem
+    assert dict(count) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_a_filing_guard_written_before_its_copy_settles_by_the_query(
+    stack, api, login, clock, beijing_hospital
+):
+    """A guard without the copy (written before it was kept): the filings themselves are
+    read, and the filing still applies."""
+    from chalicelib.adapters.dynamodb.models import FILING_GUARD_SK, FilingGuardItem
+
+    p = stack.fresh_person(scheme="resident", groups=())
+    filed(api, login(p), where=BEIJING)
+    guard = FilingGuardItem(f"PERSON#{pid(p)}", FILING_GUARD_SK)
+    guard.update(actions=[FilingGuardItem.open_filings.remove()], add_version_condition=False)
+    token = _client_token(api, beijing_hospital)
+    with dynamodb_requests() as count:
+        reply = settle(api, beijing_hospital["id"], token, p)
+    assert reply.status == 200, reply.text
+    assert reply.body["remote_filing"]["why"] == "applies"
+    assert dict(count) == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
+
+
+def test_the_guards_copy_follows_changes_and_cancellations(stack, api, login, clock, hospital):
+    """What the copy says is what the filings say: a cancelled filing no longer applies."""
+    p = stack.fresh_person(scheme="resident", groups=())
+    token = login(p)
+    body = filed(api, token, category="referral", where=DONGSHAN)
+    during = settle(api, hospital["id"], hospital["token"], p, location="out_of_county")
+    assert during.body["remote_filing"]["why"] == "applies", during.text
+    cancelled = api.post(f"{FILINGS}/{body['filing_id']}/cancel", {}, token=token)
+    assert cancelled.status == 200, cancelled.text
+    after = settle(api, hospital["id"], hospital["token"], p, location="out_of_county")
+    assert after.body["remote_filing"]["why"] == "none_in_force", after.text
 
 
 def test_an_estimate_uses_the_filing_and_shows_what_filing_changes(stack, api, login, clock):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -83,6 +83,49 @@ def filing_from_raw(data: dict[str, Any]) -> Filing | None:
     if not sk.startswith(FILING_PREFIX) or EVENT_MARK in sk:
         return None
     return to_filing(FilingItem.from_raw_data(data))
+
+
+_COPIED = ("filing_id", "category", "term", "settles_as", "city", "channel", "agent_name",
+           "cancel_reason", "status")
+
+
+def _copy_json(filing: Filing) -> dict[str, Any]:
+    """What a settlement needs of a filing (its reminder aside: the reminder job changes
+    only that, without the guard)."""
+    return {
+        **{name: getattr(filing, name) for name in _COPIED},
+        "start": filing.start.isoformat(),
+        "end": _text(filing.end),
+        "cancelled_on": _text(filing.cancelled_on),
+        "created_at": filing.created_at.isoformat(timespec="seconds"),
+    }
+
+
+def _from_copy(data: dict[str, Any]) -> Filing:
+    return Filing(
+        **{name: data[name] for name in _COPIED},
+        start=date.fromisoformat(data["start"]),
+        end=_day(data["end"]),
+        cancelled_on=_day(data["cancelled_on"]),
+        created_at=datetime.fromisoformat(data["created_at"]),
+    )
+
+
+def open_filings(filings: list[Filing], today: date) -> str:
+    """The guard's copy: the filings that may be in force today or later (newest first).
+    A filing whose last day is past can never be in force again; a day's slack covers a
+    settlement clock a time zone behind the write's."""
+    since = today - timedelta(days=1)
+    kept = [f for f in filings if (last := f.last_day()) is None or last >= since]
+    return json.dumps([_copy_json(f) for f in kept], ensure_ascii=False)
+
+
+def filings_from_guard(data: dict[str, Any]) -> tuple[Filing, ...] | None:
+    """The filings a raw guard item carries, None for a guard written before the copy."""
+    copy = data.get("open_filings", {}).get("S")
+    if copy is None:
+        return None
+    return tuple(_from_copy(d) for d in json.loads(copy))
 
 
 def _event(item: FilingEventItem) -> FilingEvent:
@@ -167,6 +210,17 @@ def reminder_day(filing: Filing) -> date | None:
     if filing.term != "temporary" or filing.status != "active" or filing.reminded_at:
         return None
     return filing.end
+
+
+def _after_write(record: FilingRecord, after: StoredFiling) -> list[Filing]:
+    """The person's filings as this write leaves them, newest first."""
+    mine = after.filing.filing_id
+    others = [s.filing for s in record.filings if s.filing.filing_id != mine]
+    return sorted([after.filing, *others], key=lambda f: f.created_at, reverse=True)
+
+
+def event_day(event: FilingEvent) -> date:
+    return date.fromisoformat(event.at[:10])
 
 
 class _Labelled:
@@ -262,7 +316,15 @@ class DynamoFilingRepository:
                 if old_day is not None and old_day != new_day and before is not None:
                     tx.delete(_lapse_item(person_id, region, before.filing, old_day))
                     tx_labels.add("delete", "old index")
-                tx.save(FilingGuardItem(pk, FILING_GUARD_SK, **_version(record.guard_version)))
+                copy = open_filings(_after_write(record, after), event_day(event))
+                tx.save(
+                    FilingGuardItem(
+                        pk,
+                        FILING_GUARD_SK,
+                        open_filings=copy,
+                        **_version(record.guard_version),
+                    )
+                )
                 tx_labels.add("put", "guard")
                 tx.save(_filing_item(person_id, after))
                 tx_labels.add("put", "filing")

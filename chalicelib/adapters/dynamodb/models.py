@@ -267,6 +267,10 @@ class SettlementKeyItem(_Base):
     # visit keys only: the bills of this visit's earlier, reversed settlements
     # (fingerprint -> settlement id), so that a late retry of one gets its own answer
     earlier = JSONAttribute(null=True)
+    # visit keys written since settlement inputs are one BatchGetItem: the answer as first
+    # given, and when it was reversed, so that a replay answers from the read that found it
+    body = UnicodeAttribute(null=True)
+    reversed_at = UnicodeAttribute(null=True)
 
 
 class ClientItem(_Base):
@@ -460,9 +464,14 @@ class FilingEventItem(_Base):
 
 class FilingGuardItem(_Base):
     """A person's filing writes, one at a time (sk ``ME#FILINGS``): each write checks the
-    version it read, so two requests cannot both pass "one filing in force per date"."""
+    version it read, so two requests cannot both pass "one filing in force per date".
+
+    Every filing write puts it, so it also carries a copy of the filings that may still be
+    in force (``open_filings``): a settlement reads it by key instead of Querying the
+    person's partition. Guards written before the copy have none (the settlement Queries)."""
 
     version = VersionAttribute()
+    open_filings = UnicodeAttribute(null=True)  # JSON list, newest first (filings.py)
 
 
 class FilingLapseItem(_Base):

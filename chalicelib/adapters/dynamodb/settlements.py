@@ -1,9 +1,16 @@
-"""Settlements on DynamoDB: one Query to read a person, one transaction to write; a
-reversal reads its settlement and the figures in one BatchGetItem (the id says where).
+"""Settlements on DynamoDB: one read of known keys, one transaction to write.
 
-The transaction holds the settlement, its two look-up keys, the year-to-date
-figures and the account debit, each with a condition: a concurrent settlement
-for the same person makes ours fail as a whole, and the service reads again.
+A hospital's settlement reads its inputs in one consistent BatchGetItem (:meth:`for_visit`):
+the person's profile, card, year figures and account, the filing guard's copy of the
+remote-care filings when the visit is away from home, and the visit's key in its own
+partition, which carries the answer: a replay answers from that read and writes nothing.
+A reversal reads its settlement and the figures in one BatchGetItem (the id says where).
+
+The transaction holds the settlement, the visit's key, the year-to-date figures and the
+account debit, each with a condition: a concurrent settlement for the same person makes
+ours fail as a whole, and the service reads again. A settlement id of the current form
+says where its settlement is (:func:`located`), so it needs no look-up key of its own;
+ids of the older form keep theirs (``SETTLEMENT#<id>``).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
 
@@ -23,12 +31,13 @@ from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.cards import _card
 from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
-from chalicelib.adapters.dynamodb.filings import filing_from_raw
+from chalicelib.adapters.dynamodb.filings import filing_from_raw, filings_from_guard
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
     BILL_PREFIX,
     CARD_SK,
     FAMILY_PAYER_SK,
+    FILING_GUARD_SK,
     ME_PREFIX,
     PROFILE_SK,
     SETTLEMENT_PREFIX,
@@ -59,6 +68,8 @@ from chalicelib.rules.bill import YTD_FIELDS
 
 
 def _key(item: SettlementKeyItem) -> SettlementKey:
+    """A look-up key; a visit's key written with the answer brings it (with its status)."""
+    answer = None if item.body is None else _with_status(item.body, item.status, item.reversed_at)
     return SettlementKey(
         item.settlement_id,
         item.person_id,
@@ -67,7 +78,26 @@ def _key(item: SettlementKeyItem) -> SettlementKey:
         item.hospital_id,
         item.status,
         dict(item.earlier or {}),
+        answer,
     )
+
+
+def _visit_pk(hospital_id: str, visit_id: str) -> str:
+    return f"VISIT#{hospital_id}#{visit_id}"
+
+
+def _batch_get(keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Items by key (raw), across partitions, in one consistent BatchGetItem; keys DynamoDB
+    defers (under throttling) are asked for again."""
+    connection = PersonItem._get_connection()
+    wanted: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
+    found: list[dict[str, Any]] = []
+    while wanted:
+        raw: dict[str, Any] = connection.batch_get_item(wanted, consistent_read=True)
+        found += next(iter(raw.get("Responses", {}).values()), [])
+        deferred: dict[str, Any] = next(iter(raw.get("UnprocessedKeys", {}).values()), {})
+        wanted = deferred.get("Keys")
+    return found
 
 
 def _version(version: int | None) -> dict[str, Any]:
@@ -118,11 +148,15 @@ def _cancelled(exc: TransactWriteError) -> list[str | None]:
 
 def _answered(item: SettlementItem) -> dict[str, Any]:
     """The settlement as answered, with its status now (settled or reversed)."""
-    body: dict[str, Any] = json.loads(item.body)
-    body["status"] = item.status
-    if item.reversed_at:
-        body["reversed_at"] = item.reversed_at
-    return body
+    return _with_status(item.body, item.status, item.reversed_at)
+
+
+def _with_status(body: str, status: str, reversed_at: str | None) -> dict[str, Any]:
+    answer: dict[str, Any] = json.loads(body)
+    answer["status"] = status
+    if reversed_at:
+        answer["reversed_at"] = reversed_at
+    return answer
 
 
 def _subject(items: list[dict[str, Any]], person_id: str, year: int) -> SettlementSubject | None:
@@ -146,8 +180,8 @@ def _subject(items: list[dict[str, Any]], person_id: str, year: int) -> Settleme
             account = account_from_raw(data)
             balance, account_version = account.balance, account.version
             summary = account.summary
-        elif not sk.startswith(ME_PREFIX):
-            continue  # the settlement a reversal reads with them
+        elif not sk.startswith(ME_PREFIX) or sk == FILING_GUARD_SK:
+            continue  # the settlement a reversal reads with them, the filings' guard
         elif (filing := filing_from_raw(data)) is not None:
             filings.append(filing)  # 异地就医备案：the settlement takes the one in force
         else:
@@ -246,7 +280,32 @@ class DynamoSettlementRepository:
 
     @sessions.brings_check
     def load_subject(self, person_id: str, year: int) -> SettlementSubject | None:
+        """Everything settlement may need of the person, family links too: the ``ME#`` Query."""
         return _subject(me_items(person_id), person_id, year)
+
+    def for_visit(
+        self, person_id: str, year: int, hospital_id: str, visit_id: str, remote: bool
+    ) -> tuple[SettlementSubject | None, SettlementKey | None]:
+        """A hospital's settlement inputs in one consistent BatchGetItem of known keys: the
+        person's profile, card, the year's figures and account, the visit's key (with the
+        answer it got, if settled) and, for care away from home (``remote``), the filing
+        guard with its copy of the filings that may be in force. Family links are not read
+        (:meth:`load_subject`). A guard written before the copy costs the ``ME#`` Query."""
+        pk = person_pk(person_id)
+        sks = [PROFILE_SK, CARD_SK, f"{YTD_PREFIX}{year}", ACCOUNT_SK]
+        if remote:
+            sks.append(FILING_GUARD_SK)
+        visit_pk = _visit_pk(hospital_id, visit_id)
+        items = _batch_get([*((pk, sk) for sk in sks), (visit_pk, "VISIT")])
+        own = [i for i in items if i["pk"]["S"] == pk]
+        visit = next((i for i in items if i["pk"]["S"] == visit_pk), None)
+        key = None if visit is None else _key(SettlementKeyItem.from_raw_data(visit))
+        guard = next((i for i in own if i["sk"]["S"] == FILING_GUARD_SK), None)
+        filings = filings_from_guard(guard) if guard is not None else ()
+        if filings is None:  # a guard from before the copy: the filings themselves
+            return _subject(me_items(person_id), person_id, year), key
+        subject = _subject(own, person_id, year)
+        return (subject if subject is None else replace(subject, filings=filings)), key
 
     def new_id(self, person_id: str, settled_at: str) -> str:
         """A new settlement's id, which says where the settlement is stored (see
@@ -296,12 +355,13 @@ class DynamoSettlementRepository:
             with TransactWrite(connection=transaction_connection()) as tx:
                 tx.save(
                     SettlementKeyItem(
-                        f"VISIT#{new.hospital_id}#{new.visit_id}",
+                        _visit_pk(new.hospital_id, new.visit_id),
                         "VISIT",
                         **key_fields,
                         earlier=None
                         if old is None
                         else {**old.earlier, old.fingerprint: old.settlement_id},
+                        body=new.body,  # a replay answers from the read that finds the key
                     ),
                     # a new visit, or (冲正后重新结算) the very reversed settlement read before
                     condition=SettlementKeyItem.pk.does_not_exist()
@@ -311,12 +371,15 @@ class DynamoSettlementRepository:
                     # refused: the visit's key as it stands comes back (a replay reads no key)
                     return_values="ALL_OLD",
                 )
-                tx.save(
-                    SettlementKeyItem(
-                        f"SETTLEMENT#{new.settlement_id}", "SETTLEMENT", **key_fields
-                    ),
-                    condition=SettlementKeyItem.pk.does_not_exist(),
-                )
+                if located(new.settlement_id, self._key) is None:  # pragma: no cover
+                    # an id of the older form (a person id of another form) says not where
+                    # its settlement is: its look-up key
+                    tx.save(
+                        SettlementKeyItem(
+                            f"SETTLEMENT#{new.settlement_id}", "SETTLEMENT", **key_fields
+                        ),
+                        condition=SettlementKeyItem.pk.does_not_exist(),
+                    )
                 tx.save(
                     SettlementItem(
                         pk,
@@ -375,25 +438,40 @@ class DynamoSettlementRepository:
 
     def find_by_visit(self, hospital_id: str, visit_id: str) -> SettlementKey | None:
         try:
-            return _key(
-                SettlementKeyItem.get(
-                    f"VISIT#{hospital_id}#{visit_id}", "VISIT", consistent_read=True
-                )
-            )
+            pk = _visit_pk(hospital_id, visit_id)
+            return _key(SettlementKeyItem.get(pk, "VISIT", consistent_read=True))
         except SettlementKeyItem.DoesNotExist:
             return None
 
     def find_by_id(self, settlement_id: str) -> SettlementKey | None:
-        try:
-            return _key(
-                SettlementKeyItem.get(
-                    f"SETTLEMENT#{settlement_id}", "SETTLEMENT", consistent_read=True
+        """By id: the settlement itself where the id says it is (its answer comes along), or
+        an id of the older form's look-up key. No fingerprint: that is the visit's key's."""
+        where = located(settlement_id, self._key)
+        if where is None:
+            try:
+                return _key(
+                    SettlementKeyItem.get(
+                        f"SETTLEMENT#{settlement_id}", "SETTLEMENT", consistent_read=True
+                    )
                 )
-            )
-        except SettlementKeyItem.DoesNotExist:
+            except SettlementKeyItem.DoesNotExist:
+                return None
+        person_id, person_sk = where
+        try:
+            item = SettlementItem.get(person_pk(person_id), person_sk, consistent_read=True)
+        except SettlementItem.DoesNotExist:
             return None
+        if item.settlement_id != settlement_id:  # pragma: no cover - the id is in the key
+            return None
+        answer = _answered(item)
+        return SettlementKey(
+            settlement_id, person_id, person_sk, "", item.hospital_id, item.status, {}, answer
+        )
 
     def body(self, key: SettlementKey) -> dict[str, Any]:
+        """The settlement as answered: from the key when its read brought it, else read."""
+        if key.answer is not None:
+            return dict(key.answer)
         item = SettlementItem.get(person_pk(key.person_id), key.person_sk, consistent_read=True)
         return _answered(item)
 
@@ -410,16 +488,22 @@ class DynamoSettlementRepository:
     ) -> None:
         pk = person_pk(key.person_id)
         settled = SettlementKeyItem.status == "settled"
+        # an id of the older form has its look-up key (a newer id's settlement is found by it)
+        looked_up = located(key.settlement_id, self._key) is None
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
+                if looked_up:
+                    tx.update(
+                        SettlementKeyItem(f"SETTLEMENT#{key.settlement_id}", "SETTLEMENT"),
+                        actions=[SettlementKeyItem.status.set("reversed")],
+                        condition=settled,
+                    )
                 tx.update(
-                    SettlementKeyItem(f"SETTLEMENT#{key.settlement_id}", "SETTLEMENT"),
-                    actions=[SettlementKeyItem.status.set("reversed")],
-                    condition=settled,
-                )
-                tx.update(
-                    SettlementKeyItem(f"VISIT#{key.hospital_id}#{visit_id}", "VISIT"),
-                    actions=[SettlementKeyItem.status.set("reversed")],
+                    SettlementKeyItem(_visit_pk(key.hospital_id, visit_id), "VISIT"),
+                    actions=[
+                        SettlementKeyItem.status.set("reversed"),
+                        SettlementKeyItem.reversed_at.set(reversed_at),  # the answer it carries
+                    ],
                     condition=settled & (SettlementKeyItem.settlement_id == key.settlement_id),
                 )
                 tx.update(
@@ -457,7 +541,8 @@ class DynamoSettlementRepository:
             # PynamoDB sends puts (the figures, the account line, a family refund's three
             # lines) before updates (the three status changes, then the accounts).
             puts = 1 + (1 if account_credit else 0) + (3 if refund is not None else 0)
-            if "ConditionalCheckFailed" in codes[puts : puts + 3]:
+            statuses = 3 if looked_up else 2
+            if "ConditionalCheckFailed" in codes[puts : puts + statuses]:
                 raise AlreadyReversed() from None
             if "ConditionalCheckFailed" in codes:
                 raise StaleFigures() from None

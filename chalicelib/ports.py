@@ -298,6 +298,9 @@ class SettlementSubject:
     links: tuple[StoredLink, ...] = ()  # family links (家庭共济) on this side
     filings: tuple[Any, ...] = ()  # remote-care filings (rules.filing.Filing), 异地就医备案
     account_summary: Any = None  # rules.account_summary.AccountSummary | None (not migrated)
+    # 家庭共济 read by key with a settlement's inputs: the paying side (FamilySide, its one
+    # link); None: not read with them (family aid reads it itself)
+    family_payer: Any = None
 
 
 @dataclass(frozen=True)

@@ -476,9 +476,11 @@ def usable_link(
     relative_links: tuple[StoredLink, ...],
     relative_status: str,
     link_id: str | None = None,
+    payer_side: FamilySide | None = None,
 ) -> tuple[StoredLink, StoredLink, FamilySide] | rules.Refusal:
     """The relative's active link that may pay now (their copy, the payer's copy, the payer's
-    side), or why not; with ``link_id``, only that link. Reads the payer's side: one Query.
+    side), or why not; with ``link_id``, only that link. Reads the payer's side (one Query)
+    unless it was read already (``payer_side``, with a settlement's inputs).
     Nothing here depends on the payer's balance."""
     mine = active_payer_link(relative_links, now)
     if mine is None or (link_id is not None and mine.link.link_id != link_id):
@@ -487,7 +489,8 @@ def usable_link(
             "There is no active family link, so nothing is paid from a relative's account.",
             "没有生效的家庭共济绑定，不能用家人的账户支付。",
         )
-    payer_side = store.side(mine.other_person_id)
+    if payer_side is None or payer_side.person.person_id != mine.other_person_id:
+        payer_side = store.side(mine.other_person_id)
     payer_copy = None if payer_side is None else find_link(payer_side.links, mine.link.link_id)
     if payer_side is None or payer_copy is None:
         return rules.Refusal("no_family_link", "The link is gone.", "家庭共济绑定已不存在。")
@@ -508,10 +511,12 @@ def plan_use(
     ref: str,
     what: tuple[str, str],
     link_id: str | None = None,
+    payer_side: FamilySide | None = None,
 ) -> tuple[FamilyUse, FamilySide] | rules.Refusal:
     """What the relative's linked account would pay towards ``due_fen`` (no write), or why
-    not; with ``link_id``, only through that link. Reads the payer's side: one Query."""
-    usable = usable_link(store, now, relative_links, relative_status, link_id)
+    not; with ``link_id``, only through that link. Reads the payer's side (one Query) unless
+    given (``payer_side``)."""
+    usable = usable_link(store, now, relative_links, relative_status, link_id, payer_side)
     if isinstance(usable, rules.Refusal):
         return usable
     mine, payer_copy, payer_side = usable

@@ -98,6 +98,7 @@ def _family_aid(
         "settlement",
         ref,
         FAMILY_WHAT,
+        payer_side=subject.family_payer,  # read with the inputs, by the keys the guard names
     )
     if isinstance(planned, Refusal):
         return None, _refused(planned)
@@ -401,14 +402,13 @@ def _settle_once(
 def _inputs(
     ctx: SettlementContext, hospital_id: str, body: dict[str, Any], person_id: str, now: datetime
 ) -> tuple[SettlementSubject | None, Any]:
-    """The settlement's inputs and the visit's key (None: not settled yet) in one read. With
-    family aid the family links are wanted: the person's whole ``ME#`` Query, and the visit's
-    key only if the write finds it (a refused write brings it back: no read of its own)."""
-    if body.get("use_family_account"):
-        return ctx.store.load_subject(person_id, now.year), None
+    """The settlement's inputs and the visit's key (None: not settled yet) in one read; with
+    family aid, the active link and the payer's side in a second (the guard read in the
+    first names their keys)."""
     remote = body["visit"].get("location") != "in_county"  # only then may a filing matter
+    family = bool(body.get("use_family_account"))
     found: tuple[SettlementSubject | None, Any] = ctx.store.for_visit(
-        person_id, now.year, hospital_id, body["visit_id"], remote
+        person_id, now.year, hospital_id, body["visit_id"], remote, family
     )
     return found
 

@@ -60,7 +60,18 @@ def test_with_family_aid(stack, api, hospital, login):
     sent = body(hospital, person_id=pid(relative), use_family_account=True)
     answer, meter = counted(api, SETTLE, sent, hospital["token"])
     assert answer["family_aid"]["amount"] != "0.00", answer["family_aid"]
-    assert meter == {"Query": 2, "TransactWriteItems": 1}
+    # the relative's one-payer guard, read with the inputs, names the link and the payer:
+    # both link copies and the payer's profile and account are a second BatchGetItem
+    assert meter == {"BatchGetItem": 2, "TransactWriteItems": 1}
+
+
+def test_with_family_aid_and_no_active_link(stack, api, hospital):
+    """No guard: no active link, so nothing more is read and the settlement says why."""
+    p = stack.fresh_person(scheme="resident")
+    sent = body(hospital, person_id=pid(p), use_family_account=True)
+    answer, meter = counted(api, SETTLE, sent, hospital["token"])
+    assert answer["family_aid"]["code"] == "no_family_link", answer["family_aid"]
+    assert meter == {"BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_a_replay_is_one_read_and_writes_nothing(stack, api, hospital):
@@ -77,15 +88,14 @@ def test_a_replay_is_one_read_and_writes_nothing(stack, api, hospital):
     assert again == first and meter == {"GetItem": 1, "BatchGetItem": 1}
 
 
-def test_a_replay_with_family_aid_writes_nothing(stack, api, hospital, login):
-    """With family aid the inputs are the ``ME#`` Query, which cannot bring the visit's
-    key: the refused write brings it back, with the answer."""
+def test_a_replay_with_family_aid_is_one_read(stack, api, hospital, login):
+    """The visit stands settled: the payer's side is not read."""
     _payer, relative, *_ = linked(stack, api, login)
     sent = body(hospital, person_id=pid(relative), use_family_account=True)
     first, _ = counted(api, SETTLE, sent, hospital["token"])
     again, meter = counted(api, SETTLE, sent, hospital["token"])
-    assert again == first
-    assert meter == {"Query": 2, "TransactWriteItems": 1}
+    assert again == first and first["family_aid"]["amount"] != "0.00"
+    assert meter == {"BatchGetItem": 1}
 
 
 def test_another_bill_on_a_settled_visit_is_refused_from_the_one_read(stack, api, hospital):

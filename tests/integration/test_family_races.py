@@ -126,3 +126,47 @@ def test_a_link_ended_after_the_plan_makes_the_settlement_read_again(family):
     with pytest.raises(StaleFigures):
         ctx.store.save(subject, new, (use, payer_side))
     assert c.family_store.side(pid(payer)).account_balance == payer_side.account_balance
+
+
+def test_a_link_ended_after_the_inputs_were_read_by_key_makes_the_settlement_read_again(family):
+    """The same race with the inputs read by key (the relative's guard naming the link and
+    the payer): the transaction's check of the guard refuses the write."""
+    payer, first, _ = family
+    c = container()
+    ctx = c.settlements()
+    now = c.clock.now()
+    subject, _ = ctx.store.for_visit(pid(first), now.year, "H1", uuid.uuid4().hex, False, True)
+    assert subject.family_payer is not None and len(subject.links) == 1
+    planned = plan_use(
+        c.family_store,
+        now,
+        subject.links,
+        "active",
+        1000,
+        "settlement",
+        "s-y",
+        ("a", "b"),
+        payer_side=subject.family_payer,
+    )
+    use, payer_side = planned
+    payer_copy = next(
+        s for s in payer_side.links if s.link.link_id == subject.links[0].link.link_id
+    )
+    c.family_store.end([(payer_copy, True), (subject.links[0], True)], "ended_by_payer", now)
+    new = NewSettlement(
+        "s-y",
+        pid(first),
+        "H1",
+        uuid.uuid4().hex,
+        now.isoformat(),
+        now.year,
+        "f",
+        "{}",
+        dict(subject.ytd),
+        0,
+    )
+    with pytest.raises(StaleFigures):
+        ctx.store.save(subject, new, (use, payer_side))
+    assert c.family_store.side(pid(payer)).account_balance == payer_side.account_balance
+    again, _ = ctx.store.for_visit(pid(first), now.year, "H1", uuid.uuid4().hex, False, True)
+    assert again.links == () and again.family_payer is None  # the guard went with the link

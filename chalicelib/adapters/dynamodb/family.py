@@ -67,6 +67,29 @@ def link_from_raw(data: dict[str, Any], person_id: str) -> StoredLink | None:
     return to_link(FamilyLinkItem.from_raw_data(data), person_id)
 
 
+def side_from_raw(items: list[dict[str, Any]], person_id: str) -> FamilySide | None:
+    """A side from raw items of the person's partition: the ``ME#`` Query's, or the profile,
+    the account and one link read by key (a settlement's, settlements.py)."""
+    person = account = None
+    links = []
+    for data in items:
+        sk = data["sk"]["S"]
+        if sk == PROFILE_SK:
+            person = to_person(PersonItem.from_raw_data(data))
+        elif sk == ACCOUNT_SK:
+            account = account_from_raw(data)
+        else:
+            found = link_from_raw(data, person_id)
+            if found is not None:
+                links.append(found)
+    if person is None:
+        return None
+    links.sort(key=lambda s: s.link.created_at, reverse=True)
+    if account is None:
+        return FamilySide(person, None, None, tuple(links))
+    return FamilySide(person, account.balance, account.version, tuple(links), account.summary)
+
+
 def _item(stored: StoredLink) -> FamilyLinkItem:
     """The key of a link copy with the version it was read at (checked on update)."""
     return FamilyLinkItem(
@@ -126,24 +149,7 @@ class DynamoFamilyRepository:
     @sessions.brings_check
     def side(self, person_id: str) -> FamilySide | None:
         """Profile, account and links of one person: one Query of ``ME#``."""
-        person = account = None
-        links = []
-        for data in me_items(person_id):
-            sk = data["sk"]["S"]
-            if sk == PROFILE_SK:
-                person = to_person(PersonItem.from_raw_data(data))
-            elif sk == ACCOUNT_SK:
-                account = account_from_raw(data)
-            else:
-                found = link_from_raw(data, person_id)
-                if found is not None:
-                    links.append(found)
-        if person is None:
-            return None
-        links.sort(key=lambda s: s.link.created_at, reverse=True)
-        if account is None:
-            return FamilySide(person, None, None, tuple(links))
-        return FamilySide(person, account.balance, account.version, tuple(links), account.summary)
+        return side_from_raw(me_items(person_id), person_id)
 
     def create(self, payer: StoredLink, relative: StoredLink | None) -> None:
         """A new request: the payer's copy, and the relative's when the relative is insured."""

@@ -29,13 +29,14 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import sessions
 from chalicelib.adapters.dynamodb.accounts import account_from_raw, book_line
 from chalicelib.adapters.dynamodb.cards import _card
-from chalicelib.adapters.dynamodb.family import add_use, link_from_raw
+from chalicelib.adapters.dynamodb.family import add_use, link_from_raw, side_from_raw
 from chalicelib.adapters.dynamodb.faults import translate_faults
 from chalicelib.adapters.dynamodb.filings import filing_from_raw, filings_from_guard
 from chalicelib.adapters.dynamodb.models import (
     ACCOUNT_SK,
     BILL_PREFIX,
     CARD_SK,
+    FAMILY_LINK_PREFIX,
     FAMILY_PAYER_SK,
     FILING_GUARD_SK,
     ME_PREFIX,
@@ -269,6 +270,25 @@ def _subject(items: list[dict[str, Any]], person_id: str, year: int) -> Settleme
     )
 
 
+def _with_payer(subject: SettlementSubject, guard: dict[str, Any]) -> SettlementSubject:
+    """The relative's active link and the payer's side, by the keys the guard names: one
+    consistent BatchGetItem across both partitions (the transaction checks the guard and
+    the payer's account version, as with the Queries)."""
+    relative_id = subject.person.person_id
+    link_sk = FAMILY_LINK_PREFIX + guard["link_id"]["S"]
+    payer_id = guard["payer_person_id"]["S"]
+    mine, theirs = person_pk(relative_id), person_pk(payer_id)
+    keys = [(mine, link_sk), (theirs, PROFILE_SK), (theirs, ACCOUNT_SK), (theirs, link_sk)]
+    items = _batch_get(keys)
+    links = [
+        link
+        for data in items
+        if data["pk"]["S"] == mine and (link := link_from_raw(data, relative_id)) is not None
+    ]
+    side = side_from_raw([i for i in items if i["pk"]["S"] == theirs], payer_id)
+    return replace(subject, links=tuple(links), family_payer=side)
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NEW_ID = "sz"  # older ids are "s" and 20 hex digits
 _QUARTERS = 64  # the offset from UTC in quarter hours, shifted to be positive
@@ -350,17 +370,30 @@ class DynamoSettlementRepository:
         return _subject(me_items(person_id), person_id, year)
 
     def for_visit(
-        self, person_id: str, year: int, hospital_id: str, visit_id: str, remote: bool
+        self,
+        person_id: str,
+        year: int,
+        hospital_id: str,
+        visit_id: str,
+        remote: bool,
+        family: bool = False,
     ) -> tuple[SettlementSubject | None, SettlementKey | None]:
         """A hospital's settlement inputs in one consistent BatchGetItem of known keys: the
         person's profile, card, the year's figures and account, the visit's key (with the
         answer it got, if settled) and, for care away from home (``remote``), the filing
-        guard with its copy of the filings that may be in force. Family links are not read
-        (:meth:`load_subject`). A guard written before the copy costs the ``ME#`` Query."""
+        guard with its copy of the filings that may be in force. A guard written before
+        the copy costs the ``ME#`` Query.
+
+        ``family`` (家庭共济): the relative's one-payer guard ``ME#FAMILY_PAYER`` comes too;
+        it names the active link and the payer, whose side (profile, account, link copy)
+        and the relative's link copy a second BatchGetItem reads, unless the visit stands
+        settled (a replay, or a refusal, needs none of it). No guard: no active link."""
         pk = person_pk(person_id)
         sks = [PROFILE_SK, CARD_SK, f"{YTD_PREFIX}{year}", ACCOUNT_SK]
         if remote:
             sks.append(FILING_GUARD_SK)
+        if family:
+            sks.append(FAMILY_PAYER_SK)
         visit_pk = _visit_pk(hospital_id, visit_id)
         items = _batch_get([*((pk, sk) for sk in sks), (visit_pk, "VISIT")])
         own = [i for i in items if i["pk"]["S"] == pk]
@@ -371,7 +404,13 @@ class DynamoSettlementRepository:
         if filings is None:  # a guard from before the copy: the filings themselves
             return _subject(me_items(person_id), person_id, year), key
         subject = _subject(own, person_id, year)
-        return (subject if subject is None else replace(subject, filings=filings)), key
+        if subject is None:
+            return None, key
+        subject = replace(subject, filings=filings)
+        payer = next((i for i in own if i["sk"]["S"] == FAMILY_PAYER_SK), None)
+        if payer is None or (key is not None and key.status == "settled"):
+            return subject, key
+        return _with_payer(subject, payer), key
 
     def new_id(self, person_id: str, settled_at: str) -> str:
         """A new settlement's id, which says where the settlement is stored (see

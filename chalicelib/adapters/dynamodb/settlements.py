@@ -461,9 +461,10 @@ class DynamoSettlementRepository:
         try:
             with _Transaction(connection=transaction_connection()) as tx:
                 tx.put_raw(_visit_put(new, key_fields))  # the first put: see below
-                if located(new.settlement_id, self._key) is None:  # pragma: no cover
+                if not new.settlement_id.startswith(_NEW_ID):  # pragma: no cover
                     # an id of the older form (a person id of another form) says not where
-                    # its settlement is: its look-up key
+                    # its settlement is: its look-up key (new_id() checks that a new-form
+                    # id is located where the settlement goes)
                     tx.put_raw(
                         _put(
                             {"pk": _s(f"SETTLEMENT#{new.settlement_id}"), "sk": _s("SETTLEMENT")}

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import py_compile
 import re
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -37,6 +40,23 @@ NOT_SHIPPED: dict[str, str] = {
 }
 """Distributions pip resolves for requirements.txt that the Lambda never imports, and why."""
 
+COMPILED: tuple[str, ...] = (
+    "botocore",
+    "pynamodb",
+    "urllib3",
+    "python-dateutil",
+    "jmespath",
+    "six",
+    "PyJWT",
+)
+"""The distributions a cold start (``import app``, a first request) imports: shipped with
+their bytecode, as are our own code (:data:`OUR_CODE`) and ``chalice.app``. The rest
+(Authlib, jsonschema, stdnum, phonenumbers, powertools …) is compiled when first used."""
+
+OUR_CODE = ("app.py", "chalicelib/", "chalice/")
+"""Paths in the zip compiled with :data:`COMPILED` (``chalice package`` copies its own
+``chalice/app.py`` in, without a RECORD)."""
+
 
 def package(out_dir: str | Path, stage: str, source_dir: str | Path = ROOT) -> Path:
     """``chalice package`` of ``stage`` as infra deploys it (arm64) into ``out_dir``, then
@@ -46,7 +66,62 @@ def package(out_dir: str | Path, stage: str, source_dir: str | Path = ROOT) -> P
     package_app(str(source_dir), str(out_dir), stage, chalice_config=chalice_stage_config(stage))
     zip_path = Path(out_dir, "deployment.zip")
     leave_out(zip_path, NOT_SHIPPED)
+    _same_python_as(Path(out_dir, "sam.json"))
+    add_bytecode(zip_path, COMPILED, OUR_CODE)
     return zip_path
+
+
+def _same_python_as(template: Path) -> None:
+    """Bytecode is for one Python version: the functions' runtime must be this one's."""
+    resources = json.loads(template.read_text())["Resources"].values()
+    runtimes = {r["Properties"]["Runtime"] for r in resources if "Runtime" in r["Properties"]}
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if runtimes != {here}:
+        raise RuntimeError(f"the functions run {sorted(runtimes)}, bytecode made by {here}")
+
+
+def add_bytecode(zip_path: Path, distributions: Iterable[str], prefixes: Iterable[str]) -> int:
+    """Add an unchecked-hash ``.pyc`` beside each ``.py`` of ``distributions`` (by their
+    RECORD) and under ``prefixes``; returns how many. A source that does not compile is
+    an error (it could not be imported either)."""
+    prefixes = tuple(prefixes)
+    with (
+        zipfile.ZipFile(zip_path, "a", zipfile.ZIP_DEFLATED) as z,
+        tempfile.TemporaryDirectory(prefix="yibao-pyc-") as tmp,
+    ):
+        names = set(z.namelist())
+        records = shipped_distributions(names)
+        chosen = {n for n in names if n.startswith(prefixes)}
+        for dist in distributions:
+            record = records.get(_canonical(dist))
+            if record is None:
+                raise LookupError(f"{dist} is not in {zip_path.name}: remove it from COMPILED")
+            chosen.update(row[0] for row in csv.reader(io.StringIO(z.read(record).decode())) if row)
+        sources = sorted(n for n in chosen & names if n.endswith(".py"))
+        for name in sources:
+            source = Path(tmp, "source.py")
+            source.write_bytes(z.read(name))
+            compiled = Path(tmp, "compiled.pyc")
+            py_compile.compile(
+                str(source),
+                cfile=str(compiled),
+                dfile=name,
+                doraise=True,
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+            )
+            info = zipfile.ZipInfo(_bytecode_path(name), (1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, compiled.read_bytes())
+    return len(sources)
+
+
+def _bytecode_path(source: str) -> str:
+    """Where CPython looks for a source's bytecode (``importlib.util.cache_from_source``
+    without ``sys.pycache_prefix``, which a bench run sets for its own processes)."""
+    folder, _, file = source.rpartition("/")
+    pyc = f"__pycache__/{file.removesuffix('.py')}.{sys.implementation.cache_tag}.pyc"
+    return f"{folder}/{pyc}" if folder else pyc
 
 
 def leave_out(zip_path: Path, distributions: dict[str, str] | list[str]) -> list[str]:

@@ -1,7 +1,8 @@
 """The Chalice app on API Gateway and Lambda, through ``chalice.cdk``.
 
-``chalice package`` makes the functions and the REST API (a SAM template); this
-construct adds what Chalice does not: one least-privilege role written here
+``chalice package`` makes the functions and the REST API (a SAM template), through
+``infra.package.package``: the zip deployed is the zip ``bench/package.py`` measures.
+This construct adds what Chalice does not: one least-privilege role written here
 (``autogen_policy`` off, no ``*`` action, data only by exact ARN), each function's
 environment (secret ARNs, queue URLs, never a secret's value), its log group,
 stage throttling, access logs and X-Ray tracing. Every Chalice function gets the
@@ -25,7 +26,8 @@ from constructs import Construct
 
 from infra.data import DECOY_TAG, Data, removal
 from infra.nag import justify
-from infra.stages import ROOT, Stage, chalice_stage_config
+from infra.package import package
+from infra.stages import ROOT, Stage
 from infra.waf import web_acl
 
 # What the app does with its tables (TransactWriteItems is authorised per item action).
@@ -61,17 +63,28 @@ ACCESS_LOG_FORMAT = {
 }
 
 
+class ChaliceApp(Chalice):
+    """``chalice.cdk``'s construct, packaged by :func:`infra.package.package`.
+
+    The construct packages in ``_package_app`` (``chalice.api.package_app`` into the
+    directory its asset is then made from); only that step is replaced, so the stage's
+    settings come from ``infra.stages.chalice_stage_config`` there, not ``stage_config``.
+    """
+
+    def _package_app(self) -> None:
+        package(self._sam_package_dir, self.stage_name, self.source_dir)
+
+
 class Api(Construct):
     def __init__(self, scope: Construct, id: str, stage: Stage, data: Data) -> None:
         super().__init__(scope, id)
         self.stage = stage
         self.role = self._role(data)
         # chalice.cdk packages the stage named by its scope's path: the stack's id is the stage.
-        self.chalice = Chalice(
+        self.chalice = ChaliceApp(
             Stack.of(self),
             "Chalice",
             source_dir=str(ROOT),
-            stage_config=chalice_stage_config(stage.name),
         )
         self.sam = json.loads(Path(self.chalice._sam_package_dir, "sam.json").read_text())
         self.functions: dict[str, Any] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Blueprint, Response
 
 from chalicelib import sessions
@@ -14,7 +16,6 @@ from chalicelib.api.http import (
 )
 from chalicelib.bootstrap import container, now_clock
 from chalicelib.rules.identity import IdNumber, InvalidIdentity, parse_id_number, parse_mobile
-from chalicelib.services import auth
 
 bp = Blueprint(__name__)
 
@@ -23,6 +24,14 @@ CODE_REQUESTED = {
     "to that phone. It is valid for 5 minutes.",
     "detail_zh": "如果身份证号和手机号与登记的一致，验证码已发送到该手机，5分钟内有效。",
 }
+
+
+def auth_service() -> Any:
+    """The login service (services/auth.py), imported on first use: most requests, a cold
+    ``GET /v1/me`` among them, check a token and never ask it for anything."""
+    from chalicelib.services import auth
+
+    return auth
 
 
 def id_number_field(raw: str) -> IdNumber:
@@ -41,7 +50,7 @@ def request_code() -> Response:
         phone = parse_mobile(body["phone"])
     except InvalidIdentity as exc:
         raise field_error("phone", exc.code, exc.text_en, exc.text_zh) from None
-    auth.request_code(container().auth(), id_number, phone, client_ip(request))
+    auth_service().request_code(container().auth(), id_number, phone, client_ip(request))
     return json_response(CODE_REQUESTED, status=202)
 
 
@@ -49,7 +58,7 @@ def request_code() -> Response:
 def exchange_code() -> Response:
     body = json_body(bp.current_request, "auth-token-request")
     id_number = id_number_field(body["id_number"])
-    token, lifetime = auth.exchange_code(container().auth(), id_number, body["code"])
+    token, lifetime = auth_service().exchange_code(container().auth(), id_number, body["code"])
     return json_response(
         {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
         headers={"Cache-Control": "no-store"},
@@ -65,11 +74,13 @@ def refresh() -> Response:
     claims = bearer_claims(bp.current_request)
     sessions.expect(claims.subject, claims.token_id, c.session_store.is_revoked)
     sessions.settle()  # a signed-out token is not continued (one read)
-    token, lifetime = auth.refresh_token(c.auth(), claims)
+    token, lifetime = auth_service().refresh_token(c.auth(), claims)
     return json_response(
         {"access_token": token, "token_type": "Bearer", "expires_in": lifetime},
         headers={"Cache-Control": "no-store"},
     )
+
+
 @route(bp, "/v1/auth/logout", "POST")
 def logout() -> Response:
     """退出登录：the bearer token stops working now, not when it expires."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.api.auth import auth_service
 from chalicelib.api.citizen import current_person_id
 from chalicelib.api.http import (
     client_ip,
@@ -19,16 +20,22 @@ from chalicelib.api.http import (
 from chalicelib.api.qr import public_url, qr_svg
 from chalicelib.bootstrap import container
 from chalicelib.logs import request_id
-from chalicelib.services import auth, cards
 
 bp = Blueprint(__name__)
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def _cards() -> Any:
+    """The card service, imported on first use (it brings the card rules)."""
+    from chalicelib.services import cards
+
+    return cards
+
+
 def _change(person_id: str, action: str, params: dict[str, Any]) -> Response:
     request = bp.current_request
-    body = cards.change_card(
+    body = _cards().change_card(
         container().card_services(),
         person_id,
         action,
@@ -43,7 +50,7 @@ def _change(person_id: str, action: str, params: dict[str, Any]) -> Response:
 def card_status() -> Response:
     person_id = current_person_id(bp.current_request, "card:read")
     return json_response(
-        cards.card_status(container().card_services(), person_id), headers=NO_STORE
+        _cards().card_status(container().card_services(), person_id), headers=NO_STORE
     )
 
 
@@ -59,7 +66,9 @@ def report_loss() -> Response:
 def unfreeze_code() -> Response:
     request = bp.current_request
     person_id = current_person_id(request, "card:write")
-    auth.request_step_up(container().auth(), person_id, "card_unfreeze", client_ip(request))
+    auth_service().request_step_up(
+        container().auth(), person_id, "card_unfreeze", client_ip(request)
+    )
     return json_response(
         {
             "detail": "A 6-digit code has been sent to your registered phone; valid 5 minutes.",
@@ -75,10 +84,10 @@ def unfreeze() -> Response:
     person_id = current_person_id(request, "card:write")
     body = json_body(request, "card-unfreeze-request")
     key = idempotency_key(request)
-    earlier = cards.earlier_answer(container().card_services(), person_id, key, "unfreeze", {})
+    earlier = _cards().earlier_answer(container().card_services(), person_id, key, "unfreeze", {})
     if earlier is not None:  # a retry: the code was used by the first request
         return json_response(earlier, headers=NO_STORE)
-    auth.verify_step_up(container().auth(), person_id, "card_unfreeze", body["code"])
+    auth_service().verify_step_up(container().auth(), person_id, "card_unfreeze", body["code"])
     return _change(person_id, "unfreeze", {})
 
 
@@ -86,7 +95,7 @@ def unfreeze() -> Response:
 def request_replacement() -> Response:
     person_id = current_person_id(bp.current_request, "card:write")
     body = json_body(bp.current_request, "card-replacement-request")
-    if body["pickup"] == "outlet" and body.get("outlet_id") not in cards.OUTLETS:
+    if body["pickup"] == "outlet" and body.get("outlet_id") not in _cards().OUTLETS:
         raise field_error(
             "outlet_id",
             "unknown_outlet",
@@ -100,7 +109,7 @@ def request_replacement() -> Response:
 def no_card_certificate() -> Response:
     request = bp.current_request
     person_id = current_person_id(request, "card:read")
-    body = cards.no_card_certificate(container().card_services(), person_id)
+    body = _cards().no_card_certificate(container().card_services(), person_id)
     body["qr_svg"] = qr_svg(public_url(request) + body["verify_path"])
     return json_response(body, headers=NO_STORE)
 
@@ -115,7 +124,7 @@ def check_certificate(code: str) -> Response:
             "无卡证明编号是8位字母和数字。",
         )
     limit = container().settings.certificate_checks_per_minute
-    auth.throttle(container().auth(), "certificate", client_ip(bp.current_request), limit)
+    auth_service().throttle(container().auth(), "certificate", client_ip(bp.current_request), limit)
     return json_response(
-        cards.check_certificate(container().card_services(), code), headers=NO_STORE
+        _cards().check_certificate(container().card_services(), code), headers=NO_STORE
     )

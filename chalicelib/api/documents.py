@@ -8,11 +8,11 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.api.auth import auth_service
 from chalicelib.api.citizen import current_person_id
 from chalicelib.api.http import client_ip, field_error, json_body, json_response, query_param, route
 from chalicelib.api.qr import public_url, qr_svg
 from chalicelib.bootstrap import container, now_clock
-from chalicelib.services import auth
 
 bp = Blueprint(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -52,7 +52,7 @@ def check_proof(code: str) -> Response:
             "参保证明核验码是10位字母和数字。",
         )
     limit = container().settings.certificate_checks_per_minute
-    auth.throttle(container().auth(), "proof", client_ip(bp.current_request), limit)
+    auth_service().throttle(container().auth(), "proof", client_ip(bp.current_request), limit)
     return json_response(_proofs().check_proof(_context(), code), headers=NO_STORE)
 
 

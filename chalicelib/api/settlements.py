@@ -21,7 +21,6 @@ from chalicelib.api.http import (
 )
 from chalicelib.bootstrap import container, now_clock
 from chalicelib.ports import TokenClaims
-from chalicelib.services import clients
 
 bp = Blueprint(__name__)
 
@@ -64,7 +63,9 @@ def client_token() -> Response:
             code="invalid_client",
         )
     c = container()
-    token, lifetime, scopes = clients.client_token(
+    from chalicelib.services.clients import client_token as issue
+
+    token, lifetime, scopes = issue(
         c.clients,
         c.tokens,
         c.settings.pepper,

@@ -451,6 +451,42 @@ def test_the_lambda_ships_chalice_app_but_not_chalice_itself(assembly):
     assert [r for r in runtime if r] and not [r for r in runtime if r.startswith("chalice")]
 
 
+def test_the_lambda_leaves_out_what_it_never_imports(assembly):
+    """The deployed zip holds no ``cryptography`` nor what comes only with it (infra/package.py
+    says why; tests/api/test_unshipped_packages.py runs the app without them)."""
+    import zipfile
+
+    from infra.package import NOT_SHIPPED, shipped_distributions
+
+    code = assembly.templates["dev"]["Resources"]["APIHandler"]["Properties"]["CodeUri"]
+    with zipfile.ZipFile(assembly.out / f"asset.{code['Key']}") as package:
+        names = package.namelist()
+    assert {"cryptography", "cffi", "pycparser", "joserfc"} <= set(NOT_SHIPPED)
+    assert not shipped_distributions(names).keys() & set(NOT_SHIPPED)
+    shipped = {n.split("/")[0] for n in names}
+    assert not shipped & {"cryptography", "cffi", "pycparser", "joserfc"}
+    assert not [n for n in names if n.startswith("_cffi_backend")]
+    assert {"authlib", "jwt", "pynamodb"} <= shipped  # what needed them is still there
+
+
+def test_the_lambda_ships_the_bytecode_of_what_a_cold_start_imports(assembly):
+    """/var/task is read-only: a module without its .pyc in the zip is compiled on every
+    cold start (infra/package.py); the rest is compiled when first used."""
+    import sys
+    import zipfile
+
+    code = assembly.templates["dev"]["Resources"]["APIHandler"]["Properties"]["CodeUri"]
+    with zipfile.ZipFile(assembly.out / f"asset.{code['Key']}") as package:
+        names = set(package.namelist())
+    tag = sys.implementation.cache_tag
+    for source in ("app.py", "chalicelib/bootstrap.py", "chalice/app.py", "botocore/client.py",
+                   "pynamodb/models.py", "jwt/api_jwt.py", "urllib3/connection.py"):
+        folder, _, file = source.rpartition("/")
+        pyc = f"__pycache__/{file.removesuffix('.py')}.{tag}.pyc"
+        assert (f"{folder}/{pyc}" if folder else pyc) in names, source
+    assert not [n for n in names if n.startswith(("stdnum/", "authlib/")) and n.endswith(".pyc")]
+
+
 CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240
 """CloudFront Functions' maximum function size (10 KB; a larger one fails at deploy)."""
 

@@ -129,6 +129,18 @@ class Bill:
 
 # --- parsing ----------------------------------------------------------------------------------
 
+_BILL_KEYS = frozenset(
+    ("region", "date", "person", "visit", "items", "ytd", "account_balance", "use_account")
+)
+_PERSON_KEYS = frozenset(
+    ("scheme", "retired", "years_met", "tier_pct", "groups", "poverty_exit_year", "chronic")
+)
+_VISIT_KEYS = frozenset(
+    ("kind", "hospital_level", "location", "referral", "remote_filing", "diagnoses")
+)
+_YTD_KEYS = frozenset(YTD_FIELDS)
+_NO_YTD = Ytd()
+
 FieldPath = tuple[str | int, ...]
 
 
@@ -137,18 +149,21 @@ def _error(path: FieldPath, code: str, en: str, zh: str) -> BillError:
 
 
 def _object(
-    value: object, path: FieldPath, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    value: object, path: FieldPath, allowed: frozenset[str], required: tuple[str, ...] = ()
 ) -> dict[str, object]:
-    """An object with only ``allowed`` keys, ``required`` ones present; nulls dropped."""
+    """An object with only ``allowed`` keys, ``required`` ones present; nulls dropped
+    (the object itself when it has none: it is only read)."""
     if not isinstance(value, dict):
         raise _error(path, "type", "must be an object", "应为对象")
-    for key in value:
-        if key not in allowed:
-            raise _error((*path, str(key)), "unknown_field", "unknown field", "不认识的字段")
+    if not allowed.issuperset(value):
+        unknown = next(key for key in value if key not in allowed)
+        raise _error((*path, str(unknown)), "unknown_field", "unknown field", "不认识的字段")
     for key in required:
         if value.get(key) is None:
             raise _error((*path, key), "required", "required", "必填")
-    return {k: v for k, v in value.items() if v is not None}
+    if None in value.values():
+        return {k: v for k, v in value.items() if v is not None}
+    return value
 
 
 def _bool(data: Mapping[str, object], key: str, path: FieldPath) -> bool:
@@ -198,8 +213,7 @@ def _list(value: object, path: FieldPath, most: int, least: int = 0) -> list[obj
 
 def _person(value: object) -> Person:
     path: FieldPath = ("person",)
-    keys = ("scheme", "retired", "years_met", "tier_pct", "groups", "poverty_exit_year", "chronic")
-    data = _object(value, path, keys, ("scheme",))
+    data = _object(value, path, _PERSON_KEYS, ("scheme",))
     scheme = cast(Scheme, _choice(data, "scheme", path, SCHEMES))
     retired = _bool(data, "retired", path)
     years_met = _bool(data, "years_met", path)
@@ -260,8 +274,7 @@ def _person(value: object) -> Person:
 
 def _visit(value: object) -> Visit:
     path: FieldPath = ("visit",)
-    keys = ("kind", "hospital_level", "location", "referral", "remote_filing", "diagnoses")
-    data = _object(value, path, keys, ("kind", "hospital_level", "location"))
+    data = _object(value, path, _VISIT_KEYS, ("kind", "hospital_level", "location"))
     kind = cast(Kind, _choice(data, "kind", path, KINDS))
     level = _whole(data["hospital_level"])
     if level not in (1, 2, 3):
@@ -402,8 +415,7 @@ def _item(value: object, index: int) -> Item:
 def _checked_item(value: object, index: int) -> Item:
     """One item field by field, raising :class:`BillError` at the first bad one."""
     path: FieldPath = ("items", index)
-    keys = ("code", "catalogue", "amount", "b_self_ratio", "material", "consent")
-    data = _object(value, path, keys, ("code", "catalogue", "amount"))
+    data = _object(value, path, _ITEM_KEYS, ("code", "catalogue", "amount"))
     code = data["code"]
     if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise _error(
@@ -464,9 +476,8 @@ def parse_bill(value: object, items: tuple[Item, ...] | None = None) -> Bill:
     ``items``: the bill's items already read by :func:`parse_items` (a request's items are
     checked once, at the edge); ``value`` then has none.
     """
-    keys = ("region", "date", "person", "visit", "items", "ytd", "account_balance", "use_account")
     required = ("region", "date", "person", "visit") + (("items",) if items is None else ())
-    data = _object(value, (), keys, required)
+    data = _object(value, (), _BILL_KEYS, required)
     region = data["region"]
     if not isinstance(region, str) or not _REGION.fullmatch(region):
         raise _error(("region",), "format", "must be a 6-digit region code", "应为6位统筹区编码")
@@ -483,8 +494,8 @@ def parse_bill(value: object, items: tuple[Item, ...] | None = None) -> Bill:
     visit = _visit(data["visit"])
     if items is None:
         items = parse_items(data["items"])
-    ytd_data = _object(data.get("ytd", {}), ("ytd",), YTD_FIELDS)
-    ytd = Ytd(**{name: _amount(ytd_data, name, ("ytd",)) for name in YTD_FIELDS})
+    ytd_data = _object(data.get("ytd", {}), ("ytd",), _YTD_KEYS)
+    ytd = Ytd(*[_amount(ytd_data, name, ("ytd",)) for name in YTD_FIELDS]) if ytd_data else _NO_YTD
     balance = _amount(data, "account_balance", ())
     use_account = _bool(data, "use_account", ())
     return Bill(region, day, person, visit, items, ytd, balance, use_account)

@@ -63,8 +63,12 @@ def round_div(n: int, d: int) -> int:
 
 
 def round_share(fen: int, ratio: Fraction) -> int:
-    """``ratio × fen`` rounded half up, in integer arithmetic (``round_half_up(ratio * fen)``)."""
-    n, d = ratio.numerator * fen, ratio.denominator
+    """``ratio × fen`` rounded half up, in integer arithmetic (``round_half_up(ratio * fen)``).
+
+    ``as_integer_ratio`` reads both parts in one call (``numerator`` and ``denominator``
+    are each a property call): this runs once per catalogue B item."""
+    n, d = ratio.as_integer_ratio()
+    n *= fen
     if n < 0:
         return -((d - 2 * n) // (2 * d))
     return (2 * n + d) // (2 * d)

@@ -187,7 +187,13 @@ def format_fen(fen: int) -> str:
     """Integer fen as yuan with exactly two decimals (``123450`` → ``"1234.50"``)."""
     if fen < 0:
         return "-" + format_fen(-fen)
-    return f"{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"
+    whole, cents = divmod(fen, FEN_PER_YUAN)
+    return f"{whole}.{_CENTS_TEXT[cents]}"
+
+
+_CENTS_TEXT = tuple(f"{n:02d}" for n in range(FEN_PER_YUAN))
+"""``"00"`` to ``"99"``: one divmod and a look-up take half the time of ``//``, ``%`` and
+``:02d`` (an answer formats ~20 amounts)."""
 
 
 def format_pct(points: Fraction) -> str:

@@ -168,8 +168,9 @@ def safety_net(
     in_policy_personal = max(0, in_policy - paid)
     applied: list[_Applied] = []
     refused: list[Guarantee] = []  # their lines are made only when none applies
+    kind = bill.visit.kind
     for guarantee in policy.guarantees:
-        if not _applies_to(guarantee, bill, group):
+        if guarantee.kind != kind or not _applies_to(guarantee, bill, group):  # kind first: cheap
             continue
         if not _in_years(guarantee, bill) or not _place_ok(guarantee, bill.visit):
             refused.append(guarantee)

@@ -123,20 +123,22 @@ def _funds(policy: Policy, bill: Bill, split: ItemSplit, group: str | None) -> _
     kind = bill.visit.kind
     deductible = burden = basic = critical = assistance = net = 0
     lines: list[Line] = []
-    for layer in policy.layers:
-        prior = basic + critical + assistance + net
-        base = _layer_base(layer, split, prior)
-        if layer.id == "basic":
+    for layer in policy.layers:  # a layer's base only where it is used
+        layer_id = layer.id
+        if layer_id == "basic":
             outcome = basic_fund(policy, bill, split.in_policy, group is not None)
             deductible, basic = outcome.deductible, outcome.amount
             lines += outcome.lines
-        elif layer.id == "critical_illness" and kind in policy.critical_illness.kinds:
+        elif layer_id == "critical_illness" and kind in policy.critical_illness.kinds:
+            base = _layer_base(layer, split, basic + critical + assistance + net)
             ci = critical_illness(policy, bill, base, group is not None, deductible)
             burden, critical = ci.burden, ci.amount
             lines += ci.lines
-        elif layer.id == "medical_assistance" and group is not None:
+        elif layer_id == "medical_assistance" and group is not None:
+            base = _layer_base(layer, split, basic + critical + assistance + net)
             assistance = _assistance(policy, bill, base, group, lines)
-        elif layer.id == "safety_net":
+        elif layer_id == "safety_net":
+            prior = basic + critical + assistance + net
             outcome_net = safety_net(
                 policy, bill, split.total - split.hospital_borne, split.in_policy, prior, group
             )

@@ -211,7 +211,9 @@ def share(fen: int, points: Fraction) -> Fraction:
 
 def round_pct(fen: int, points: Fraction) -> int:
     """``points`` percent of ``fen`` rounded half up: ``round_half_up(share(fen, points))``."""
-    n, d = points.numerator * fen, points.denominator * 100
+    n, d = points.as_integer_ratio()  # both parts in one call, as in round_share
+    n *= fen
+    d *= 100
     if n < 0:
         return -((d - 2 * n) // (2 * d))
     return (2 * n + d) // (2 * d)

@@ -496,7 +496,11 @@ def parse_bill(value: object, items: tuple[Item, ...] | None = None) -> Bill:
     if items is None:
         items = parse_items(data["items"])
     ytd_data = _object(data.get("ytd", {}), ("ytd",), _YTD_KEYS)
-    ytd = Ytd(*[_amount(ytd_data, name, ("ytd",)) for name in YTD_FIELDS]) if ytd_data else _NO_YTD
+    ytd = (
+        Ytd(*[_amount(ytd_data, name, ("ytd",)) if name in ytd_data else 0 for name in YTD_FIELDS])
+        if ytd_data
+        else _NO_YTD
+    )
     balance = _amount(data, "account_balance", ())
     use_account = _bool(data, "use_account", ())
     return Bill(region, day, person, visit, items, ytd, balance, use_account)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from chalicelib.rules.money import format_fen, format_pct
+from chalicelib.rules.money import CENTS_TEXT, FEN_PER_YUAN, format_fen, format_pct
 from chalicelib.rules.policy import Cited
 
 
@@ -94,8 +94,12 @@ def yuan(fen: int) -> str:
     (``余额6,789.01元``, as the SMS do), English text after a space (``6,789.01 yuan``);
     the portal shows ``6,789.01 元``. The JSON's amounts stay ``"6789.01"`` (format_fen).
     """
-    whole, cents = divmod(-fen if fen < 0 else fen, 100)
-    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+    if fen < 0:
+        return "-" + yuan(-fen)
+    whole, cents = divmod(fen, FEN_PER_YUAN)
+    if whole < 1000:  # no separator: plain formatting is ~2 × quicker than ``:,``
+        return f"{whole}.{CENTS_TEXT[cents]}"
+    return f"{whole:,}.{CENTS_TEXT[cents]}"
 
 
 def pct(points: Fraction) -> str:

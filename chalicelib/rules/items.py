@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from chalicelib.rules.bill import Bill
 from chalicelib.rules.explain import Line, later, pct, yuan
-from chalicelib.rules.money import round_pct, round_share
+from chalicelib.rules.money import round_pct
 from chalicelib.rules.policy import Policy
 
 
@@ -104,6 +104,8 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
     rules = policy.items
     total = unconsented = out_of_policy = self_first = in_policy = 0
     threshold = rules.unconsented_material.fen
+    last_ratio: Fraction | None = None
+    n = d = 1
     for _code, catalogue, amount, ratio, material, consent in bill.items:  # unpacked: fastest
         total += amount
         if material and not consent and amount >= threshold:
@@ -111,7 +113,14 @@ def split_items(policy: Policy, bill: Bill, assisted: bool) -> ItemSplit:
         elif catalogue == "A":
             in_policy += amount
         elif catalogue == "B":
-            own = round_share(amount, ratio) if ratio is not None else 0
+            own = 0
+            if ratio is not None:
+                # round_share inlined, the ratio's parts read once for a run of items that
+                # share it (a bill's "0.1"s are one Fraction): ratio × amount ≥ 0, half up
+                if ratio is not last_ratio:
+                    last_ratio = ratio
+                    n, d = ratio.as_integer_ratio()
+                own = (2 * n * amount + d) // (2 * d)
             self_first += own
             in_policy += amount - own
         else:

@@ -63,8 +63,12 @@ def round_div(n: int, d: int) -> int:
 
 
 def round_share(fen: int, ratio: Fraction) -> int:
-    """``ratio × fen`` rounded half up, in integer arithmetic (``round_half_up(ratio * fen)``)."""
-    n, d = ratio.numerator * fen, ratio.denominator
+    """``ratio × fen`` rounded half up, in integer arithmetic (``round_half_up(ratio * fen)``).
+
+    ``as_integer_ratio`` reads both parts in one call (``numerator`` and ``denominator``
+    are each a property call): this runs once per catalogue B item."""
+    n, d = ratio.as_integer_ratio()
+    n *= fen
     if n < 0:
         return -((d - 2 * n) // (2 * d))
     return (2 * n + d) // (2 * d)
@@ -183,7 +187,13 @@ def format_fen(fen: int) -> str:
     """Integer fen as yuan with exactly two decimals (``123450`` → ``"1234.50"``)."""
     if fen < 0:
         return "-" + format_fen(-fen)
-    return f"{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"
+    whole, cents = divmod(fen, FEN_PER_YUAN)
+    return f"{whole}.{CENTS_TEXT[cents]}"
+
+
+CENTS_TEXT = tuple(f"{n:02d}" for n in range(FEN_PER_YUAN))
+"""``"00"`` to ``"99"``: one divmod and a look-up take half the time of ``//``, ``%`` and
+``:02d`` (an answer formats ~20 amounts)."""
 
 
 def format_pct(points: Fraction) -> str:
@@ -201,7 +211,9 @@ def share(fen: int, points: Fraction) -> Fraction:
 
 def round_pct(fen: int, points: Fraction) -> int:
     """``points`` percent of ``fen`` rounded half up: ``round_half_up(share(fen, points))``."""
-    n, d = points.numerator * fen, points.denominator * 100
+    n, d = points.as_integer_ratio()  # both parts in one call, as in round_share
+    n *= fen
+    d *= 100
     if n < 0:
         return -((d - 2 * n) // (2 * d))
     return (2 * n + d) // (2 * d)

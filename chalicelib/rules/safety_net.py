@@ -166,18 +166,20 @@ def safety_net(
     """``base_total`` = total − hospital_borne; ``paid`` = the fund layers before this one."""
     personal = max(0, base_total - paid)
     in_policy_personal = max(0, in_policy - paid)
-    applied: list[_Applied] = []
+    best: _Applied | None = None  # the largest excess; the first of equals, in policy order
     refused: list[Guarantee] = []  # their lines are made only when none applies
+    kind = bill.visit.kind
     for guarantee in policy.guarantees:
-        if not _applies_to(guarantee, bill, group):
+        if guarantee.kind != kind or not _applies_to(guarantee, bill, group):  # kind first: cheap
             continue
         if not _in_years(guarantee, bill) or not _place_ok(guarantee, bill.visit):
             refused.append(guarantee)
             continue
         limited = personal if guarantee.personal_max_pct is not None else in_policy_personal
-        applied.append(_Applied(guarantee, _limit(guarantee, base_total, in_policy), limited))
-    if not applied:
+        limit = _limit(guarantee, base_total, in_policy)
+        if best is None or limited - limit > best.excess:
+            best = _Applied(guarantee, limit, limited)
+    if best is None:
         return SafetyNetOutcome(0, tuple(_refusal(g, bill, group) for g in refused))
-    best = max(applied, key=lambda a: a.excess)  # the first of equals, in policy order
     amount = min(max(0, best.excess), personal)
     return SafetyNetOutcome(amount, (_applied_line(best, amount, base_total, group),))

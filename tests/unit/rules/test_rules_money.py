@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from chalicelib.rules.explain import yuan
 from chalicelib.rules.money import (
     MAX_INPUT_FEN,
     MoneyError,
@@ -69,6 +71,18 @@ def test_format_fen_has_exactly_two_decimals() -> None:
     assert format_fen(5) == "0.05"
     assert format_fen(123_450) == "1234.50"
     assert format_fen(-5) == "-0.05"
+
+
+@given(st.one_of(st.integers(-(10**6), 10**6), st.integers(-(10**16), 10**16)))
+@example(99_999)
+@example(100_000)
+@example(-100_000)
+def test_amounts_are_written_as_decimal_writes_them(fen: int) -> None:
+    """The JSON's amounts and a person's text (thousands separators), both with two
+    decimals, against ``Decimal``'s own formatting of the same yuan."""
+    exact = Decimal(fen) / 100
+    assert format_fen(fen) == f"{exact:.2f}"
+    assert yuan(fen) == f"{exact:,.2f}"
 
 
 @pytest.mark.parametrize(

@@ -334,6 +334,8 @@ class NewSettlement:
     replaces: SettlementKey | None = None
     # the bill's lines as (code, catalogue, amount in fen), kept for the FHIR view
     lines: tuple[tuple[str, str, int], ...] = ()
+    # settled by this card (刷卡): it must still stand as read when the settlement is written
+    card: Card | None = None
 
 
 class StaleFigures(Exception):

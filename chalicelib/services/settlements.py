@@ -389,6 +389,7 @@ def _settle_once(
             account_debit=result.parts.account,
             replaces=replaces,
             lines=tuple((i.code, i.catalogue, i.amount) for i in items),
+            card=subject.card if card_number is not None else None,
         ),
         family,
     )

@@ -266,3 +266,39 @@ def test_a_visit_id_with_a_trailing_newline_is_refused(stack, api, hospital):
     replay = api.post(SETTLE, visit_body(hospital, person=pid(p), visit_id=visit),
                       token=hospital["token"])
     assert replay.status == 200 and replay.body["settlement_id"] == first.body["settlement_id"]
+
+
+def test_a_card_reported_lost_while_its_settlement_is_computed_does_not_settle(
+    stack, api, hospital, monkeypatch
+):
+    """The race a lost card must not win: the settlement reads the card as active, the
+    person reports it lost before the write. The write checks the card as read, fails, and
+    the try that reads again refuses the card; nothing is settled."""
+    from chalicelib.adapters.dynamodb.models import CARD_SK, CardItem, person_pk
+    from chalicelib.adapters.dynamodb.settlements import DynamoSettlementRepository
+
+    p = stack.fresh_person(scheme="resident")
+    read = DynamoSettlementRepository.for_visit
+    calls = []
+
+    def read_then_lose(self, *args, **kwargs):
+        found = read(self, *args, **kwargs)
+        if not calls:  # the loss lands between the first read and its write
+            card = CardItem.get(person_pk(pid(p)), CARD_SK, consistent_read=True)
+            card.status, card.status_since = "temp_lost", "2026-12-04T10:00:00+08:00"
+            card.save()
+        calls.append(1)
+        return found
+
+    monkeypatch.setattr(DynamoSettlementRepository, "for_visit", read_then_lose)
+    body = visit_body(hospital, card=p.card_number)
+    refused = api.post(SETTLE, body, token=hospital["token"])
+    assert refused.status == 409, refused.text
+    assert refused.body["type"].endswith("/card-not-usable")
+    assert len(calls) == 2  # read, write refused, read again: the card is lost
+    monkeypatch.undo()
+    # the same visit by the electronic voucher settles anew: the card's try left nothing
+    voucher = visit_body(hospital, person=pid(p), visit_id=body["visit_id"])
+    settled = api.post(SETTLE, voucher, token=hospital["token"])
+    assert settled.status == 200, settled.text
+    assert settled.body["ytd_before"]["basic_paid"] == "0.00"

@@ -184,6 +184,18 @@ def _family_use(tx: TransactWrite, use: Any, payer: Any) -> None:
     add_use(tx, use, payer)
 
 
+def _card_stands(tx: TransactWrite, pk: str, card: Any) -> None:
+    """Settled by card (刷卡): the card must stand as the settlement read it. A loss reported
+    between the read and the write makes the transaction fail as stale figures do, and the
+    try that reads again refuses the lost card (a lost card never settles)."""
+    tx.condition_check(
+        CardItem,
+        pk,
+        CARD_SK,
+        condition=(CardItem.card_number == card.number) & (CardItem.status == card.status),
+    )
+
+
 def _book(
     tx: TransactWrite,
     subject: SettlementSubject,
@@ -501,11 +513,13 @@ class DynamoSettlementRepository:
                     )
                 if family is not None:  # its puts after the visit key's
                     _family_use(tx, *family)
+                if new.card is not None:
+                    _card_stands(tx, pk, new.card)
         except TransactWriteError as exc:
             codes = _cancelled(exc)
-            # condition checks go first (the family link's guard), then puts in call order:
-            # the visit key is the first put
-            visit = 1 if family is not None else 0
+            # condition checks go first (the family link's guard, the card's), then puts in
+            # call order: the visit key is the first put
+            visit = (family is not None) + (new.card is not None)
             if len(codes) > visit and codes[visit] == "ConditionalCheckFailed":
                 reason = (exc.cancellation_reasons or [])[visit]
                 found = reason.raw_item if reason else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,9 +76,15 @@ class Validator:
     name: str
     compiled: Any
     full: Any = None  # the whole schema, when ``compiled`` leaves the items to the rules layer
+    quick: Callable[[Any], bool] | None = None  # ``compiled``'s yes, fast (schemas/quick.py)
 
     def field_errors(self, data: Any) -> list[FieldError]:
-        """What is wrong with ``data``; [] also when only the inside of an item is (see above)."""
+        """What is wrong with ``data``; [] also when only the inside of an item is (see above).
+
+        A good body is told by the quick check alone; jsonschema explains a bad one.
+        """
+        if self.quick is not None and self.quick(data):
+            return []
         if self.full is not None:
             if next(self.compiled.iter_errors(data), None) is None:
                 return []
@@ -152,7 +159,21 @@ def validator(name: str) -> Validator:
     cls.check_schema(schema)
     full = cls(schema, registry=_registry())
     if name not in ITEMS_CHECKED_BY_RULES:
-        return Validator(name, full)
+        return Validator(name, full, quick=_quick(cls, full))
     shallow = copy.deepcopy(schema)
     del shallow["properties"]["items"]["items"]  # the array's bounds stay; its items are left
-    return Validator(name, cls(shallow, registry=_registry()), full)
+    compiled = cls(shallow, registry=_registry())
+    return Validator(name, compiled, full, _quick(cls, compiled))
+
+
+def _quick(cls: Any, compiled: Any) -> Callable[[Any], bool] | None:
+    """The quick check of what ``compiled`` checks, with its own root and registry."""
+    from referencing.jsonschema import DRAFT202012
+
+    from chalicelib.schemas.quick import quick_check
+
+    resolver = _registry().resolver_with_root(DRAFT202012.create_resource(compiled.schema))
+    applied = set(cls.VALIDATORS)
+    if compiled.format_checker is None:  # ``format`` is then an annotation: it checks nothing
+        applied.discard("format")
+    return quick_check(compiled.schema, resolver, frozenset(applied))

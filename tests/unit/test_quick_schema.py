@@ -1,4 +1,5 @@
-"""The quick schema check (chalicelib/schemas/quick.py) says yes exactly when jsonschema does.
+"""The quick schema check (fastjsonschema, chalicelib/schemas/__init__.py) says yes exactly
+when jsonschema does (Draft 2020-12, ECMA patterns, format an annotation).
 
 A good body skips jsonschema on the quick check's word alone, so a yes where jsonschema
 finds an error would let a bad body in. Values are drawn from each schema (its

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +44,7 @@ else:
 
 _ISSUER = "yibao"
 _AUDIENCE = "yibao-api"
+SIGNED_TOKENS_KEPT = 1024  # a few hundred bytes each; more than one container serves at once
 
 
 class JwtTokenService:
@@ -50,6 +53,9 @@ class JwtTokenService:
             raise ValueError("the token signing key must have at least 32 characters")
         self._secret = secret
         self._ttl = ttl_seconds
+        # Only tokens that passed are kept (an exception is never cached), at most
+        # SIGNED_TOKENS_KEPT of them, per key: a new key is a new service, a new cache.
+        self._signed = functools.lru_cache(maxsize=SIGNED_TOKENS_KEPT)(self._checked_signature)
 
     def issue(
         self,
@@ -75,6 +81,30 @@ class JwtTokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256"), exp - now
 
     def verify(self, token: str, now: int) -> TokenClaims:
+        """The claims of a token we signed that is in force at ``now``; 401 otherwise.
+
+        The signature and the claims' shape are checked once per token (a small cache of
+        the tokens that passed: a hospital or a person sends the same token for minutes);
+        the times are checked against ``now`` on every call, so an expired token is refused
+        however often it passed before. Revocation (退出登录) is not the token's to know: it
+        is checked per request (chalicelib/sessions.py), cache or not.
+        """
+        signed = self._signed(token)
+        exp, iat, nbf = signed.expires_at, signed.issued_at, signed.not_before
+        # The clock is ours (injected), not the library's; no token outlives the lifetime
+        # we issue, whatever its signer wrote (a token of a leaked key cannot last a year).
+        if exp <= now or exp - iat > self._ttl or iat > now + 60 or nbf > now + 60:
+            raise _expired()
+        return TokenClaims(
+            subject=signed.subject,
+            scopes=signed.scopes,
+            expires_at=exp,
+            token_id=signed.token_id,
+            extra=dict(signed.extra),
+        )
+
+    def _checked_signature(self, token: str) -> _Signed:
+        """Signature, audience, issuer and the claims' types; never the times (see verify)."""
         try:
             claims = jwt.decode(
                 token,
@@ -93,18 +123,28 @@ class JwtTokenService:
             raise _expired() from None
         if not _well_formed(claims):
             raise _expired()
-        exp, iat, nbf = claims["exp"], claims["iat"], claims.get("nbf", claims["iat"])
-        # The clock is ours (injected), not the library's; no token outlives the lifetime
-        # we issue, whatever its signer wrote (a token of a leaked key cannot last a year).
-        if exp <= now or exp - iat > self._ttl or iat > now + 60 or nbf > now + 60:
-            raise _expired()
-        return TokenClaims(
+        return _Signed(
             subject=claims["sub"],
             scopes=tuple(claims.get("scope", "").split()),
-            expires_at=exp,
+            expires_at=claims["exp"],
+            issued_at=claims["iat"],
+            not_before=claims.get("nbf", claims["iat"]),
             token_id=claims["jti"],
-            extra={str(k): str(v) for k, v in claims.get("ext", {}).items()},
+            extra=tuple((str(k), str(v)) for k, v in claims.get("ext", {}).items()),
         )
+
+
+@dataclass(frozen=True)
+class _Signed:
+    """What a token we signed says, as checked once (immutable: it is shared by requests)."""
+
+    subject: str
+    scopes: tuple[str, ...]
+    expires_at: int
+    issued_at: int
+    not_before: int
+    token_id: str
+    extra: tuple[tuple[str, str], ...]
 
 
 def _is_int(value: object) -> bool:

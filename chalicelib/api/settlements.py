@@ -19,7 +19,7 @@ from chalicelib.api.http import (
     require_scope,
     route,
 )
-from chalicelib.bootstrap import container, now_clock
+from chalicelib.bootstrap import Container, container, now_clock
 from chalicelib.ports import TokenClaims
 
 bp = Blueprint(__name__)
@@ -97,12 +97,15 @@ def _app_grant(request: Request) -> bool:
     return bool(grant_types) and grant_types[0] in ("authorization_code", "refresh_token")
 
 
-def hospital_of(request: Request) -> str:
-    """The hospital a client token speaks for (scope settlements:write); 401 or 403 otherwise."""
+def hospital_of(request: Request, c: Container | None = None) -> str:
+    """The hospital a client token speaks for (scope settlements:write); 401 or 403 otherwise.
+
+    ``c``: the request's container, when the route has it already (one look-up a request).
+    """
     from chalicelib.api.callers import not_for_apps
     from chalicelib.services.app_tokens import is_app_token
 
-    c = container()
+    c = c or container()
     token = bearer_token(request)
     if is_app_token(token):  # an app's token (the person's consent) never settles
         raise not_for_apps()
@@ -119,7 +122,8 @@ def hospital_of(request: Request) -> str:
 @route(bp, "/v1/settlements", "POST")
 def settle_visit() -> Response:
     request = bp.current_request
-    hospital_id = hospital_of(request)
+    c = container()
+    hospital_id = hospital_of(request, c)
     body = json_body(request, "settlement-request")
     items = _settlements().bill_items(body, "settlement-request")  # checked once, here
     if "voucher" in body:  # 医保电子凭证: it names the person, for this one visit
@@ -128,18 +132,17 @@ def settle_visit() -> Response:
         voucher = body.pop("voucher")
         if body["hospital_id"] == hospital_id:  # else settle_visit refuses it in plain words
             body["person_id"] = vouchers.person_for_visit(
-                container().vouchers(), hospital_id, body["visit_id"], voucher
+                c.vouchers(), hospital_id, body["visit_id"], voucher
             )
-    answer = _settlements().settle_visit(container().settlements(), hospital_id, body, items)
+    answer = _settlements().settle_visit(c.settlements(), hospital_id, body, items)
     return json_response(answer, headers=NO_STORE)
 
 
 @route(bp, "/v1/settlements/{settlement_id}/reversal", "POST")
 def reverse(settlement_id: str) -> Response:
-    hospital_id = hospital_of(bp.current_request)
+    c = container()
+    hospital_id = hospital_of(bp.current_request, c)
     if not settlement_id.isalnum() or len(settlement_id) > 40:
         raise errors.NotFound("No settlement has this id.", "没有这笔结算。")
-    answer = _settlements().reverse_settlement(
-        container().settlements(), hospital_id, settlement_id
-    )
+    answer = _settlements().reverse_settlement(c.settlements(), hospital_id, settlement_id)
     return json_response(answer, headers=NO_STORE)

@@ -121,3 +121,42 @@ def test_a_fresh_process_checks_tokens_without_importing_cryptography():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False", "Unauthorized", "sha256"]
+
+
+def test_a_token_that_passed_is_refused_once_it_expires():
+    """The signature is checked once per token; the times on every call."""
+    service = JwtTokenService(KEY, 900)
+    token, _ = service.issue("p123", ["citizen"], NOW)
+    assert service.verify(token, NOW + 10).subject == "p123"
+    with pytest.raises(Unauthorized):
+        service.verify(token, NOW + 900)
+    with pytest.raises(Unauthorized):  # nor before it was issued (beyond the 60 s of skew)
+        service.verify(token, NOW - 61)
+
+
+def test_a_changed_token_is_refused_after_the_genuine_one_passed():
+    service = JwtTokenService(KEY, 900)
+    token, _ = service.issue("p123", ["citizen"], NOW, {"hospital_id": "H1"})
+    assert service.verify(token, NOW).extra == {"hospital_id": "H1"}
+    header, claims, signature = token.split(".")
+    forged = jwt.utils.base64url_encode(
+        jwt.utils.base64url_decode(claims).replace(b"H1", b"H2")
+    ).decode()
+    for changed in (f"{header}.{forged}.{signature}", f"{header}.{claims}.{signature[:-2]}AA"):
+        with pytest.raises(Unauthorized):
+            service.verify(changed, NOW)
+
+
+def test_a_token_of_another_key_is_refused_by_a_service_that_passed_it_under_its_own():
+    ours, theirs = JwtTokenService(KEY, 900), JwtTokenService("x" * 40, 900)
+    token, _ = ours.issue("p123", ["citizen"], NOW)
+    assert ours.verify(token, NOW).subject == "p123"
+    with pytest.raises(Unauthorized):
+        theirs.verify(token, NOW)
+
+
+def test_what_a_caller_does_with_its_claims_does_not_reach_the_next_request():
+    service = JwtTokenService(KEY, 900)
+    token, _ = service.issue("c1", ["settlements:write"], NOW, {"hospital_id": "H1"})
+    service.verify(token, NOW).extra["hospital_id"] = "H2"
+    assert service.verify(token, NOW).extra == {"hospital_id": "H1"}

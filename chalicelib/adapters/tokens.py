@@ -22,8 +22,10 @@ def _pyjwt_for_hmac() -> ModuleType:
     request. Our tokens are HS256, which PyJWT signs and checks with the standard
     library's ``hmac``. While PyJWT is imported, ``cryptography`` is hidden, so PyJWT
     takes its own fallback for an install without it (``has_crypto`` false: any other
-    algorithm is refused, as ``algorithms=["HS256"]`` refuses it anyway). Nothing else
-    changes: ``cryptography`` imports as usual afterwards (Authlib, for an app's call).
+    algorithm is refused, as ``algorithms=["HS256"]`` refuses it anyway). The Lambda
+    package leaves ``cryptography`` out (infra/package.py), so there PyJWT takes that
+    fallback by itself; the hiding is for dev and test installs, where Authlib's declared
+    dependencies bring it (our OAuth 2 parts of Authlib never import it).
     This module is imported with ``app`` (bootstrap.py), before any thread serves.
     """
     if "jwt" not in sys.modules and "cryptography" not in sys.modules:

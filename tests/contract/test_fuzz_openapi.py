@@ -1,7 +1,9 @@
 """schemathesis fuzzes the running API from its own OpenAPI document: no server errors.
 
-Two runs, each with the credentials its operations need: a citizen's token for the
-citizen and public operations, a hospital client's token for settlement.
+Three runs, each with the credentials its operations need: a citizen's token for the
+citizen and public operations, another citizen's for logging out, a hospital client's
+token for settlement. Logging out ends the session its token belongs to: fuzzed with the
+citizen run's token, it made every operation tested after it see only 401s (42 of 57).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTLEMENT_PATHS = "^/v1/(settlements|vouchers)"
+LOGOUT_PATH = "^/v1/auth/logout$"
+NOT_CITIZENS = "^/v1/(settlements|vouchers|auth/logout$)"  # the other two runs'
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
@@ -51,11 +55,14 @@ def schemathesis(live_server: str, token: str, name: str, *selection: str) -> No
     assert "No operations" not in output
 
 
-@pytest.mark.parametrize("audience", ["citizen", "hospital"])
+@pytest.mark.parametrize("audience", ["citizen", "logout", "hospital"])
 def test_schemathesis_finds_no_server_error(stack, live_server, login, hospital, audience):
     if audience == "citizen":
         schemathesis(live_server, login(stack.fresh_person()), audience,
-                     "--exclude-path-regex", SETTLEMENT_PATHS)
+                     "--exclude-path-regex", NOT_CITIZENS)
+    elif audience == "logout":
+        schemathesis(live_server, login(stack.fresh_person()), audience,
+                     "--include-path-regex", LOGOUT_PATH)
     else:
         schemathesis(live_server, hospital["token"], audience,
                      "--include-path-regex", SETTLEMENT_PATHS)

@@ -1,5 +1,5 @@
-"""The demo regions the notice tests run on: who gets the monthly notice, and a seed
-whose persons hold every case those tests tell apart."""
+"""The demo regions the notice tests run on: who gets the monthly notice, a seed whose
+persons hold every case those tests tell apart, and receives that do not stand still."""
 
 from __future__ import annotations
 
@@ -29,3 +29,23 @@ def notice_region_seed(count: int) -> int:
         if residents and {"active", "suspended", "ended"} <= employees:
             return seed
         seed += 1
+
+
+def answer_receives_at_once(client):
+    """Make ``client``'s SQS receives short polls; returns the undo.
+
+    The local moto server serves one request at a time (local/moto_server.py): while a
+    receive long-polls, no other request reaches the queue, so no message can arrive
+    during the wait. An empty receive then only stands the whole stack still for its
+    WaitTimeSeconds (1 s in ``drain``): each drain ends with two empty receives per
+    sender, ~4 s doing nothing, and the notice tests drain ~20 times. The messages these
+    tests put back are made visible at once (visibility 0), so a short poll receives
+    exactly what the long one did.
+    """
+
+    def at_once(params, **_):
+        params["WaitTimeSeconds"] = 0
+
+    event = "provide-client-params.sqs.ReceiveMessage"
+    client.meta.events.register(event, at_once)
+    return lambda: client.meta.events.unregister(event, at_once)

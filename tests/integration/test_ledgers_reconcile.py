@@ -23,8 +23,9 @@ from tests.conftest import token_for
 
 @dataclass(frozen=True)
 class Books:
-    """One reconcile run over the whole table (a scan: ~40 s on the shared test table, so
-    made once) after a settlement and its books, a logout, and one balance changed."""
+    """One reconcile run over the whole table (a scan of the shared test table: ~25 s on a
+    busy machine, so made once) after a settlement and its books, a logout, and one
+    balance changed."""
 
     result: Any
     changed: str  # the person whose balance was changed behind the books' back

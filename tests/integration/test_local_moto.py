@@ -116,6 +116,34 @@ def test_an_index_query_finds_the_items_of_its_key_in_order(stack):
     client.delete_table(TableName=name)
 
 
+
+def _scanned(client, name, **segment):
+    """Every item a paged Scan returns (two items a page), as (pk, sk), in order."""
+    found, start = [], None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        answer = client.scan(TableName=name, Limit=2, **segment, **extra)
+        assert len(answer["Items"]) <= 2
+        found += [(i["pk"]["S"], i["sk"]["S"]) for i in answer["Items"]]
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def test_a_paged_segmented_scan_returns_each_item_once_where_the_whole_scan_has_it(table):
+    client, name = table
+    for pk in ("P4", "P1", "P3", "P2", "P5", "P6"):
+        for sk in ("b", "a", "c"):
+            client.put_item(TableName=name, Item=key(pk, sk))
+    whole = [(i["pk"]["S"], i["sk"]["S"]) for i in client.scan(TableName=name)["Items"]]
+    assert len(whole) == 18
+    assert _scanned(client, name) == whole  # the pages continue where they stopped
+    parts = [_scanned(client, name, Segment=s, TotalSegments=3) for s in range(3)]
+    assert sorted(item for part in parts for item in part) == sorted(whole)  # once each
+    for part in parts:  # a segment keeps the whole scan's order, and whole partitions
+        assert part == [item for item in whole if item in part]
+        assert all(sum(1 for p, _ in part if p == pk) in (0, 3) for pk, _ in whole)
+
 def test_sqs_receives_in_order_and_deletes_by_any_handle_a_message_had(stack):
     """The queue as SQS keeps it (local/moto_server.py finds a message by its handle)."""
     client = boto3.client(

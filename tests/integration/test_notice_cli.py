@@ -10,12 +10,16 @@ from datetime import datetime
 import pytest
 
 from chalicelib.adapters.clock import CHINA, FixedClock
-from tests.integration.notice_regions import gets_monthly_notice, notice_region_seed
+from tests.integration.notice_regions import (
+    answer_receives_at_once,
+    gets_monthly_notice,
+    notice_region_seed,
+)
 
 
 @pytest.fixture
 def region(stack, monkeypatch):
-    from chalicelib.bootstrap import use_clock
+    from chalicelib.bootstrap import container, use_clock
     from chalicelib.demo import person, seed_region
 
     tag = uuid.uuid4().hex[:8]
@@ -24,7 +28,9 @@ def region(stack, monkeypatch):
     seed = notice_region_seed(16)
     seed_region(16, seed=seed)
     use_clock(FixedClock(datetime(2026, 11, 1, 9, 30, tzinfo=CHINA)))
+    undo = answer_receives_at_once(container().notice_queue._client)
     yield [person(seed, i) for i in range(16)]
+    undo()
     use_clock(None)
 
 

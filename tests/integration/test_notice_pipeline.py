@@ -11,7 +11,11 @@ from datetime import datetime
 import pytest
 
 from chalicelib.adapters.clock import CHINA, FixedClock
-from tests.integration.notice_regions import gets_monthly_notice, notice_region_seed
+from tests.integration.notice_regions import (
+    answer_receives_at_once,
+    gets_monthly_notice,
+    notice_region_seed,
+)
 
 MONTH = "2026-10"
 DAYTIME = datetime(2026, 11, 1, 9, 0, tzinfo=CHINA)
@@ -32,7 +36,9 @@ def region(stack, monkeypatch):
     seed_region(24, seed=seed)
     people = [person(seed, i) for i in range(24)]
     c = container()
-    return c, people
+    undo = answer_receives_at_once(c.notice_queue._client)
+    yield c, people
+    undo()
 
 
 def _ctx(c, clock=DAYTIME, **changes):

@@ -11,7 +11,7 @@ RFC 7636 PKCE, RFC 7009 revocation, RFC 6750 bearer tokens), which import neithe
 PyJWT signs our HS256 tokens with the standard library's ``hmac``. So they are taken
 out of the zip after packaging, each by its own ``RECORD`` (every file pip installed
 for it): a distribution is named here with the reason, never guessed from a path.
-``tests/api/test_no_cryptography.py`` runs the OAuth and app-call flows with these
+``tests/api/test_unshipped_packages.py`` runs the OAuth flows and every route with these
 made unimportable, and ``tests/infra`` checks that the deployed zip holds none of them.
 """
 

@@ -139,3 +139,36 @@ def test_login_while_the_database_fails_is_503_and_the_code_still_works_after(st
     assert_unavailable(refused)
     signed_in = api.post("/v1/auth/token", {"id_number": p.id_number, "code": code})
     assert signed_in.status == 200, signed_in.text
+
+
+def test_keys_dynamodb_defers_under_throttling_are_read_again(
+    stack, api, hospital, monkeypatch  # noqa: F811
+):
+    """BatchGetItem may answer some keys and defer the rest (UnprocessedKeys). A reversal
+    reads its settlement with the figures in one batch: with every key but the first
+    deferred once, it still finds them all and reverses exactly (a deferred key was dropped,
+    and the settlement looked missing: 404)."""
+    from pynamodb.connection.table import TableConnection
+
+    p = stack.fresh_person(scheme="resident")
+    settled = api.post("/v1/settlements", visit_body(hospital, person=pid(p)),
+                       token=hospital["token"])
+    assert settled.status == 200, settled.text
+    real = TableConnection.batch_get_item
+    deferred = []
+
+    def defers_once(self, keys, *args, **kwargs):
+        if deferred or len(keys) < 2:
+            return real(self, keys, *args, **kwargs)
+        deferred.extend(keys[1:])
+        raw = real(self, keys[:1], *args, **kwargs)
+        table = next(iter(raw.get("Responses", {})))
+        return {**raw, "UnprocessedKeys": {table: {"Keys": keys[1:]}}}
+
+    monkeypatch.setattr(TableConnection, "batch_get_item", defers_once)
+    sid = settled.body["settlement_id"]
+    reversed_ = api.post(f"/v1/settlements/{sid}/reversal", token=hospital["token"])
+    assert deferred, "the reversal's read was not a batch"
+    assert reversed_.status == 200, reversed_.text
+    assert reversed_.body == {**settled.body, "status": "reversed",
+                              "reversed_at": reversed_.body["reversed_at"]}

@@ -70,19 +70,31 @@ def get_own(person_id: str, sk: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
+def batch_get(keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Items by ``(pk, sk)`` (raw), across partitions, in one consistent BatchGetItem; keys
+    DynamoDB defers (under throttling) are asked for again, so none is silently missing."""
+    connection = PersonItem._get_connection()
+    wanted: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
+    found: list[dict[str, Any]] = []
+    while wanted:
+        raw: dict[str, Any] = connection.batch_get_item(wanted, consistent_read=True)
+        found += next(iter(raw.get("Responses", {}).values()), [])
+        deferred: dict[str, Any] = next(iter(raw.get("UnprocessedKeys", {}).values()), {})
+        wanted = deferred.get("Keys")
+    return found
+
+
 def batch_get_own(person_id: str, sks: list[str]) -> list[dict[str, Any]]:
-    """Items of the person's partition (raw) in one consistent BatchGetItem. While the
-    request's session is unchecked, its revocation record comes in the same request (and
-    settles the check; if DynamoDB deferred a key, the route checks on its own)."""
+    """Items of the person's partition (raw) in one consistent BatchGetItem (:func:`batch_get`).
+    While the request's session is unchecked, its revocation record comes in the same
+    request and settles the check."""
     pk = person_pk(person_id)
     wanted = list(sks)
     token_id = sessions.wanted(person_id)
     if token_id is not None:
         wanted.append(SESSION_REVOKED_PREFIX + token_id)
-    keys: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in wanted]
-    raw: dict[str, Any] = PersonItem._get_connection().batch_get_item(keys, consistent_read=True)
-    found: list[dict[str, Any]] = next(iter(raw.get("Responses", {}).values()), [])
-    return revoked_in(person_id, found, complete=not raw.get("UnprocessedKeys"))
+    found = batch_get([(pk, sk) for sk in wanted])
+    return revoked_in(person_id, found, complete=True)
 
 
 def newest_first(

@@ -55,7 +55,7 @@ from chalicelib.adapters.dynamodb.models import (
     transaction_connection,
 )
 from chalicelib.adapters.dynamodb.persons import me_items, to_person
-from chalicelib.adapters.dynamodb.sessions import batch_get_own, newest_first
+from chalicelib.adapters.dynamodb.sessions import batch_get, batch_get_own, newest_first
 from chalicelib.ports import (
     AlreadyReversed,
     NewSettlement,
@@ -84,20 +84,6 @@ def _key(item: SettlementKeyItem) -> SettlementKey:
 
 def _visit_pk(hospital_id: str, visit_id: str) -> str:
     return f"VISIT#{hospital_id}#{visit_id}"
-
-
-def _batch_get(keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Items by key (raw), across partitions, in one consistent BatchGetItem; keys DynamoDB
-    defers (under throttling) are asked for again."""
-    connection = PersonItem._get_connection()
-    wanted: Any = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
-    found: list[dict[str, Any]] = []
-    while wanted:
-        raw: dict[str, Any] = connection.batch_get_item(wanted, consistent_read=True)
-        found += next(iter(raw.get("Responses", {}).values()), [])
-        deferred: dict[str, Any] = next(iter(raw.get("UnprocessedKeys", {}).values()), {})
-        wanted = deferred.get("Keys")
-    return found
 
 
 class _Transaction(TransactWrite):
@@ -291,7 +277,7 @@ def _with_payer(subject: SettlementSubject, guard: dict[str, Any]) -> Settlement
     payer_id = guard["payer_person_id"]["S"]
     mine, theirs = person_pk(relative_id), person_pk(payer_id)
     keys = [(mine, link_sk), (theirs, PROFILE_SK), (theirs, ACCOUNT_SK), (theirs, link_sk)]
-    items = _batch_get(keys)
+    items = batch_get(keys)
     links = [
         link
         for data in items
@@ -407,7 +393,7 @@ class DynamoSettlementRepository:
         if family:
             sks.append(FAMILY_PAYER_SK)
         visit_pk = _visit_pk(hospital_id, visit_id)
-        items = _batch_get([*((pk, sk) for sk in sks), (visit_pk, "VISIT")])
+        items = batch_get([*((pk, sk) for sk in sks), (visit_pk, "VISIT")])
         own = [i for i in items if i["pk"]["S"] == pk]
         visit = next((i for i in items if i["pk"]["S"] == visit_pk), None)
         key = None if visit is None else _key(SettlementKeyItem.from_raw_data(visit))

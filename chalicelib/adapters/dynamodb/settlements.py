@@ -21,7 +21,7 @@ import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, cast
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -151,11 +151,6 @@ def _ytd_put(pk: str, year: int, version: int | None, after: Any) -> dict[str, A
     if version is None:
         return _put(item, "attribute_not_exists(#v)", {"#v": "version"})
     return _put(item, "#v = :v", {"#v": "version"}, {":v": {"N": str(version)}})
-
-
-def _version(version: int | None) -> dict[str, Any]:
-    """No version: the year's first figures (save() then checks none exist yet)."""
-    return {} if version is None else {"version": version}
 
 
 def _family_use(tx: TransactWrite, use: Any, payer: Any) -> None:
@@ -570,7 +565,7 @@ class DynamoSettlementRepository:
         # an id of the older form has its look-up key (a newer id's settlement is found by it)
         looked_up = located(key.settlement_id, self._key) is None
         try:
-            with TransactWrite(connection=transaction_connection()) as tx:
+            with _Transaction(connection=transaction_connection()) as tx:
                 if looked_up:
                     tx.update(
                         SettlementKeyItem(f"SETTLEMENT#{key.settlement_id}", "SETTLEMENT"),
@@ -593,14 +588,7 @@ class DynamoSettlementRepository:
                     ],
                     condition=SettlementItem.status == "settled",
                 )
-                tx.save(
-                    YtdItem(
-                        pk,
-                        f"{YTD_PREFIX}{year}",
-                        **_version(subject.ytd_version),
-                        **cast(dict[str, Any], ytd_after),
-                    )
-                )
+                tx.put_raw(_ytd_put(pk, year, subject.ytd_version, ytd_after))
                 if account_credit:
                     _book(
                         tx,

@@ -111,21 +111,7 @@ def test_a_link_ended_after_the_plan_makes_the_settlement_read_again(family):
         if s.link.link_id == relative_copy.link.link_id
     )
     c.family_store.end([(payer_copy, True), (relative_copy, True)], "ended_by_payer", now)
-    new = NewSettlement(
-        "s-x",
-        pid(first),
-        "H1",
-        uuid.uuid4().hex,
-        now.isoformat(),
-        now.year,
-        "f",
-        "{}",
-        dict(subject.ytd),
-        0,
-    )
-    with pytest.raises(StaleFigures):
-        ctx.store.save(subject, new, (use, payer_side))
-    assert c.family_store.side(pid(payer)).account_balance == payer_side.account_balance
+    _refused_and_unpaid(ctx, c, subject, (use, payer_side), "s-x", first, payer, now)
 
 
 def test_a_link_ended_after_the_inputs_were_read_by_key_makes_the_settlement_read_again(family):
@@ -153,9 +139,17 @@ def test_a_link_ended_after_the_inputs_were_read_by_key_makes_the_settlement_rea
         s for s in payer_side.links if s.link.link_id == subject.links[0].link.link_id
     )
     c.family_store.end([(payer_copy, True), (subject.links[0], True)], "ended_by_payer", now)
+    _refused_and_unpaid(ctx, c, subject, (use, payer_side), "s-y", first, payer, now)
+    again, _ = ctx.store.for_visit(pid(first), now.year, "H1", uuid.uuid4().hex, False, True)
+    assert again.links == () and again.family_payer is None  # the guard went with the link
+
+
+def _refused_and_unpaid(ctx, c, subject, family, settlement_id, relative, payer, now):
+    """The relative's settlement, paid by the link as planned, is refused as stale, and the
+    payer's account is as it was."""
     new = NewSettlement(
-        "s-y",
-        pid(first),
+        settlement_id,
+        pid(relative),
         "H1",
         uuid.uuid4().hex,
         now.isoformat(),
@@ -166,7 +160,5 @@ def test_a_link_ended_after_the_inputs_were_read_by_key_makes_the_settlement_rea
         0,
     )
     with pytest.raises(StaleFigures):
-        ctx.store.save(subject, new, (use, payer_side))
-    assert c.family_store.side(pid(payer)).account_balance == payer_side.account_balance
-    again, _ = ctx.store.for_visit(pid(first), now.year, "H1", uuid.uuid4().hex, False, True)
-    assert again.links == () and again.family_payer is None  # the guard went with the link
+        ctx.store.save(subject, new, family)
+    assert c.family_store.side(pid(payer)).account_balance == family[1].account_balance
